@@ -1,0 +1,268 @@
+"""Checking sessions: batch (``check_session``) and live (``Checker.feed``), one code path.
+
+A session's events become facts (``compiler.event_facts``) and run through the engine with an
+END sentinel whose time is the audit date. Live feeding replays the events received so far with
+END at the current clock and keeps only the findings that no later event can withdraw:
+
+* a rule without absence is certain as soon as it matches;
+* a rule with absences is certain once the clock has passed every absence's time bound (events
+  arrive in time order, so nothing earlier can still come);
+* the other rules (pending deadlines, absences without bound) are judged by ``finish``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+import attrs
+
+from . import __version__, _time, compiler
+from .engine import engine_for
+from .errors import InputError, UsageError
+from .events import Event, SessionPlanned
+from .expressions import Arith, Ref, Span
+from .messages import render_template, render_value
+from .model import ClauseStatus, Evidence, Finding, Report, Session, Severity, Status, Text
+from .rulebook import Rule, Rulebook, load_rulebook
+
+_SEVERITY_ORDER = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.PENDING: 2}
+
+
+@attrs.define
+class _Prepared:
+    rulebook: Rulebook
+    compiled: compiler.CompiledRulebook
+    rules: dict[str, Rule]
+    clause_order: dict[str, int]
+
+
+_prepared: dict[int, _Prepared] = {}
+_default_rulebook: Rulebook | None = None
+
+
+def default_rulebook() -> Rulebook:
+    """The shipped rule base, loaded once per process."""
+    global _default_rulebook
+    if _default_rulebook is None:
+        _default_rulebook = load_rulebook()
+    return _default_rulebook
+
+
+def _prepare(rulebook: Rulebook | None) -> _Prepared:
+    rulebook = rulebook or default_rulebook()
+    prepared = _prepared.get(id(rulebook))
+    if prepared is None or prepared.rulebook is not rulebook:
+        prepared = _prepared[id(rulebook)] = _Prepared(
+            rulebook, compiler.compile_rulebook(rulebook), {r.id: r for r in rulebook.rules},
+            {c.id: i for i, c in enumerate(rulebook.clauses)})
+    return prepared
+
+
+def session_time_zone(events: Iterable[Event]) -> str:
+    for event in events:
+        if isinstance(event, SessionPlanned):
+            return event.time_zone
+    return _time.DEFAULT_TIME_ZONE
+
+
+def check_session(session: Session, rulebook: Rulebook | None = None,
+                  as_of: dt.datetime | None = None) -> Report:
+    """Check a whole session record at once.
+
+    Args:
+        session: the events of one session.
+        rulebook: the rule base (default: the shipped one).
+        as_of: the audit date; deadlines not yet due are pending (default: now).
+    Raises:
+        UsageError: when ``as_of`` is earlier than the last event.
+    """
+    checker = Checker(rulebook)
+    checker.extend(session.events)
+    return checker.finish(as_of, source=session.source)
+
+
+class Checker:
+    """Live checking of one session: ``feed`` events in time order, then ``finish``.
+
+    >>> checker = Checker()                           # doctest: +SKIP
+    >>> new_findings = checker.feed(event)            # doctest: +SKIP
+    >>> report = checker.finish(as_of)                # doctest: +SKIP
+    """
+
+    def __init__(self, rulebook: Rulebook | None = None):
+        self._p = _prepare(rulebook)
+        self._events: list[Event] = []
+        self._emitted: dict[tuple, Finding] = {}
+        self._session: str | None = None
+        self._ids: set[str] = set()
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(self._events)
+
+    def _accept(self, event: Event) -> None:
+        if self._session is None:
+            self._session = event.session
+        elif event.session != self._session:
+            raise InputError(f"event of session '{event.session}'", location=event.location,
+                             expected=f"session '{self._session}' (one Checker per session)")
+        if event.id in self._ids:
+            raise InputError(f"duplicate event id '{event.id}'", location=event.location,
+                             expected="ids unique within the session")
+        self._ids.add(event.id)
+        self._events.append(event)
+
+    def extend(self, events: Iterable[Event]) -> None:
+        """Add events without evaluating (batch use); any order."""
+        for event in events:
+            self._accept(event)
+
+    def feed(self, event: Event) -> list[Finding]:
+        """Add one event (in time order) and return the findings it made certain.
+
+        A finding returned here is never withdrawn: ``finish`` reports it again.
+        Raises:
+            InputError: an event earlier than the previous one, another session, a reused id.
+        """
+        if self._events and event.at < max(e.at for e in self._events):
+            raise InputError("event out of time order", location=event.location,
+                             expected=f"a time no earlier than {max(e.at for e in self._events).isoformat()}",
+                             got=event.at.isoformat())
+        self._accept(event)
+        now = _time.epoch(event.at)
+        new = []
+        for key, finding, rule, matched in self._evaluate(now):
+            if key in self._emitted or not _certain(rule, matched, now):
+                continue
+            self._emitted[key] = finding
+            new.append(finding)
+        return self._sorted(new)
+
+    def finish(self, as_of: dt.datetime | None = None, *, source: str = "") -> Report:
+        """Judge the whole record at the audit date ``as_of`` (default: now)."""
+        if as_of is None:
+            as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        if as_of.tzinfo is None:
+            raise UsageError("audit date", expected="a date with a time zone", got=str(as_of))
+        if self._events and as_of < max(e.at for e in self._events):
+            raise UsageError("audit date", expected=f"no earlier than the last event "
+                             f"({max(e.at for e in self._events).isoformat()})", got=as_of.isoformat())
+        findings = {key: f for key, f, _, _ in self._evaluate(_time.epoch(as_of))}
+        missing = set(self._emitted) - set(findings)
+        if missing:  # the live contract: never withdraw
+            from .errors import EngineError
+            raise EngineError(f"live finding withdrawn at finish: {sorted(missing)[0]}")
+        return self._report(self._sorted(findings.values()), as_of, source)
+
+    # -- internals
+    def _tz(self) -> dt.tzinfo:
+        return _time.zone(session_time_zone(self._events))
+
+    def _session_day(self, tz: dt.tzinfo) -> dt.date | None:
+        opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
+        return min(opened).astimezone(tz).date() if opened else None
+
+    def _evaluate(self, end_at: int):
+        """Run the engine over the events so far; yield (key, finding, rule, matched facts)."""
+        if not self._events:
+            return
+        tz = self._tz()
+        facts = []
+        for index, event in enumerate(self._events):
+            facts.extend(compiler.event_facts(event, index, tz))
+        engine = engine_for(self._p.compiled)
+        day = self._session_day(tz)
+        seen = set()
+        for rule_id, matched in engine.run(facts, end_at):
+            rule = self._p.rules[rule_id]
+            if day is not None and not rule.applies_on(day):
+                continue
+            named = {self._p.compiled.aliases[rule_id].get(a, a): f for a, f in matched.items()}
+            finding = self._finding(rule, named, tz)
+            key = (rule.id, tuple(e.index for e in finding.evidence), finding.message.fr)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield key, finding, rule, named
+
+    def _finding(self, rule: Rule, matched: dict[str, dict[str, Any]], tz: dt.tzinfo) -> Finding:
+        indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})
+        evidence = tuple(self._evidence(i, tz) for i in indices)
+        texts = {}
+        for lang in ("fr", "en"):
+            lookup: dict[str, str] = {}
+            for alias, fields in rule.alias_kinds.items():
+                fact = matched.get(alias, {})
+                for field, kind in fields.items():
+                    raw = fact.get(compiler.fact_field(field))
+                    lookup[f"{alias}.{field}"] = render_value(raw, kind, tz, lang)
+            for name, expr, family in rule.values:
+                lookup[name] = render_value(evaluate(expr, matched), family, tz, lang)
+            texts[lang] = lookup
+        values = tuple((name, texts["fr"][name]) for name, _, _ in rule.values)
+        message = Text(render_template(rule.message.fr, texts["fr"]),
+                       render_template(rule.message.en, texts["en"]))
+        return Finding(rule=rule.id, clause=rule.clause, severity=rule.severity,
+                       session=self._session or "", title=rule.title, message=message,
+                       evidence=evidence, values=values)
+
+    def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
+        event = self._events[index]
+        details = []
+        for name, value in event.fields().items():
+            if isinstance(value, tuple):
+                value = ", ".join(value)
+            elif isinstance(value, dt.datetime):
+                value = _time.render_time(_time.epoch(value), tz)
+            elif hasattr(value, "value"):
+                value = value.value
+            details.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
+        loc = event.location
+        return Evidence(index=index, event_id=event.id, type=event.TYPE,
+                        at=_time.render_time(_time.epoch(event.at), tz), details=tuple(details),
+                        file=loc.file if loc else None, line=loc.line if loc else None)
+
+    def _sorted(self, findings: Iterable[Finding]) -> list[Finding]:
+        return sorted(findings, key=lambda f: f.sort_key(self._p.clause_order))
+
+    def _report(self, findings: list[Finding], as_of: dt.datetime, source: str) -> Report:
+        tz_name = session_time_zone(self._events)
+        present = {e.TYPE for e in self._events}
+        statuses = []
+        for clause in self._p.rulebook.clauses:
+            if clause.retired:
+                continue
+            mine = [f for f in findings if f.clause == clause.id]
+            if mine:
+                worst = min(mine, key=lambda f: _SEVERITY_ORDER[f.severity]).severity
+                status = Status(worst.value)
+            elif clause.applies_if and not present.intersection(clause.applies_if):
+                status = Status.NOT_APPLICABLE
+            else:
+                status = Status.COMPLIANT
+            statuses.append(ClauseStatus(clause=clause.id, status=status, title=clause.title,
+                                         findings=len(mine)))
+        return Report(session=self._session or "", source=source,
+                      as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,
+                      tool_version=__version__, rulebook=self._p.rulebook.fingerprint,
+                      events=len(self._events), clauses=tuple(statuses), findings=tuple(findings))
+
+
+def evaluate(expr: Any, matched: dict[str, dict[str, Any]]) -> Any:
+    """The value of a value expression over matched facts (engine units: seconds)."""
+    if isinstance(expr, Ref):
+        return matched[expr.alias][compiler.fact_field(expr.field)]
+    if isinstance(expr, Span):
+        return expr.seconds
+    if isinstance(expr, Arith):
+        left, right = evaluate(expr.left, matched), evaluate(expr.right, matched)
+        return left + right if expr.op == "+" else left - right
+    raise AssertionError(expr)
+
+
+def _certain(rule: Rule, matched: dict[str, dict[str, Any]], now: int) -> bool:
+    if rule.certainty == "immediate":
+        return True
+    if rule.certainty == "bounded":
+        return all(evaluate(bound, matched) < now for bound in rule.bounds)
+    return False

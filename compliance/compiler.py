@@ -1,0 +1,230 @@
+"""Pure translation: a ``Rulebook`` into durable_rules ruleset definitions, events into facts.
+
+The output is plain data (dicts and strings); ``engine`` is the only module that hands it to
+durable_rules. The engine's real behaviour (see docs/rules.md, "Engine constraints") dictates:
+
+* every pattern is aliased, ``any`` is never emitted;
+* a rule with an absence, or reading the audit date, starts with the END sentinel pattern,
+  because a negation is only sound once every fact is in;
+* every join-level ``$and``/``$or`` gets a neutral last term (the engine reads past the end of
+  the expression list when that last term is false for ``$and`` or true for ``$or``);
+* pattern counts and equality fan-out stay under the engine's hard limits.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import attrs
+
+from . import _time, events
+from .errors import Location, RulebookError
+from .expressions import Arith, Condition, Literal, Ref, Span
+from .rulebook import END, Rule, Rulebook
+
+OPEN_TYPE = "__open__"
+END_TYPE = "__end__"
+JOIN_KEY = "ses"          # every fact carries ses == its sid; the engine cannot join on "sid"
+END_ALIAS = "e"
+OPEN_RULE = "__opened__"
+MAX_PATTERNS = 16         # error 304 beyond
+MAX_SHARED_PATTERN = 256  # error 108 beyond
+MAX_EQUALITY_VALUES = 500  # create_ruleset hangs beyond 512
+# Field names the engine reserves; event fields of the same name are renamed in facts.
+RENAMED = {"id": "eid", "sid": "esid"}
+
+
+@attrs.frozen
+class CompiledRulebook:
+    ruleset: dict[str, Any]
+    # rule id -> (derived type, ((field, internal alias, fact field), ...))
+    derivations: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]]
+    # rule id -> {internal alias: rule alias}
+    aliases: dict[str, dict[str, str]]
+
+
+def fact_field(name: str) -> str:
+    return RENAMED.get(name, name)
+
+
+def internal_alias(alias: str) -> str:
+    return END_ALIAS if alias == END else f"v_{alias}"
+
+
+def compile_rulebook(rulebook: Rulebook) -> CompiledRulebook:
+    """Translate every rule; raise RulebookError when a rule would break an engine limit."""
+    ruleset: dict[str, Any] = {OPEN_RULE: {"all": [{"m": {"type": OPEN_TYPE}}], "run": OPEN_RULE}}
+    derivations, aliases = {}, {}
+    for rule in rulebook.rules:
+        ruleset[rule.id] = dict(compile_rule(rule), run=rule.id)
+        aliases[rule.id] = {internal_alias(p.alias): p.alias for p in rule.patterns if p.alias}
+        if rule.derive is not None:
+            type_name, fields = rule.derive
+            derivations[rule.id] = (type_name, tuple(
+                (name, internal_alias(ref.alias), fact_field(ref.field)) for name, ref in fields))
+    _check_limits(rulebook, ruleset)
+    return CompiledRulebook(ruleset, derivations, aliases)
+
+
+def needs_end(rule: Rule) -> bool:
+    return any(p.absent for p in rule.patterns) or any(
+        r.alias == END for p in rule.patterns for c in p.conditions for r in c.refs())
+
+
+def compile_rule(rule: Rule) -> dict[str, Any]:
+    """One rule as a durable_rules ``{"all": [...]}`` definition (without ``run``)."""
+    patterns: list[dict[str, Any]] = []
+    if needs_end(rule):
+        patterns.append({END_ALIAS: {"type": END_TYPE}})
+    for index, pattern in enumerate(rule.patterns):
+        # Engine quirk: an alpha-level $or placed before a join term disables the join terms
+        # after it; so: type, plain tests, joins, then any $or.
+        terms: list[Any] = [{"type": pattern.event}]
+        terms += sorted((_condition(c) for c in pattern.conditions), key=_term_rank)
+        expr = terms[0] if len(terms) == 1 else {"$and": terms}
+        key = f"x{index}$not" if pattern.absent else internal_alias(pattern.alias)
+        patterns.append({key: expr})
+    # dist 0: a fact may fill several patterns of one match. With the engine's default (1), a
+    # fact bound to a 'match' is invisible to a later 'absent' of the same type.
+    return join_guard({"all": patterns, "dist": 0})
+
+
+def _operand(operand: Any) -> Any:
+    if isinstance(operand, Literal):
+        return operand.value
+    if isinstance(operand, Span):
+        return operand.seconds
+    if isinstance(operand, Ref):
+        return {internal_alias(operand.alias): fact_field(operand.field)}
+    if isinstance(operand, Arith):
+        op = "$add" if operand.op == "+" else "$sub"
+        return {op: {"$l": _operand(operand.left), "$r": _operand(operand.right)}}
+    raise AssertionError(operand)
+
+
+_RELATIONS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
+
+
+def _condition(cond: Condition) -> Any:
+    field = fact_field(cond.field)
+    if cond.op == "in":
+        options = [{field: item.value} for item in cond.operand]
+        return options[0] if len(options) == 1 else {"$or": options}
+    value = _operand(cond.operand)
+    if cond.op == "==":
+        return {field: value}
+    return {_RELATIONS[cond.op]: {field: value}}
+
+
+def _term_rank(term: dict[str, Any]) -> int:
+    if "$or" in term:
+        return 2
+    return 1 if _refers(term, None) else 0
+
+
+def join_guard(rule: dict[str, Any]) -> dict[str, Any]:
+    """Append an always-true join term to every join-level ``$and`` and an always-false one to
+    every ``$or``: the engine's expression walker overruns when the last term decides."""
+    rule = copy.deepcopy(rule)
+    seen: list[str] = []
+    for pattern in rule["all"]:
+        (name, expr), = pattern.items()
+        if seen and _refers(expr, seen):
+            _pad(expr, seen[0], seen)
+        seen.append(name.split("$")[0])
+    return rule
+
+
+def _refers(expr: Any, aliases: list[str] | None) -> bool:
+    """Does ``expr`` compare with a field of another pattern (any alias when ``aliases`` is None)?"""
+    if isinstance(expr, dict):
+        for value in expr.values():
+            if isinstance(value, dict) and len(value) == 1:
+                (key, inner), = value.items()
+                if (aliases is None and not key.startswith("$") or aliases is not None and key in aliases) \
+                        and isinstance(inner, str):
+                    return True
+            if _refers(value, aliases):
+                return True
+    elif isinstance(expr, list):
+        return any(_refers(x, aliases) for x in expr)
+    return False
+
+
+def _pad(expr: Any, first: str, aliases: list[str]) -> None:
+    # Only join-level groups: an alpha-level $or (literals only) padded with a join term
+    # stops matching at all.
+    if not isinstance(expr, dict):
+        return
+    for op, terms in expr.items():
+        if op in ("$and", "$or") and isinstance(terms, list) and _refers(terms, aliases):
+            for term in terms:
+                _pad(term, first, aliases)
+            same = {JOIN_KEY: {first: JOIN_KEY}}
+            terms.append(same if op == "$and" else {"$neq": same})
+
+
+def _check_limits(rulebook: Rulebook, ruleset: dict[str, Any]) -> None:
+    shared: Counter = Counter()
+    equalities: dict[str, set] = {}
+    for rule in rulebook.rules:
+        definition = ruleset[rule.id]
+        where = Location(rule.file, rule.line)
+        if len(definition["all"]) > MAX_PATTERNS:
+            raise RulebookError(f"{len(definition['all'])} patterns", location=where,
+                                subject=f"rule '{rule.id}'", expected=f"at most {MAX_PATTERNS} (engine limit)")
+        for pattern in definition["all"]:
+            shared[repr(pattern)] += 1
+        for p in rule.patterns:
+            for c in p.conditions:
+                if c.op in ("==", "in"):
+                    items = c.operand if c.op == "in" else (c.operand,)
+                    for item in items:
+                        if isinstance(item, Literal):
+                            equalities.setdefault(c.field, set()).add(item.value)
+    for pattern, count in shared.items():
+        if count > MAX_SHARED_PATTERN:
+            raise RulebookError(f"{count} rules share the pattern {pattern}",
+                                expected=f"at most {MAX_SHARED_PATTERN} (engine limit)")
+    for field, values in equalities.items():
+        if len(values) > MAX_EQUALITY_VALUES:
+            raise RulebookError(f"{len(values)} distinct values compared with field '{field}'",
+                                expected=f"at most {MAX_EQUALITY_VALUES} (engine limit)")
+
+
+# ----------------------------------------------------------------------------- facts
+
+def event_facts(event: events.Event, index: int, tz: dt.tzinfo) -> list[dict[str, Any]]:
+    """The facts one event becomes: itself, plus one fact per item of each list field.
+
+    Instants and days become epoch seconds, durations seconds, enums their value. ``src`` holds
+    the event's index in the session, so findings can cite it.
+    """
+    fact: dict[str, Any] = {"type": event.TYPE, "at": _time.epoch(event.at),
+                            "session": event.session, "eid": event.id, "src": [index]}
+    lists = []
+    for spec in events.specific_fields(type(event)):
+        value = getattr(event, spec.name)
+        if spec.kind == "list":
+            lists.append((spec.name, value))
+        else:
+            fact[fact_field(spec.name)] = fact_value(value, spec.kind, tz)
+    out = [fact]
+    for name, items in lists:
+        for item in items:
+            out.append(dict(fact, type=f"{event.TYPE}.{name}", item=item))
+    return out
+
+
+def fact_value(value: Any, kind: str, tz: dt.tzinfo) -> Any:
+    if kind == "time":
+        return _time.epoch(value)
+    if kind == "day":
+        return _time.day_start(value, tz)
+    if kind == "duration":
+        return int(value) * _time.MINUTE
+    if kind == "enum":
+        return value.value
+    return value

@@ -1,0 +1,110 @@
+"""The exception hierarchy. Every error knows where it happened and renders as one greppable line.
+
+    rules/S3-candidats.yaml:42:7: rule 'S3.1-x': field 'when': expected a list, got 'abc'
+
+Nothing here prints or exits; the CLI maps each class to its exit code.
+"""
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Location:
+    """Where something came from: a file, and where known a line, a column and an event index."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    event: int | None = None
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        if self.event is not None:
+            text += f" (event {self.event})"
+        return text
+
+
+class ComplianceError(Exception):
+    """Base of every error raised on purpose by this package."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, location: Location | None = None, subject: str | None = None,
+                 expected: str | None = None, got: object = None, hint: str | None = None):
+        self.message = message
+        self.location = location
+        self.subject = subject
+        self.expected = expected
+        self.got = got
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        parts = []
+        if self.location is not None:
+            parts.append(f"{self.location}:")
+        if self.subject:
+            parts.append(f"{self.subject}:")
+        text = self.message
+        if self.expected is not None:
+            text += f": expected {self.expected}"
+            if self.got is not None:
+                text += f", got {_short(self.got)}"
+        if self.hint:
+            text += f" ({self.hint})"
+        parts.append(text)
+        return " ".join(parts)
+
+
+class RulebookError(ComplianceError):
+    """A rule file or the clause catalogue is invalid. Raised at load time, never at check time."""
+
+
+class InputError(ComplianceError):
+    """A session record or event log cannot be used as given."""
+
+
+class UsageError(ComplianceError):
+    """The caller asked for something impossible (bad option, audit date before the events...)."""
+
+
+class EngineError(ComplianceError):
+    """A bug of ours or of durable_rules: the rules engine did something it must not do."""
+
+    exit_code = 70
+
+
+class ProblemList(ComplianceError):
+    """Several problems found in one pass; ``str()`` shows the first, ``problems`` holds them all."""
+
+    def __init__(self, problems: list[ComplianceError]):
+        if not problems:
+            raise ValueError("ProblemList needs at least one problem")
+        self.problems = tuple(problems)
+        first = problems[0]
+        Exception.__init__(self, str(first))
+        self.location = first.location
+        self.exit_code = first.exit_code
+
+    def __str__(self) -> str:
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        return first if not more else f"{first} (and {more} more problem{'s' if more > 1 else ''})"
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…'"
+
+
+def did_you_mean(word: str, choices) -> str | None:
+    """A hint naming the closest known spelling, or None."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

@@ -1,0 +1,734 @@
+"""The event vocabulary (v1): what a session record is made of.
+
+One class per observable act or declaration. Every event carries its ``type``, an aware ``at``
+timestamp, the ``session`` id and an event ``id``; the other fields are listed per class. The JSON
+Schema of ``docs/events.md`` is generated from these classes (``json_schema()``) and a test keeps
+the two identical.
+
+Official French terms are kept as they are: *PV* (procès-verbal, the session's official record),
+*CERES* (the ministry's information system), *DTE* (dossier technique d'évaluation, the exam
+papers), *ECF* (in-training evaluations), *DP* (dossier professionnel), *MSP* (mise en situation
+professionnelle, the practical test), *agrément* (the centre's approval).
+"""
+import datetime as dt
+import enum
+import unicodedata
+from typing import Any, ClassVar, NewType
+
+import attrs
+
+from . import _time
+from .errors import InputError, Location, did_you_mean
+
+Minutes = NewType("Minutes", int)
+"""A duration written in whole minutes in records (compared in seconds inside the engine)."""
+
+
+class Pathway(enum.Enum):
+    """How the candidate came to the exam."""
+    TRAINING = "training"   # parcours de formation (ECF booklet expected)
+    VAE = "vae"             # validation des acquis de l'expérience (no ECF)
+    OTHER = "other"
+
+
+class SessionKind(enum.Enum):
+    TITRE = "titre"   # the whole title: ends with a final interview
+    CCP = "ccp"       # one or more CCP blocks: no final interview
+
+
+class Role(enum.Enum):
+    MANAGER = "manager"        # responsable de session
+    SUBSTITUTE = "substitute"  # suppléant désigné par le centre
+    JUROR = "juror"
+    TRAINER = "trainer"
+    CANDIDATE = "candidate"
+    STAFF = "staff"
+    OTHER = "other"
+
+
+class TestKind(enum.Enum):
+    MSP = "msp"
+    QUESTIONNAIRE = "questionnaire"
+    TECHNICAL_INTERVIEW = "entretien_technique"
+    PRODUCTIONS_QUESTIONING = "questionnement_productions"
+    FINAL_INTERVIEW = "entretien_final"
+
+
+class Outcome(enum.Enum):
+    TITLE = "title"       # the whole title awarded
+    PARTIAL = "partial"   # some CCPs awarded (réussite partielle)
+    NONE = "none"         # nothing awarded
+
+
+class IncidentKind(enum.Enum):
+    SEAL_BROKEN = "seal_broken"
+    FRAUD = "fraud"
+    IRREGULARITY = "irregularity"
+    OTHER = "other"
+
+
+def _field(doc: str, **kwargs: Any) -> Any:
+    return attrs.field(metadata={"doc": doc}, **kwargs)
+
+
+EVENT_TYPES: dict[str, type["Event"]] = {}
+
+
+def event_type(name: str, *, declaration: bool = False):
+    """Register an event class under its type name."""
+    def register(cls: type["Event"]) -> type["Event"]:
+        cls.TYPE = name
+        cls.DECLARATION = declaration
+        EVENT_TYPES[name] = cls
+        return cls
+    return register
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """Common part of every event."""
+
+    TYPE: ClassVar[str] = ""
+    DECLARATION: ClassVar[bool] = False
+
+    at: dt.datetime = _field("when it happened: ISO 8601 with its UTC offset")
+    session: str = _field("the exam session's id")
+    id: str = _field("unique within the session; readers default it to the line or position")
+    location: Location | None = attrs.field(default=None, eq=False, repr=False,
+                                            metadata={"internal": True})
+
+    @property
+    def type(self) -> str:
+        return self.TYPE
+
+    def fields(self) -> dict[str, Any]:
+        """The type-specific fields, by name."""
+        return {f.name: getattr(self, f.name) for f in specific_fields(type(self))}
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-ready form that readers accept back (round trip)."""
+        out: dict[str, Any] = {"type": self.TYPE, "at": self.at.isoformat(), "session": self.session,
+                               "id": self.id}
+        for name, value in self.fields().items():
+            out[name] = _to_json(value)
+        return out
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def _strs(doc: str) -> Any:
+    return attrs.field(converter=tuple, factory=tuple, metadata={"doc": doc})
+
+
+# ----------------------------------------------------------------------------- declarations
+
+@event_type("session_planned", declaration=True)
+@attrs.frozen(kw_only=True)
+class SessionPlanned(Event):
+    """The session as the centre planned and declared it."""
+    title: str = _field("code of the Titre Professionnel, e.g. TP-01281")
+    title_name: str = _field("name of the title")
+    centre: str = _field("the approved centre")
+    site: str = _field("the site where the session is held")
+    kind: SessionKind = _field("titre (the whole title) or ccp (CCP blocks only)")
+    time_zone: str = _field("IANA time zone used to read calendar days and render times",
+                            default=_time.DEFAULT_TIME_ZONE)
+    convocation_lead_days: int = _field(
+        "minimum days between a candidate's convocation and the session (0: use the rule base's "
+        "setting for the session kind)", default=0)
+
+
+@event_type("agrement_recorded", declaration=True)
+@attrs.frozen(kw_only=True)
+class AgrementRecorded(Event):
+    """The centre's approval (agrément) for a title on a site."""
+    centre: str = _field("the approved centre")
+    title: str = _field("code of the approved title")
+    site: str = _field("the approved site")
+    valid_from: dt.date = _field("first day of validity")
+    valid_until: dt.date = _field("last day of validity")
+
+
+@event_type("session_declared", declaration=True)
+@attrs.frozen(kw_only=True)
+class SessionDeclared(Event):
+    """The session was declared to the ministry's territorial representative (in CERES)."""
+
+
+@event_type("manager_designated", declaration=True)
+@attrs.frozen(kw_only=True)
+class ManagerDesignated(Event):
+    """The centre designated a session manager or a substitute."""
+    person: str = _field("id of the person designated")
+    name: str = _field("full name", default="")
+    role: Role = _field("manager or substitute")
+
+
+@event_type("candidate_registered", declaration=True)
+@attrs.frozen(kw_only=True)
+class CandidateRegistered(Event):
+    """A candidate is registered for the session."""
+    candidate: str = _field("candidate id")
+    name: str = _field("full name", default="")
+    pathway: Pathway = _field("training, vae or other")
+    trainers: tuple[str, ...] = _strs("ids of the people who trained this candidate")
+
+
+@event_type("candidate_convened", declaration=True)
+@attrs.frozen(kw_only=True)
+class CandidateConvened(Event):
+    """A convocation was sent to a candidate (``at`` is the sending time)."""
+    candidate: str = _field("candidate id")
+
+
+@event_type("juror_appointed", declaration=True)
+@attrs.frozen(kw_only=True)
+class JurorAppointed(Event):
+    """A juror is invited, with the habilitation they hold."""
+    juror: str = _field("juror id")
+    name: str = _field("full name", default="")
+    habilitation_title: str = _field("code of the title the habilitation is for")
+    habilitation_from: dt.date = _field("first day of the habilitation")
+    habilitation_until: dt.date = _field("last day of the habilitation")
+
+
+@event_type("test_scheduled", declaration=True)
+@attrs.frozen(kw_only=True)
+class TestScheduled(Event):
+    """A test of one candidate, as the référentiel d'évaluation and the timetable set it."""
+    test: str = _field("test id")
+    candidate: str = _field("candidate id")
+    kind: TestKind = _field("msp, questionnaire, entretien_technique, questionnement_productions or entretien_final")
+    duration_minutes: Minutes = _field("duration set by the référentiel d'évaluation")
+    starts_at: dt.datetime = _field("scheduled start")
+
+
+@event_type("accommodation_authorised", declaration=True)
+@attrs.frozen(kw_only=True)
+class AccommodationAuthorised(Event):
+    """Adapted conditions for a disabled candidate, authorised by the DDETS (``at``: the decision)."""
+    candidate: str = _field("candidate id")
+    extra_minutes: Minutes = _field("extra time granted per test")
+
+
+# ----------------------------------------------------------------------------- the day
+
+@event_type("session_opened")
+@attrs.frozen(kw_only=True)
+class SessionOpened(Event):
+    """The session opens."""
+
+
+@event_type("session_closed")
+@attrs.frozen(kw_only=True)
+class SessionClosed(Event):
+    """The session closes (after the PVs are signed)."""
+
+
+@event_type("person_arrived")
+@attrs.frozen(kw_only=True)
+class PersonArrived(Event):
+    """Someone arrives on site."""
+    person: str = _field("person id")
+    role: Role = _field("their role in the session")
+
+
+@event_type("person_left")
+@attrs.frozen(kw_only=True)
+class PersonLeft(Event):
+    """Someone leaves the site."""
+    person: str = _field("person id")
+    role: Role = _field("their role in the session")
+
+
+@event_type("display_checked")
+@attrs.frozen(kw_only=True)
+class DisplayChecked(Event):
+    """The manager checked what is displayed on the premises."""
+    timetable: bool = _field("the session timetable is displayed")
+    general_rules: bool = _field("the règlement général des sessions is displayed")
+
+
+@event_type("juror_checked_in")
+@attrs.frozen(kw_only=True)
+class JurorCheckedIn(Event):
+    """A juror is present and checked in."""
+    juror: str = _field("juror id")
+
+
+@event_type("representative_contacted")
+@attrs.frozen(kw_only=True)
+class RepresentativeContacted(Event):
+    """The manager contacted the ministry's territorial representative (DDETS)."""
+    reason: str = _field("why: jury_shortfall, incident, other", default="other")
+
+
+@event_type("jury_briefed")
+@attrs.frozen(kw_only=True)
+class JuryBriefed(Event):
+    """The manager briefed the jury; one flag per topic covered."""
+    principles: bool = _field("principles of the certification")
+    modalities: bool = _field("the title's evaluation modalities")
+    organisation: bool = _field("organisation of the day")
+    posture: bool = _field("expected posture")
+
+
+@event_type("candidates_briefed")
+@attrs.frozen(kw_only=True)
+class CandidatesBriefed(Event):
+    """The candidates were briefed (rules, phones, timing)."""
+
+
+@event_type("durations_reminded")
+@attrs.frozen(kw_only=True)
+class DurationsReminded(Event):
+    """Everyone was reminded of the référentiel's test durations."""
+
+
+@event_type("platform_checked")
+@attrs.frozen(kw_only=True)
+class PlatformChecked(Event):
+    """The technical platform and material were checked against the référentiel."""
+    conform: bool = _field("they match the référentiel")
+
+
+@event_type("identity_checked")
+@attrs.frozen(kw_only=True)
+class IdentityChecked(Event):
+    """A candidate's identity was checked."""
+    candidate: str = _field("candidate id")
+    valid: bool = _field("the identity document matched", default=True)
+
+
+@event_type("absence_noted")
+@attrs.frozen(kw_only=True)
+class AbsenceNoted(Event):
+    """The manager found that a registered candidate did not come."""
+    candidate: str = _field("candidate id")
+
+
+@event_type("absence_recorded_on_pv")
+@attrs.frozen(kw_only=True)
+class AbsenceRecordedOnPv(Event):
+    """A candidate's absence is written on the session PV."""
+    candidate: str = _field("candidate id")
+
+
+@event_type("jury_informed_of_absence")
+@attrs.frozen(kw_only=True)
+class JuryInformedOfAbsence(Event):
+    """The jury was told of a candidate's absence."""
+    candidate: str = _field("candidate id")
+
+
+@event_type("link_checked")
+@attrs.frozen(kw_only=True)
+class LinkChecked(Event):
+    """A juror was asked about any tie with a candidate."""
+    juror: str = _field("juror id")
+    candidate: str = _field("candidate id")
+    linked: bool = _field("a tie was declared")
+
+
+@event_type("seal_checked")
+@attrs.frozen(kw_only=True)
+class SealChecked(Event):
+    """The manager and a candidate witness checked the seals of the DTE envelopes."""
+    witness: str = _field("id of the registered candidate who witnessed the check")
+    sealed: bool = _field("all envelopes were found sealed")
+
+
+@event_type("envelopes_opened")
+@attrs.frozen(kw_only=True)
+class EnvelopesOpened(Event):
+    """The sealed DTE envelopes were opened."""
+
+
+@event_type("dte_content_checked")
+@attrs.frozen(kw_only=True)
+class DteContentChecked(Event):
+    """The DTE content was checked against the référentiel's evaluation modalities."""
+    conform: bool = _field("the content matches the référentiel")
+
+
+@event_type("dte_candidate_handed")
+@attrs.frozen(kw_only=True)
+class DteCandidateHanded(Event):
+    """A candidate received the candidate DTE for a test."""
+    candidate: str = _field("candidate id")
+    test: str = _field("test id")
+
+
+@event_type("dte_jury_handed")
+@attrs.frozen(kw_only=True)
+class DteJuryHanded(Event):
+    """A juror received the jury DTE."""
+    juror: str = _field("juror id")
+
+
+@event_type("late_admission")
+@attrs.frozen(kw_only=True)
+class LateAdmission(Event):
+    """The manager admitted a late candidate to a test."""
+    candidate: str = _field("candidate id")
+    test: str = _field("test id")
+    decided_by: str = _field("id of the person who decided")
+
+
+@event_type("test_started")
+@attrs.frozen(kw_only=True)
+class TestStarted(Event):
+    """A candidate's test starts."""
+    test: str = _field("test id")
+    candidate: str = _field("candidate id")
+    site: str = _field("where it takes place (empty: the session's site)", default="")
+    remote: bool = _field("held remotely under the experimental scheme", default=False)
+
+
+@event_type("test_ended")
+@attrs.frozen(kw_only=True)
+class TestEnded(Event):
+    """A candidate's test ends."""
+    test: str = _field("test id")
+    candidate: str = _field("candidate id")
+
+
+@event_type("supervision_assigned")
+@attrs.frozen(kw_only=True)
+class SupervisionAssigned(Event):
+    """Someone is assigned to supervise a test."""
+    test: str = _field("test id")
+    person: str = _field("supervisor id")
+
+
+@event_type("platform_entered")
+@attrs.frozen(kw_only=True)
+class PlatformEntered(Event):
+    """Someone entered the technical platform during the tests."""
+    person: str = _field("person id")
+
+
+@event_type("evaluation_recorded")
+@attrs.frozen(kw_only=True)
+class EvaluationRecorded(Event):
+    """A juror evaluated a candidate's test (filled an evaluation grid)."""
+    juror: str = _field("juror id")
+    candidate: str = _field("candidate id")
+    test: str = _field("test id")
+
+
+@event_type("incident_reported")
+@attrs.frozen(kw_only=True)
+class IncidentReported(Event):
+    """An incident (broken seal, fraud, irregularity) and what was done about it."""
+    incident: str = _field("incident id")
+    kind: IncidentKind = _field("seal_broken, fraud, irregularity or other")
+    written_report: bool = _field("a written report was drawn up")
+    pv_mention: bool = _field("the incident is mentioned on the PV")
+
+
+@event_type("deliberation_started")
+@attrs.frozen(kw_only=True)
+class DeliberationStarted(Event):
+    """The jury starts deliberating."""
+
+
+@event_type("deliberation_ended")
+@attrs.frozen(kw_only=True)
+class DeliberationEnded(Event):
+    """The jury's deliberation ends."""
+
+
+@event_type("deliberation_presence")
+@attrs.frozen(kw_only=True)
+class DeliberationPresence(Event):
+    """A person present in the room during the deliberation."""
+    person: str = _field("person id")
+
+
+@event_type("dossier_reviewed")
+@attrs.frozen(kw_only=True)
+class DossierReviewed(Event):
+    """The jury studied a candidate's dossier; one flag per element it had."""
+    candidate: str = _field("candidate id")
+    results: bool = _field("the test results")
+    ecf: bool = _field("the ECF booklet (training candidates)")
+    dp: bool = _field("the dossier professionnel")
+    final_interview: bool = _field("the final interview's conclusions")
+
+
+@event_type("decision_recorded")
+@attrs.frozen(kw_only=True)
+class DecisionRecorded(Event):
+    """The jury's decision for a candidate."""
+    candidate: str = _field("candidate id")
+    outcome: Outcome = _field("title, partial or none")
+    ccps: tuple[str, ...] = _strs("the CCPs awarded (partial success)")
+
+
+@event_type("results_communicated")
+@attrs.frozen(kw_only=True)
+class ResultsCommunicated(Event):
+    """Someone told a candidate their results."""
+    person: str = _field("who communicated")
+    candidate: str = _field("candidate id")
+
+
+@event_type("pv_signed")
+@attrs.frozen(kw_only=True)
+class PvSigned(Event):
+    """A juror completed and signed the session PVs."""
+    juror: str = _field("juror id")
+
+
+@event_type("pv_countersigned")
+@attrs.frozen(kw_only=True)
+class PvCountersigned(Event):
+    """The session manager countersigned the PVs."""
+    person: str = _field("id of the manager")
+
+
+@event_type("results_recorded_ceres")
+@attrs.frozen(kw_only=True)
+class ResultsRecordedCeres(Event):
+    """The results were entered in CERES."""
+    person: str = _field("who entered them")
+
+
+@event_type("pv_transmitted")
+@attrs.frozen(kw_only=True)
+class PvTransmitted(Event):
+    """The PVs were sent to the territorial representative."""
+
+
+@event_type("grids_archived")
+@attrs.frozen(kw_only=True)
+class GridsArchived(Event):
+    """The evaluation grids were put in the session archive."""
+
+
+@event_type("documents_destroyed")
+@attrs.frozen(kw_only=True)
+class DocumentsDestroyed(Event):
+    """The other session documents were destroyed."""
+
+
+# ----------------------------------------------------------------------------- field kinds
+
+COMMON_FIELDS = ("type", "at", "session", "id")
+
+
+@attrs.frozen
+class FieldSpec:
+    """What a field holds, as the readers, the rule loader and the JSON Schema see it."""
+    name: str
+    kind: str               # time | day | duration | text | bool | int | enum | list
+    required: bool
+    doc: str
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+def _kind_of(annotation: Any) -> tuple[str, tuple[str, ...]]:
+    if annotation is dt.datetime:
+        return "time", ()
+    if annotation is dt.date:
+        return "day", ()
+    if annotation is Minutes:
+        return "duration", ()
+    if annotation is bool:
+        return "bool", ()
+    if annotation is int:
+        return "int", ()
+    if annotation is str:
+        return "text", ()
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return "enum", tuple(m.value for m in annotation)
+    return "list", ()
+
+
+def specific_fields(cls: type[Event]) -> tuple[FieldSpec, ...]:
+    """The fields of an event class beyond the common ones, in declaration order."""
+    out = []
+    for f in attrs.fields(cls):
+        if f.name in COMMON_FIELDS or f.metadata.get("internal"):
+            continue
+        kind, choices = _kind_of(f.type)
+        required = f.default is attrs.NOTHING
+        default = None
+        if not required:
+            default = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default
+            default = _to_json(default)
+        out.append(FieldSpec(f.name, kind, required, f.metadata.get("doc", ""), choices, default))
+    return tuple(out)
+
+
+def field_kinds(type_name: str) -> dict[str, str]:
+    """Every field a rule may read on an event type, with its kind (common fields included)."""
+    kinds = {"at": "time", "session": "text", "id": "text"}
+    kinds.update({f.name: f.kind for f in specific_fields(EVENT_TYPES[type_name])})
+    return kinds
+
+
+# ----------------------------------------------------------------------------- parsing
+
+def parse_event(raw: Any, location: Location, *, session: str | None = None,
+                default_id: str | None = None) -> Event:
+    """Build a validated event from a decoded JSON/YAML object.
+
+    Args:
+        raw: the decoded mapping.
+        location: where it was read, named by every error.
+        session: the session id to use when ``raw`` has none (records give it once).
+        default_id: the id to use when ``raw`` has none.
+    Raises:
+        InputError: naming the field, what was expected and what was found.
+    """
+    if not isinstance(raw, dict):
+        raise InputError("event", location=location, expected="a JSON object", got=raw)
+    type_name = raw.get("type")
+    if not isinstance(type_name, str) or type_name not in EVENT_TYPES:
+        if not isinstance(type_name, str):
+            raise InputError("field 'type'", location=location, expected="an event type name",
+                             got=type_name)
+        raise InputError(f"unknown event type '{type_name}'", location=location,
+                         hint=did_you_mean(type_name, EVENT_TYPES) or "see docs/events.md")
+    cls = EVENT_TYPES[type_name]
+    specs = {f.name: f for f in specific_fields(cls)}
+    subject = f"event '{type_name}'"
+    unknown = [k for k in raw if k not in specs and k not in COMMON_FIELDS]
+    if unknown:
+        raise InputError(f"unknown field '{unknown[0]}'", location=location, subject=subject,
+                         hint=did_you_mean(str(unknown[0]), list(specs) + list(COMMON_FIELDS)))
+    values: dict[str, Any] = {}
+    try:
+        values["at"] = _time.parse_time(raw.get("at"))
+    except _time.TimeFormatError as error:
+        raise InputError("field 'at'", location=location, subject=subject,
+                         expected=str(error).removeprefix("expected "), got=raw.get("at")) from None
+    session_id = raw.get("session", session)
+    if session is not None and "session" in raw and raw["session"] != session:
+        raise InputError("field 'session'", location=location, subject=subject,
+                         expected=f"the record's session '{session}'", got=raw["session"])
+    values["session"] = _text(session_id, "session", location, subject)
+    event_id = raw.get("id", default_id)
+    if isinstance(event_id, int) and not isinstance(event_id, bool):
+        event_id = str(event_id)
+    values["id"] = _text(event_id, "id", location, subject)
+    for name, spec in specs.items():
+        if name not in raw:
+            if spec.required:
+                raise InputError(f"missing field '{name}'", location=location, subject=subject,
+                                 expected=spec.doc)
+            continue
+        values[name] = _convert(raw[name], spec, cls, location, subject)
+    return cls(location=location, **values)
+
+
+def _text(value: Any, name: str, location: Location, subject: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"field '{name}'", location=location, subject=subject,
+                         expected="a non-empty text", got=value)
+    return unicodedata.normalize("NFC", value)
+
+
+def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, subject: str) -> Any:
+    def bad(expected: str) -> InputError:
+        return InputError(f"field '{spec.name}'", location=location, subject=subject,
+                          expected=expected, got=value)
+    if spec.kind == "text":
+        if not isinstance(value, str):
+            raise bad("a text")
+        return unicodedata.normalize("NFC", value)
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if spec.kind in ("int", "duration"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise bad("a whole number, zero or more")
+        if value > 10_000_000:
+            raise bad("a plausible number (at most 10,000,000)")
+        return value
+    if spec.kind == "enum":
+        if value not in spec.choices:
+            raise bad("one of " + ", ".join(spec.choices))
+        return attrs.fields_dict(cls)[spec.name].type(value)
+    if spec.kind == "time":
+        try:
+            return _time.parse_time(value)
+        except _time.TimeFormatError as error:
+            raise bad(str(error).removeprefix("expected ")) from None
+    if spec.kind == "day":
+        try:
+            return _time.parse_day(value)
+        except _time.TimeFormatError as error:
+            raise bad(str(error).removeprefix("expected ")) from None
+    if spec.kind == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise bad("a list of ids")
+        return tuple(unicodedata.normalize("NFC", v) for v in value)
+    raise AssertionError(spec.kind)
+
+
+# ----------------------------------------------------------------------------- schema
+
+SCHEMA_VERSION = "1"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one event, generated from the classes above."""
+    kind_schema = {
+        "time": {"type": "string", "format": "date-time"},
+        "day": {"type": "string", "format": "date"},
+        "duration": {"type": "integer", "minimum": 0},
+        "int": {"type": "integer", "minimum": 0},
+        "bool": {"type": "boolean"},
+        "text": {"type": "string"},
+        "list": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    }
+    variants = []
+    for name in sorted(EVENT_TYPES):
+        cls = EVENT_TYPES[name]
+        props: dict[str, Any] = {
+            "type": {"const": name},
+            "at": {"type": "string", "format": "date-time",
+                   "description": "ISO 8601 with its UTC offset"},
+            "session": {"type": "string", "minLength": 1},
+            "id": {"type": ["string", "integer"]},
+        }
+        required = ["type", "at"]
+        for spec in specific_fields(cls):
+            schema = dict(kind_schema.get(spec.kind, {}))
+            if spec.kind == "enum":
+                schema = {"enum": list(spec.choices)}
+            schema["description"] = spec.doc
+            if not spec.required:
+                schema["default"] = spec.default
+            props[spec.name] = schema
+            if spec.required:
+                required.append(spec.name)
+        variants.append({
+            "title": name,
+            "description": (cls.__doc__ or "").strip(),
+            "type": "object",
+            "properties": props,
+            "required": required,
+            "additionalProperties": False,
+        })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://tp-compliance.invalid/schema/event/v{SCHEMA_VERSION}",
+        "title": "Titre Professionnel session event",
+        "oneOf": variants,
+    }

@@ -1,0 +1,213 @@
+"""The small expression language of rule conditions and computed values.
+
+A condition reads one field of the event being matched and compares it::
+
+    candidate == t.candidate          same candidate as the event bound to ``t``
+    at <= t.at + 15 days              time arithmetic: minutes, hours, days
+    role in [manager, substitute]     one of several literals
+    sealed == false                   literals: numbers, true/false, 'quoted' or bare words
+
+A value (for messages and evidence) is an operand alone: ``e.at - s.at``, ``c.at + 15 days``.
+
+This module only parses; the rule loader checks names and kinds against the event vocabulary.
+"""
+from __future__ import annotations
+
+import re
+from typing import Union
+
+import attrs
+
+from . import _time
+
+UNITS = {
+    "minute": _time.MINUTE, "minutes": _time.MINUTE, "min": _time.MINUTE,
+    "hour": _time.HOUR, "hours": _time.HOUR, "h": _time.HOUR,
+    "day": _time.DAY, "days": _time.DAY, "d": _time.DAY,
+}
+COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
+
+
+class ExpressionError(ValueError):
+    """Unparseable expression; the message says what was expected."""
+
+
+@attrs.frozen
+class Ref:
+    """``alias.field``: a field of the event bound to ``alias``."""
+    alias: str
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.alias}.{self.field}"
+
+
+@attrs.frozen
+class Literal:
+    value: Union[str, int, float, bool]
+
+
+@attrs.frozen
+class Span:
+    """A literal duration, in seconds."""
+    seconds: int
+
+
+@attrs.frozen
+class Arith:
+    """``left + right`` or ``left - right``."""
+    left: Ref
+    op: str
+    right: Union[Ref, Span]
+
+
+Operand = Union[Ref, Literal, Span, Arith]
+
+
+@attrs.frozen
+class Condition:
+    field: str
+    op: str                       # one of COMPARISONS, or "in"
+    operand: Union[Operand, tuple[Literal, ...]]
+    text: str = attrs.field(eq=False, default="")
+
+    def refs(self) -> tuple[Ref, ...]:
+        return operand_refs(self.operand)
+
+
+def operand_refs(operand) -> tuple[Ref, ...]:
+    if isinstance(operand, Ref):
+        return (operand,)
+    if isinstance(operand, Arith):
+        return (operand.left,) + ((operand.right,) if isinstance(operand.right, Ref) else ())
+    return ()
+
+
+_TOKEN = re.compile(r"""
+    \s*(?:
+      (?P<str>'[^']*'|"[^"]*")
+    | (?P<num>-?\d+(?:\.\d+)?)
+    | (?P<op>==|!=|<=|>=|<|>|\+|-|\[|\]|,)
+    | (?P<word>[^\W\d][\w]*(?:\.[^\W\d][\w]*)?)
+    )""", re.VERBOSE | re.UNICODE)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ExpressionError(f"unexpected character {text[pos:].strip()[:1]!r} at position {pos + 1}")
+        kind = m.lastgroup
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        tok = self.peek()
+        if tok is None:
+            raise ExpressionError("unexpected end of expression")
+        self.i += 1
+        return tok
+
+    def done(self) -> None:
+        if self.peek() is not None:
+            raise ExpressionError(f"unexpected {self.peek()[1]!r} after the expression")
+
+    def literal(self) -> Literal | Span:
+        kind, value = self.take()
+        if kind == "str":
+            return Literal(value[1:-1])
+        if kind == "num":
+            number = float(value) if "." in value else int(value)
+            nxt = self.peek()
+            if nxt and nxt[0] == "word" and nxt[1] in UNITS:
+                self.take()
+                return Span(int(number * UNITS[nxt[1]]))
+            return Literal(number)
+        if kind == "word" and "." not in value:
+            if value in ("true", "false"):
+                return Literal(value == "true")
+            return Literal(value)
+        raise ExpressionError(f"expected a literal value, got {value!r}")
+
+    def operand(self):
+        kind, value = self.peek() or ("", "")
+        if kind == "word" and "." in value:
+            self.take()
+            left = Ref(*value.split("."))
+            nxt = self.peek()
+            if nxt and nxt[0] == "op" and nxt[1] in "+-":
+                op = self.take()[1]
+                right = self.operand_term()
+                return Arith(left, op, right)
+            return left
+        return self.literal()
+
+    def operand_term(self):
+        kind, value = self.peek() or ("", "")
+        if kind == "word" and "." in value:
+            self.take()
+            return Ref(*value.split("."))
+        term = self.literal()
+        if not isinstance(term, Span):
+            raise ExpressionError("expected a duration (e.g. 15 days) or alias.field after + or -")
+        return term
+
+
+def parse_condition(text: str) -> Condition:
+    """Parse ``field op operand``.
+
+    >>> parse_condition("at <= t.at + 15 days").operand
+    Arith(left=Ref(alias='t', field='at'), op='+', right=Span(seconds=1296000))
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("expected a condition text such as 'candidate == t.candidate'")
+    p = _Parser(text)
+    kind, field = p.take()
+    if kind != "word" or "." in field:
+        raise ExpressionError(f"a condition starts with a field name of the matched event, got {field!r}")
+    kind, op = p.take()
+    if op == "in":
+        if p.take()[1] != "[":
+            raise ExpressionError("expected '[' after 'in'")
+        items = []
+        while True:
+            item = p.literal()
+            if not isinstance(item, Literal):
+                raise ExpressionError("'in' takes a list of plain literals")
+            items.append(item)
+            sep = p.take()[1]
+            if sep == "]":
+                break
+            if sep != ",":
+                raise ExpressionError("expected ',' or ']' in the list")
+        p.done()
+        return Condition(field, "in", tuple(items), text)
+    if op not in COMPARISONS:
+        raise ExpressionError(f"expected a comparison ({', '.join(COMPARISONS)} or in), got {op!r}")
+    operand = p.operand()
+    p.done()
+    return Condition(field, op, operand, text)
+
+
+def parse_value(text: str):
+    """Parse a value expression: ``alias.field`` with optional ``+``/``-`` term."""
+    if not isinstance(text, str):
+        raise ExpressionError("expected an expression such as 'e.at - s.at'")
+    p = _Parser(text)
+    operand = p.operand()
+    p.done()
+    if not isinstance(operand, (Ref, Arith)):
+        raise ExpressionError("a value must read a matched event: alias.field")
+    return operand

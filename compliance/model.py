@@ -1,0 +1,130 @@
+"""Values that flow out of a check: sessions in, findings and reports out. No I/O here."""
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from .events import Event
+
+
+@attrs.frozen
+class Text:
+    """A text in French and English."""
+    fr: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+class Severity(str, enum.Enum):
+    VIOLATION = "violation"   # a must / must-not was breached
+    WARNING = "warning"       # a recommendation missed, or a duty without evidence
+    PENDING = "pending"       # a deadline not yet due at the audit date
+
+
+class Status(str, enum.Enum):
+    COMPLIANT = "compliant"
+    VIOLATION = "violation"
+    WARNING = "warning"
+    PENDING = "pending"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
+
+
+@attrs.frozen(kw_only=True)
+class Session:
+    """One exam session's events, in the order they were recorded."""
+    id: str
+    events: tuple[Event, ...] = attrs.field(converter=tuple)
+    source: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Evidence:
+    """An event cited by a finding."""
+    index: int            # position in the session
+    event_id: str
+    type: str
+    at: str               # rendered in the session's time zone
+    details: tuple[tuple[str, str], ...] = ()
+    file: str | None = None
+    line: int | None = None
+
+    def where(self) -> str:
+        if self.file is None:
+            return f"#{self.index + 1}"
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    rule: str
+    clause: str
+    severity: Severity = attrs.field(converter=Severity)
+    session: str
+    title: Text
+    message: Text
+    evidence: tuple[Evidence, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+
+    def sort_key(self, clause_order: dict[str, int]) -> tuple:
+        first = self.evidence[0].index if self.evidence else -1
+        return (clause_order.get(self.clause, 10_000), first, self.rule, self.message.fr)
+
+
+@attrs.frozen(kw_only=True)
+class ClauseStatus:
+    clause: str
+    status: Status = attrs.field(converter=Status)
+    title: Text
+    findings: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class Report:
+    """The outcome of checking one session: every clause's status and every finding."""
+    session: str
+    source: str
+    as_of: str
+    time_zone: str
+    tool_version: str
+    rulebook: str
+    events: int
+    clauses: tuple[ClauseStatus, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.VIOLATION)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    def to_json(self) -> dict[str, Any]:
+        return attrs.asdict(self, value_serializer=_serialize)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Report":
+        return cls(
+            **{k: v for k, v in data.items() if k not in ("clauses", "findings")},
+            clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
+                                       findings=c["findings"]) for c in data["clauses"]),
+            findings=tuple(Finding(
+                rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
+                title=Text(**f["title"]), message=Text(**f["message"]),
+                evidence=tuple(Evidence(**dict(e, details=tuple(tuple(d) for d in e["details"])))
+                               for e in f["evidence"]),
+                values=tuple(tuple(v) for v in f["values"])) for f in data["findings"]),
+        )
+
+
+def _serialize(_inst: Any, _field: Any, value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return list(value)
+    return value
