@@ -34,6 +34,7 @@ class _Prepared:
     compiled: compiler.CompiledRulebook
     rules: dict[str, Rule]
     clause_order: dict[str, int]
+    settings: dict[str, Any]
 
 
 _prepared: dict[int, _Prepared] = {}
@@ -54,7 +55,7 @@ def _prepare(rulebook: Rulebook | None) -> _Prepared:
     if prepared is None or prepared.rulebook is not rulebook:
         prepared = _prepared[id(rulebook)] = _Prepared(
             rulebook, compiler.compile_rulebook(rulebook), {r.id: r for r in rulebook.rules},
-            {c.id: i for i, c in enumerate(rulebook.clauses)})
+            {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings))
     return prepared
 
 
@@ -169,7 +170,7 @@ class Checker:
         tz = self._tz()
         facts = []
         for index, event in enumerate(self._events):
-            facts.extend(compiler.event_facts(event, index, tz))
+            facts.extend(compiler.event_facts(event, index, tz, self._p.settings))
         engine = engine_for(self._p.compiled)
         day = self._session_day(tz)
         seen = set()

@@ -196,11 +196,14 @@ def _check_limits(rulebook: Rulebook, ruleset: dict[str, Any]) -> None:
 
 # ----------------------------------------------------------------------------- facts
 
-def event_facts(event: events.Event, index: int, tz: dt.tzinfo) -> list[dict[str, Any]]:
+def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
+                settings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The facts one event becomes: itself, plus one fact per item of each list field.
 
     Instants and days become epoch seconds, durations seconds, enums their value. ``src`` holds
-    the event's index in the session, so findings can cite it.
+    the event's index in the session, so findings can cite it. Settings that vary by title or
+    centre are resolved here into computed fields (``COMPUTED_FIELDS``), so rules read them
+    like any other field and no rule hides a constant.
     """
     fact: dict[str, Any] = {"type": event.TYPE, "at": _time.epoch(event.at),
                             "session": event.session, "eid": event.id, "src": [index]}
@@ -211,11 +214,25 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo) -> list[dict[str
             lists.append((spec.name, value))
         else:
             fact[fact_field(spec.name)] = fact_value(value, spec.kind, tz)
+    for name, (_kind, compute) in COMPUTED_FIELDS.get(event.TYPE, {}).items():
+        fact[name] = compute(event, settings or {})
     out = [fact]
     for name, items in lists:
         for item in items:
             out.append(dict(fact, type=f"{event.TYPE}.{name}", item=item))
     return out
+
+
+def _convocation_lead(event: events.SessionPlanned, settings: dict[str, Any]) -> int:
+    days = event.convocation_lead_days or settings.get(f"convocation_lead_days_{event.kind.value}", 0)
+    return int(days) * _time.DAY
+
+
+# Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}.
+COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
+    # R5: the record's own lead time, else the rule base's setting for the session kind
+    "session_planned": {"convocation_lead": ("duration", _convocation_lead)},
+}
 
 
 def fact_value(value: Any, kind: str, tz: dt.tzinfo) -> Any:

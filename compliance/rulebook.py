@@ -133,7 +133,11 @@ class Rulebook:
 
 def vocabulary(derived: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
     """Field kinds of every type a rule may match: events, list items, derived facts."""
+    from .compiler import COMPUTED_FIELDS  # computed fields are part of what rules may read
+
     out = {name: events.field_kinds(name) for name in events.EVENT_TYPES}
+    for name, computed in COMPUTED_FIELDS.items():
+        out[name].update({field: kind for field, (kind, _) in computed.items()})
     for name, cls in events.EVENT_TYPES.items():
         for spec in events.specific_fields(cls):
             if spec.kind == "list":

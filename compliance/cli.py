@@ -1,0 +1,137 @@
+"""Command line: argument parsing, exit codes, streams. No business logic here.
+
+Exit codes (as linters do):
+  0   no violation
+  1   at least one violation found (or, for ``rules test``, a failing example)
+  2   the run could not do all it was asked: bad usage, unusable input, invalid rule base
+  70  an internal error (a bug of ours or of the rules engine)
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Sequence, TextIO
+
+from . import __version__, _time
+from .checker import check_session
+from .errors import ComplianceError, EngineError, UsageError
+from .readers import read_path
+from .reporters import REPORTERS
+from .rulebook import load_rulebook
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
+
+EPILOG = """exit codes:
+  0   no violation
+  1   violations found (rules test: an example failed)
+  2   unusable input, invalid rule base or bad usage
+  70  internal error
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print and sys.exit
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="compliance", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                     description="Check Titre Professionnel exam sessions against the regulation.")
+    parser.add_argument("--version", action="version", version=f"compliance {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="check session records or event logs", epilog=EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    check.add_argument("files", nargs="+", metavar="FILE", help="a .yaml/.json session record or a .jsonl log")
+    check.add_argument("--as-of", dest="as_of", metavar="DATE",
+                       help="audit date (YYYY-MM-DD = end of that day, Paris time; or an ISO time with offset); default: now")
+    check.add_argument("--format", choices=sorted(REPORTERS), default="text")
+    check.add_argument("--lang", choices=["fr", "en"], default="fr")
+    check.add_argument("--rules", action="append", default=[], metavar="DIR",
+                       help="extra rule directory (overrides rules of the same id); repeatable")
+
+    rules = sub.add_parser("rules", help="work with the rule base")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    test = rules_sub.add_parser("test", help="run every rule's embedded examples")
+    test.add_argument("--rules", action="append", default=[], metavar="DIR")
+    listing = rules_sub.add_parser("list", help="list the rules")
+    listing.add_argument("--rules", action="append", default=[], metavar="DIR")
+
+    sub.add_parser("schema", help="print the JSON Schema of events")
+    return parser
+
+
+def parse_as_of(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        day = _time.parse_day(text)
+    except _time.TimeFormatError:
+        try:
+            return _time.parse_time(text)
+        except _time.TimeFormatError:
+            raise UsageError("--as-of", expected="YYYY-MM-DD or an ISO 8601 time with offset", got=text) from None
+    end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0),
+                                     tzinfo=_time.zone(_time.DEFAULT_TIME_ZONE))
+    return end_of_day - dt.timedelta(seconds=1)
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args, stdout, stderr)
+    except EngineError as error:
+        print(f"compliance: internal error: {error}", file=stderr)
+        if debug:
+            import traceback
+            traceback.print_exc(file=stderr)
+        return EXIT_INTERNAL
+    except ComplianceError as error:
+        problems = getattr(error, "problems", (error,))
+        for problem in problems:
+            print(f"compliance: error: {problem}", file=stderr)
+        return error.exit_code
+    except SystemExit as exit_:  # --help, --version
+        return int(exit_.code or 0)
+    except KeyboardInterrupt:
+        print("compliance: interrupted", file=stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    if args.command == "schema":
+        from .events import json_schema
+        stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    if args.command == "rules":
+        rulebook = load_rulebook(*args.rules)
+        if args.rules_command == "list":
+            for rule in rulebook.checks:
+                stdout.write(f"{rule.id}\t{rule.clause}\t{rule.severity}\t{rule.title.fr}\n")
+            return EXIT_OK
+        from .selfcheck import run_examples
+        results = run_examples(rulebook)
+        failed = [r for r in results if not r.ok]
+        for r in failed:
+            stdout.write(f"FAIL {r.describe()}\n")
+        stdout.write(f"{len(results) - len(failed)} passed, {len(failed)} failed "
+                     f"({len(rulebook.checks)} rules)\n")
+        return EXIT_FINDINGS if failed else EXIT_OK
+    # check
+    rulebook = load_rulebook(*args.rules) if args.rules else None
+    as_of = parse_as_of(args.as_of)
+    if as_of is None:
+        as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    reports = []
+    for file in args.files:
+        for session in read_path(file):
+            reports.append(check_session(session, rulebook, as_of))
+    stdout.write(REPORTERS[args.format](reports, args.lang))
+    return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK

@@ -1,0 +1,45 @@
+"""Plain-text report for a terminal: the clause checklist, then each finding with its evidence."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..model import Report, Severity
+from ._labels import LABELS, SEVERITY, STATUS
+
+
+def render_text(reports: Sequence[Report], lang: str = "fr") -> str:
+    return "\n".join(_one(r, lang) for r in reports)
+
+
+def _one(report: Report, lang: str) -> str:
+    L = LABELS[lang]
+    out = [
+        f"{L['session']} {report.session} — {report.source}",
+        f"{L['as_of']} : {report.as_of} · {report.events} {L['events']} · "
+        f"{L['tool']} compliance {report.tool_version} · {L['rulebook']} {report.rulebook}"
+        if lang == "fr" else
+        f"{L['as_of']}: {report.as_of} · {report.events} {L['events']} · "
+        f"{L['tool']} compliance {report.tool_version} · {L['rulebook']} {report.rulebook}",
+        "",
+        f"{L['clauses']}",
+    ]
+    width = max((len(c.clause) for c in report.clauses), default=4)
+    for c in report.clauses:
+        status = STATUS[lang][c.status.value]
+        count = f" ({c.findings})" if c.findings else ""
+        out.append(f"  {c.clause:<{width}}  {status:<14} {c.title.get(lang)}{count}")
+    out += ["", f"{L['findings']}"]
+    if not report.findings:
+        out.append(f"  {L['none']}")
+    for f in report.findings:
+        out.append(f"  [{SEVERITY[lang][f.severity.value]}] {f.clause} {f.title.get(lang)}  ({L['rule']} {f.rule})")
+        out.append(f"    {f.message.get(lang)}")
+        if f.values:
+            out.append(f"    {L['values']}: " + ", ".join(f"{k} = {v}" for k, v in f.values))
+        for e in f.evidence:
+            who = ", ".join(f"{k}={v}" for k, v in e.details if v)
+            out.append(f"    - {e.at}  {e.type}" + (f" ({who})" if who else "") + f"  [{e.where()}]")
+    counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
+    out += ["", L["summary"].format(v=counts[Severity.VIOLATION], w=counts[Severity.WARNING],
+                                    p=counts[Severity.PENDING]), ""]
+    return "\n".join(out)
