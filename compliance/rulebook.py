@@ -481,8 +481,8 @@ class _RuleReader:
             if got is None:
                 return False
             if got != want:
-                self.bad("where", f"condition {cond.text!r}: compares a {want} field with a {got}",
-                         node=entry)
+                self.bad("where", f"condition {cond.text!r}: field '{cond.field}' holds {_ARTICLE[want]}, "
+                         f"compared with {_ARTICLE[got]}", node=entry)
                 return False
             if kind == "enum" and isinstance(operand, Literal):
                 choices = _choices(event, cond.field)
@@ -660,7 +660,7 @@ class _RuleReader:
         return "bounded", bounds
 
     def read_examples(self, vocab) -> list[Example]:
-        raw = self.node.get("examples", [])
+        raw = self.node.get("examples", YamlList())
         out: list[Example] = []
         if not isinstance(raw, YamlList):
             self.bad("examples", "'examples'", expected="a list", got=raw)
@@ -700,6 +700,10 @@ class _RuleReader:
             out.append(Example(name=str(ex.get("name", f"example {index + 1}")), expect=ex["expect"],
                                events=tuple(evs), as_of=as_of, count=count, line=ex.line))
         return out
+
+
+_ARTICLE = {"instant": "an instant", "duration": "a duration", "literal": "a text or choice",
+            "number": "a number", "bool": "true/false"}
 
 
 def _refs(expr) -> tuple[Ref, ...]:

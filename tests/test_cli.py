@@ -1,0 +1,95 @@
+"""The command line: exit codes, one-line errors, formats, determinism."""
+from __future__ import annotations
+
+import io
+import json
+
+from compliance.cli import main
+from conftest import EXAMPLES, ROOT
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_clean_example_exits_0_with_no_finding():
+    code, out, err = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30")
+    assert (code, err) == (0, "")
+    assert "Aucun constat." in out
+
+
+def test_json_report_is_deterministic_and_parses():
+    argv = ("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30", "--format", "json")
+    first, second = run(*argv), run(*argv)
+    assert first == second
+    document = json.loads(first[1])
+    assert document["schema"] == "tp-compliance/report/1"
+    (report,) = document["reports"]
+    assert report["session"] == "TP-00417-2026-03-10"
+    assert {c["status"] for c in report["clauses"]} <= {"compliant", "not_applicable"}
+
+
+def test_english_report():
+    code, out, _ = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30", "--lang", "en")
+    assert code == 0 and "No finding." in out and "compliant" in out
+
+
+def test_broken_record_is_one_line_error_with_exit_2():
+    bad = ROOT / "tests" / "data" / "bad_records" / "missing-field.yaml"
+    code, out, err = run("check", str(bad))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and f"{bad}:4" in err
+
+
+def test_broken_rule_directory_is_one_line_error_with_exit_2(tmp_path):
+    (tmp_path / "S1-bad.yaml").write_text((ROOT / "tests/data/bad_rules/unknown-clause.yaml").read_text())
+    code, _, err = run("check", str(EXAMPLES / "session-conforme.yaml"), "--rules", str(tmp_path))
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "S1-bad.yaml:4" in err and "unknown clause" in err
+
+
+def test_audit_date_before_the_events_is_a_usage_error():
+    code, _, err = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-03-01")
+    assert code == 2 and "audit date" in err
+
+
+def test_bad_option_is_a_usage_error():
+    code, _, err = run("check", "--format", "pdf", str(EXAMPLES / "session-conforme.yaml"))
+    assert code == 2 and "invalid choice" in err
+
+
+def test_rules_test_passes_on_the_shipped_rules():
+    code, out, _ = run("rules", "test")
+    assert code == 0 and " 0 failed" in out
+
+
+def test_rules_test_fails_visibly_when_an_example_is_wrong(tmp_path):
+    (tmp_path / "S3-local.yaml").write_text("""section: S3
+rules:
+  - id: S3.1-identite-non-controlee
+    clause: S3.1
+    severity: violation
+    title: {fr: "t", en: "t"}
+    reference: {text: "r"}
+    when:
+      - match: t
+        event: test_started
+      - absent: identity_checked
+        where: ["candidate == t.candidate"]
+    message: {fr: "m", en: "m"}
+    examples:
+      - name: wrongly expected to pass
+        expect: pass
+        events:
+          - {type: test_started, at: "2026-03-10T09:00:00+01:00", test: T1, candidate: C1}
+""", encoding="utf-8")
+    code, out, _ = run("rules", "test", "--rules", str(tmp_path))
+    assert code == 1
+    assert "FAIL" in out and "wrongly expected to pass" in out and "S3-local.yaml:15" in out
+
+
+def test_schema_command_prints_the_event_schema():
+    code, out, _ = run("schema")
+    assert code == 0 and json.loads(out)["title"] == "Titre Professionnel session event"
