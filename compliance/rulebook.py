@@ -158,15 +158,13 @@ def _family(kind: str) -> str:
 # ----------------------------------------------------------------------------- loading
 
 def default_rules_dir() -> Path:
-    """The rule base shipped with the package (``rules/`` in a checkout)."""
-    try:
-        from importlib.resources import files
-        packaged = Path(str(files("compliance._rules")))
-        if (packaged / "clauses.yaml").is_file():
-            return packaged
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "rules"
+    """The rule base shipped with the package: ``compliance/_rules`` in an installed wheel,
+    ``rules/`` beside the package in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_rules", here.parent / "rules"):
+        if (candidate / "clauses.yaml").is_file():
+            return candidate
+    return here.parent / "rules"
 
 
 def load_rulebook(*directories: str | Path) -> Rulebook:
