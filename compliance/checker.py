@@ -21,6 +21,7 @@ from .engine import engine_for
 from .errors import InputError, UsageError
 from .events import Event, SessionPlanned
 from .expressions import Arith, Ref, Span
+from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
 from .model import ClauseStatus, Evidence, Finding, Report, Session, Severity, Status, Text
 from .rulebook import Rule, Rulebook, load_rulebook
@@ -79,7 +80,7 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
     """
     checker = Checker(rulebook)
     checker.extend(session.events)
-    return checker.finish(as_of, source=session.source)
+    return checker.finish(as_of, source=session.source, problems=session.problems)
 
 
 class Checker:
@@ -139,8 +140,13 @@ class Checker:
             new.append(finding)
         return self._sorted(new)
 
-    def finish(self, as_of: dt.datetime | None = None, *, source: str = "") -> Report:
-        """Judge the whole record at the audit date ``as_of`` (default: now)."""
+    def finish(self, as_of: dt.datetime | None = None, *, source: str = "",
+               problems: Iterable[tuple[str, Any]] = ()) -> Report:
+        """Judge the whole record at the audit date ``as_of`` (default: now).
+
+        ``problems`` are what a reader left out of the record (see ``Session.problems``); they
+        become record-integrity findings (D2, D4) beside those of the whole record (D3, D4).
+        """
         if as_of is None:
             as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         if as_of.tzinfo is None:
@@ -153,7 +159,11 @@ class Checker:
         if missing:  # the live contract: never withdraw
             from .errors import EngineError
             raise EngineError(f"live finding withdrawn at finish: {sorted(missing)[0]}")
-        return self._report(self._sorted(findings.values()), as_of, source)
+        session_id = self._session or ""
+        tz = self._tz()
+        record = [problem_finding(clause, error, session_id) for clause, error in problems]
+        record += check_integrity(Session(id=session_id, events=self._events), tz)
+        return self._report(self._sorted([*findings.values(), *record]), as_of, source)
 
     # -- internals
     def _tz(self) -> dt.tzinfo:

@@ -40,6 +40,8 @@ class Session:
     id: str
     events: tuple[Event, ...] = attrs.field(converter=tuple)
     source: str = ""
+    # what the reader had to leave out, as (clause, error): D2 malformed events, D4 duplicates
+    problems: tuple[tuple[str, Any], ...] = attrs.field(converter=tuple, default=(), eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -72,7 +74,8 @@ class Finding:
 
     def sort_key(self, clause_order: dict[str, int]) -> tuple:
         first = self.evidence[0].index if self.evidence else -1
-        return (clause_order.get(self.clause, 10_000), first, self.rule, self.message.fr)
+        return (clause_order.get(self.clause, 10_000), first, self.rule, self.message.fr,
+                tuple(e.index for e in self.evidence))
 
 
 @attrs.frozen(kw_only=True)

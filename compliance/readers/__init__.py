@@ -3,38 +3,61 @@
 * ``.jsonl`` — an event log, one JSON event per line, sessions may be interleaved;
 * ``.yaml``/``.yml``/``.json`` — a session record: the session id, its declarations, its events.
 
-Every problem names the file and the line (and the event where known); all problems of a file are
-collected before raising.
+``read_file`` is lenient: it returns what it could read and every problem it met (an audit
+reports both). ``read_path`` is strict: any problem raises, naming the file and line.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError, Location
+from ..errors import InputError, Location, ProblemList
 from ..model import Session
+from ._result import ReadResult
 from .jsonl import read_jsonl
 from .record import read_record
 
 SUFFIXES = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".yaml": read_record,
             ".yml": read_record, ".json": read_record}
+MAX_FILE = 2 * 1024 ** 3
 
 
-def read_path(path: str | Path) -> list[Session]:
-    """Read every session of one file.
-
-    Raises:
-        InputError / ProblemList: the file cannot be used; messages name file and line.
-    """
+def read_file(path: str | Path) -> ReadResult:
+    """Read every session of one file, keeping what is valid and listing every problem."""
     path = Path(path)
+    file = str(path)
     reader = SUFFIXES.get(path.suffix.lower())
     if reader is None:
-        raise InputError("unknown file type", location=Location(str(path)),
-                         expected="a .jsonl event log or a .yaml/.yml/.json session record")
+        return ReadResult([], [InputError("unknown file type", location=Location(file),
+                                          expected="a .jsonl event log or a .yaml/.yml/.json session record")])
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(f"cannot read the file ({error.strerror})", location=Location(str(path))) from None
-    return reader(data, str(path))
+        return ReadResult([], [InputError(f"cannot read the file ({error.strerror})", location=Location(file))])
+    try:
+        text = decode_text(data, file)
+    except InputError as error:
+        return ReadResult([], [error])
+    return reader(text, file)
+
+
+def read_path(path: str | Path) -> list[Session]:
+    """Read every session of one file, strictly.
+
+    Raises:
+        InputError / ProblemList: the file, or an event in it, cannot be used as given.
+    """
+    result = read_file(path)
+    problems = list(result.problems)
+    for session in result.sessions:
+        problems.extend(error for _clause, error in session.problems)
+    if problems:
+        raise ProblemList(sorted(problems, key=_line_order))
+    return result.sessions
+
+
+def _line_order(error: InputError) -> tuple:
+    loc = error.location
+    return (loc.line or 0, loc.column or 0) if loc else (0, 0)
 
 
 def decode_text(data: bytes, file: str) -> str:
@@ -51,3 +74,6 @@ def decode_text(data: bytes, file: str) -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InputError("binary data (NUL byte)", location=Location(file, line), expected="text")
     return text.removeprefix("\ufeff")
+
+
+__all__ = ["read_file", "read_path", "ReadResult", "decode_text"]

@@ -1,45 +1,67 @@
-"""JSON Lines event logs: one event per line; several sessions may be interleaved."""
+"""JSON Lines event logs: one event per line; several sessions may be interleaved.
+
+A bad line does not stop the others: it becomes a D2 problem of its session (when the line
+names one) or of the file, and every other line and session is still read.
+"""
 from __future__ import annotations
 
 import json
+import re
 
-from ..errors import ComplianceError, InputError, Location, ProblemList
+from ..errors import InputError, Location
 from ..events import parse_event
 from ..model import Session
+from ._result import ReadResult, SessionBuilder
+
+MAX_LINE = 1_000_000     # bytes; an event is a few hundred
+_SESSION = re.compile(r'"session"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
 
 
-def read_jsonl(data: bytes, file: str) -> list[Session]:
-    from . import decode_text
+def read_jsonl(text: str, file: str) -> ReadResult:
+    builders: dict[str, SessionBuilder] = {}
+    file_problems: list[InputError] = []
 
-    text = decode_text(data, file)
-    by_session: dict[str, list] = {}
-    problems: list[ComplianceError] = []
-    index = 0
+    def problem_of(line: str, error: InputError) -> None:
+        match = _SESSION.search(line[:10_000])
+        sid = None
+        if match:
+            try:
+                sid = json.loads(f'"{match.group(1)}"')
+            except json.JSONDecodeError:
+                sid = None
+        if sid and sid.strip():
+            builders.setdefault(sid, SessionBuilder(sid, file)).malformed(error)
+        else:
+            file_problems.append(error)
+
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         location = Location(file, number)
+        if len(line) > MAX_LINE:
+            problem_of(line, InputError(f"line of {len(line):,} characters", location=location,
+                                        expected=f"an event of at most {MAX_LINE:,} characters"))
+            continue
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as error:
-            problems.append(InputError(f"invalid JSON ({error.msg})",
-                                       location=Location(file, number, error.colno),
-                                       expected="one JSON object per line"))
+            problem_of(line, InputError(f"invalid JSON ({error.msg})", location=Location(file, number, error.colno),
+                                        expected="one JSON object per line"))
             continue
         except RecursionError:
-            problems.append(InputError("JSON nested too deeply", location=location))
+            problem_of(line, InputError("JSON nested too deeply", location=location))
             continue
-        if not isinstance(raw, dict) or "session" not in raw:
-            problems.append(InputError("event", location=location,
-                                       expected="a JSON object with a 'session' field", got=raw))
+        if not isinstance(raw, dict) or not isinstance(raw.get("session"), str) or not raw["session"].strip():
+            file_problems.append(InputError("event", location=location,
+                                            expected="a JSON object with a 'session' text field",
+                                            got=raw if not isinstance(raw, dict) else raw.get("session")))
             continue
+        builder = builders.setdefault(raw["session"], SessionBuilder(raw["session"], file))
         try:
-            event = parse_event(raw, location, default_id=f"L{number}")
+            builder.add(parse_event(raw, location, default_id=f"L{number}"))
         except InputError as error:
-            problems.append(error)
-            continue
-        by_session.setdefault(event.session, []).append(event)
-        index += 1
-    if problems:
-        raise ProblemList(problems)
-    return [Session(id=sid, events=evs, source=file) for sid, evs in by_session.items()]
+            builder.malformed(error)
+    return ReadResult([b.build() for b in builders.values()], file_problems)
+
+
+__all__ = ["read_jsonl", "Session"]

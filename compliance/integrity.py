@@ -1,0 +1,107 @@
+"""Record integrity (clauses D2–D4): findings about the record itself, not about the session.
+
+Malformed events (D2) and duplicates (D4) are found by the readers, which keep the rest of the
+record; this module turns those problems into findings and adds the checks that need the whole
+session: references to undeclared candidates, jurors or tests (D3), and events that contradict
+each other (D4).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from . import _time
+from .errors import ComplianceError
+from .model import Evidence, Finding, Session, Text
+
+# field -> (declaring event type, declared field, French and English names of what it names)
+REFERENCES = {
+    "candidate": ("candidate_registered", "candidate", "candidat", "candidate"),
+    "witness": ("candidate_registered", "candidate", "candidat", "candidate"),
+    "juror": ("juror_appointed", "juror", "juré", "juror"),
+    "test": ("test_scheduled", "test", "épreuve", "test"),
+}
+
+TITLES = {
+    "D1": Text("Dossier illisible", "Unreadable record"),
+    "D2": Text("Événement mal formé", "Malformed event"),
+    "D3": Text("Référence à un élément non déclaré", "Reference to something undeclared"),
+    "D4": Text("Événements contradictoires", "Contradictory events"),
+}
+
+
+def problem_finding(clause: str, error: ComplianceError, session: str) -> Finding:
+    """A reader's problem (D1, D2, or a D4 duplicate) as a finding of the session."""
+    where = str(error.location) if error.location else ""
+    rule = {"D1": "D1-dossier-illisible", "D2": "D2-evenement-mal-forme",
+            "D4": "D4-identifiant-en-double"}[clause]
+    fr = {"D1": "Dossier illisible", "D2": "Événement ignoré car mal formé",
+          "D4": "Événement ignoré : identifiant déjà utilisé"}[clause]
+    en = {"D1": "Unreadable record", "D2": "Event ignored as malformed",
+          "D4": "Event ignored: id already used"}[clause]
+    detail = str(error)
+    return Finding(rule=rule, clause=clause, severity="violation", session=session,
+                   title=TITLES[clause], message=Text(f"{fr} ({detail}).", f"{en} ({detail})."),
+                   values=(("location", where),) if where else ())
+
+
+def check_integrity(session: Session, tz: dt.tzinfo) -> list[Finding]:
+    """D3 and D4 findings of a parsed session, in event order."""
+    events = session.events
+    declared: dict[str, set[str]] = {}
+    for event in events:
+        for _field, (decl_type, decl_field, _fr, _en) in REFERENCES.items():
+            if event.TYPE == decl_type:
+                declared.setdefault(decl_type, set()).add(getattr(event, decl_field))
+    findings: list[Finding] = []
+
+    def cite(*indices: int) -> tuple[Evidence, ...]:
+        out = []
+        for i in indices:
+            e = events[i]
+            loc = e.location
+            out.append(Evidence(index=i, event_id=e.id, type=e.TYPE,
+                                at=_time.render_time(_time.epoch(e.at), tz),
+                                file=loc.file if loc else None, line=loc.line if loc else None))
+        return tuple(out)
+
+    for index, event in enumerate(events):
+        fields = event.fields()
+        for field, (decl_type, _decl_field, fr, en) in REFERENCES.items():
+            value = fields.get(field)
+            if value is None or event.TYPE == decl_type:
+                continue
+            if value not in declared.get(decl_type, set()):
+                findings.append(Finding(
+                    rule="D3-reference-non-declaree", clause="D3", severity="violation",
+                    session=session.id, title=TITLES["D3"], evidence=cite(index),
+                    message=Text(f"L'événement {event.id} ({event.TYPE}) cite le {fr} '{value}', "
+                                 f"jamais déclaré ({decl_type}).",
+                                 f"Event {event.id} ({event.TYPE}) names {en} '{value}', never "
+                                 f"declared ({decl_type}).")))
+    starts: dict[str, int] = {}
+    for index, event in enumerate(events):
+        if event.TYPE == "test_started":
+            starts.setdefault(event.test, index)
+    for index, event in enumerate(events):
+        if event.TYPE == "test_ended":
+            start = starts.get(event.test)
+            if start is None or events[start].at > event.at:
+                cited = cite(start, index) if start is not None else cite(index)
+                findings.append(Finding(
+                    rule="D4-fin-avant-debut", clause="D4", severity="violation", session=session.id,
+                    title=TITLES["D4"], evidence=cited,
+                    message=Text(f"L'épreuve {event.test} se termine ({cited[-1].at}) sans avoir commencé avant.",
+                                 f"Test {event.test} ends ({cited[-1].at}) without having started before.")))
+    present: dict[str, bool] = {}
+    for index, event in sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0])):
+        if event.TYPE == "person_arrived":
+            present[event.person] = True
+        elif event.TYPE == "person_left":
+            if not present.get(event.person):
+                findings.append(Finding(
+                    rule="D4-depart-sans-arrivee", clause="D4", severity="violation", session=session.id,
+                    title=TITLES["D4"], evidence=cite(index),
+                    message=Text(f"{event.person} quitte le site sans y être arrivé.",
+                                 f"{event.person} leaves the site without having arrived.")))
+            present[event.person] = False
+    return findings

@@ -1,0 +1,86 @@
+"""Record integrity: D2–D4 findings, and a bad line never hides the rest of a log."""
+from __future__ import annotations
+
+import json
+
+from compliance import check_session
+from compliance.readers import read_file
+from strategies import scenarios
+from hypothesis import given
+
+AS_OF = "2026-04-30T00:00:00+02:00"
+
+
+def _write_log(tmp_path, lines):
+    path = tmp_path / "log.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _clauses(report):
+    return sorted((f.clause, f.rule) for f in report.findings if f.clause.startswith("D"))
+
+
+@given(scenarios())
+def test_generated_sessions_are_intact(scenario):
+    """A compliant generated session has no record-integrity finding."""
+    report = check_session(scenario.session(), as_of=scenario.as_of)
+    assert _clauses(report) == []
+
+
+def test_invalid_json_line_is_a_d2_of_its_session_and_the_rest_is_checked(tmp_path, clean_session):
+    lines = [json.dumps(e.to_record(), ensure_ascii=False) for e in clean_session.events]
+    lines[20] = lines[20][:-5]            # truncated: invalid JSON, session still readable
+    other = dict(clean_session.events[0].to_record(), session="AUTRE")
+    lines.append(json.dumps(other, ensure_ascii=False))
+    result = read_file(_write_log(tmp_path, lines))
+    assert result.problems == []
+    sessions = {s.id: s for s in result.sessions}
+    assert set(sessions) == {clean_session.id, "AUTRE"}
+    broken = sessions[clean_session.id]
+    assert len(broken.events) == len(clean_session.events) - 1
+    ((clause, error),) = broken.problems
+    assert clause == "D2" and str(error).startswith(f"{tmp_path / 'log.jsonl'}:21")
+    import datetime as dt
+    report = check_session(broken, as_of=dt.datetime.fromisoformat(AS_OF))
+    assert ("D2", "D2-evenement-mal-forme") in _clauses(report)
+
+
+def test_line_without_session_is_a_file_problem(tmp_path):
+    result = read_file(_write_log(tmp_path, ['{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00"}']))
+    assert result.sessions == []
+    assert "expected a JSON object with a 'session' text field" in str(result.problems[0])
+
+
+def test_duplicate_id_is_a_d4_and_the_first_event_is_kept(tmp_path):
+    line = '{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": "S", "id": "e1"}'
+    (session,) = read_file(_write_log(tmp_path, [line, line])).sessions
+    assert len(session.events) == 1
+    assert [c for c, _ in session.problems] == ["D4"]
+
+
+def _record(tmp_path, events):
+    lines = ["session: S", "events:"] + [f"  - {e}" for e in events]
+    path = tmp_path / "r.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (session,) = read_file(path).sessions
+    import datetime as dt
+    return check_session(session, as_of=dt.datetime.fromisoformat(AS_OF))
+
+
+def test_undeclared_candidate_is_a_d3(tmp_path):
+    report = _record(tmp_path, ['{type: identity_checked, at: "2026-03-10T08:30:00+01:00", candidate: C9}'])
+    (d3,) = [f for f in report.findings if f.clause == "D3"]
+    assert "C9" in d3.message.fr and d3.evidence[0].line == 3
+
+
+def test_test_that_ends_before_it_starts_is_a_d4(tmp_path):
+    report = _record(tmp_path, [
+        '{type: test_started, at: "2026-03-10T10:00:00+01:00", test: T1, candidate: C1}',
+        '{type: test_ended, at: "2026-03-10T09:00:00+01:00", test: T1, candidate: C1}'])
+    assert ("D4", "D4-fin-avant-debut") in _clauses(report)
+
+
+def test_leaving_without_arriving_is_a_d4(tmp_path):
+    report = _record(tmp_path, ['{type: person_left, at: "2026-03-10T17:00:00+01:00", person: RS1, role: manager}'])
+    assert ("D4", "D4-depart-sans-arrivee") in _clauses(report)
