@@ -53,6 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rules", action="append", default=[], metavar="DIR",
                        help="extra rule directory (overrides rules of the same id); repeatable")
 
+    audit = sub.add_parser("audit", help="check archives: many files and sessions, with a summary",
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    audit.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
+    audit.add_argument("--as-of", dest="as_of", metavar="DATE", help="audit date (as for check); default: now")
+    audit.add_argument("--format", choices=["text", "json", "jsonl"], default="text",
+                       help="jsonl streams one line per session (flat memory on huge archives)")
+    audit.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
+    audit.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    audit.add_argument("--fail-on", dest="fail_on", choices=["violation", "warning", "never"], default="violation",
+                       help="which findings make the exit code 1 (default: violation)")
+    audit.add_argument("--lang", choices=["fr", "en"], default="fr")
+    audit.add_argument("--rules", action="append", default=[], metavar="DIR")
+
     rules = sub.add_parser("rules", help="work with the rule base")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     test = rules_sub.add_parser("test", help="run every rule's embedded examples")
@@ -124,6 +137,12 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(f"{len(results) - len(failed)} passed, {len(failed)} failed "
                      f"({len(rulebook.checks)} rules)\n")
         return EXIT_FINDINGS if failed else EXIT_OK
+    if args.command == "audit":
+        from .audit_output import write_audit
+        as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        if args.rules:
+            load_rulebook(*args.rules)      # an invalid rule base stops the audit before it starts
+        return write_audit(args, as_of, stdout, stderr)
     # check
     rulebook = load_rulebook(*args.rules) if args.rules else None
     as_of = parse_as_of(args.as_of)

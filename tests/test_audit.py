@@ -1,0 +1,64 @@
+"""Audits: every input accounted for, deterministic whatever the number of workers."""
+from __future__ import annotations
+
+import json
+
+from test_cli import run
+
+
+def _archive(tmp_path, clean_session, files=10, per_file=100):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    records = [e.to_record() for e in clean_session.events]
+    for f in range(files):
+        lines = []
+        for s in range(per_file):
+            sid = f"TP-{f:02d}-{s:03d}"
+            lines.extend(json.dumps(dict(r, session=sid), ensure_ascii=False) for r in records)
+        (archive / f"log-{f:02d}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return archive
+
+
+def test_audit_of_1000_sessions_and_a_corrupt_file_accounts_for_everything(tmp_path, clean_session):
+    archive = _archive(tmp_path, clean_session)
+    (archive / "zz-corrupt.yaml").write_bytes(b"session: X\nevents: [\xff\xfe\n")
+    out = tmp_path / "audit.jsonl"
+    code, stdout, stderr = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "jsonl",
+                               "--output", str(out), "--jobs", "2")
+    assert code == 2          # an unreadable input: the run could not do all it was asked
+    assert stdout == "" and stderr == ""
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    kinds = [line["kind"] for line in lines]
+    assert kinds[0] == "audit" and kinds[-1] == "summary"
+    sessions = [line for line in lines if line["kind"] == "session"]
+    assert len(sessions) == 1000 and len({s["session"] for s in sessions}) == 1000
+    (problem,) = [line for line in lines if line["kind"] == "problem"]
+    assert problem["file"].endswith("zz-corrupt.yaml") and "not UTF-8" in problem["error"]
+    summary = lines[-1]
+    assert summary["sessions"] == 1000 and summary["unreadable_files"] == [problem["file"]]
+    assert summary["sessions_with_violations"] == 0
+    assert list(tmp_path.glob(".audit.jsonl.*")) == []      # no temporary file left behind
+
+
+def test_audit_output_does_not_depend_on_the_number_of_workers(tmp_path, clean_session):
+    archive = _archive(tmp_path, clean_session, files=4, per_file=5)
+    one = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "json", "--jobs", "1")
+    two = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "json", "--jobs", "2")
+    assert one == two and one[0] == 0
+
+
+def test_audit_exit_code_follows_fail_on(tmp_path, clean_session):
+    archive = tmp_path / "a"
+    archive.mkdir()
+    records = [e.to_record() for e in clean_session.events if e.TYPE != "jury_briefed"]   # S2.3: a warning
+    (archive / "s.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    base = ("audit", str(archive), "--as-of", "2026-04-30")
+    assert run(*base)[0] == 0
+    assert run(*base, "--fail-on", "warning")[0] == 1
+    code, out, _ = run(*base, "--fail-on", "never")
+    assert code == 0 and "S2.3" in out
+
+
+def test_missing_path_is_reported_not_skipped(tmp_path):
+    code, out, _ = run("audit", str(tmp_path / "nowhere"), "--as-of", "2026-04-30")
+    assert code == 2 and "nowhere: no such file or directory" in out
