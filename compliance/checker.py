@@ -256,7 +256,13 @@ class Checker:
         return Report(session=self._session or "", source=source,
                       as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,
                       tool_version=__version__, rulebook=self._p.rulebook.fingerprint,
-                      events=len(self._events), clauses=tuple(statuses), findings=tuple(findings))
+                      events=len(self._events), clauses=tuple(statuses), findings=tuple(findings),
+                      timeline=self._timeline())
+
+    def _timeline(self) -> tuple[Evidence, ...]:
+        tz = self._tz()
+        order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
+        return tuple(self._evidence(i, tz) for i in order)
 
 
 def evaluate(expr: Any, matched: dict[str, dict[str, Any]]) -> Any:

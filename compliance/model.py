@@ -98,6 +98,7 @@ class Report:
     events: int
     clauses: tuple[ClauseStatus, ...]
     findings: tuple[Finding, ...]
+    timeline: tuple[Evidence, ...] = ()      # every event of the session, in time order
 
     @property
     def violations(self) -> tuple[Finding, ...]:
@@ -113,16 +114,20 @@ class Report:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Report":
         return cls(
-            **{k: v for k, v in data.items() if k not in ("clauses", "findings")},
+            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline")},
+            timeline=tuple(_evidence(e) for e in data.get("timeline", ())),
             clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
                                        findings=c["findings"]) for c in data["clauses"]),
             findings=tuple(Finding(
                 rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
                 title=Text(**f["title"]), message=Text(**f["message"]),
-                evidence=tuple(Evidence(**dict(e, details=tuple(tuple(d) for d in e["details"])))
-                               for e in f["evidence"]),
+                evidence=tuple(_evidence(e) for e in f["evidence"]),
                 values=tuple(tuple(v) for v in f["values"])) for f in data["findings"]),
         )
+
+
+def _evidence(data: dict[str, Any]) -> Evidence:
+    return Evidence(**dict(data, details=tuple(tuple(d) for d in data["details"])))
 
 
 def _serialize(_inst: Any, _field: Any, value: Any) -> Any:

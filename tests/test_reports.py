@@ -1,0 +1,76 @@
+"""Reports: byte-identical across runs, JSON round trip, offsets do not change findings."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from hypothesis import given, strategies as st
+
+from compliance import Report, check_session
+from compliance.reporters import REPORTERS
+from mutations import MUTATIONS
+from strategies import OFFSETS, scenarios
+
+any_session = st.one_of(scenarios(), *(m.strategy() for m in MUTATIONS.values()))
+
+
+@given(any_session)
+def test_report_is_byte_identical_across_runs_and_round_trips_through_json(scenario):
+    first = check_session(scenario.session(), as_of=scenario.as_of)
+    second = check_session(scenario.session(), as_of=scenario.as_of)
+    for name, render in REPORTERS.items():
+        assert render([first], "fr") == render([second], "fr"), name
+    data = json.loads(json.dumps(first.to_json(), ensure_ascii=False))
+    assert Report.from_json(data) == first
+
+
+@given(any_session, st.sampled_from(OFFSETS))
+def test_same_instants_in_another_offset_give_the_same_findings(scenario, offset):
+    """Rewriting every timestamp in another UTC offset changes nothing in the findings."""
+    moved = scenario.copy()
+    for event in moved.events:
+        event["at"] = dt.datetime.fromisoformat(event["at"]).astimezone(offset).isoformat()
+    a = check_session(scenario.session(), as_of=scenario.as_of)
+    b = check_session(moved.session(), as_of=scenario.as_of)
+    assert a.findings == b.findings
+
+
+@given(scenarios_=st.lists(any_session, min_size=2, max_size=3, unique_by=lambda s: s.session_id),
+       rnd=st.randoms())
+def test_sessions_checked_together_equal_each_checked_alone(scenarios_, rnd, tmp_path_factory):
+    """Interleaved in one JSON Lines log, sessions give the findings they give alone."""
+    from compliance import read_path
+    queues = {sc.session_id: [json.dumps(dict(e, session=sc.session_id, id=f"g{i + 1}"), ensure_ascii=False)
+                              for i, e in enumerate(sc.ordered())] for sc in scenarios_}
+    mixed = []
+    while any(queues.values()):            # interleave, keeping each session's own order
+        sid = rnd.choice(sorted(k for k, v in queues.items() if v))
+        mixed.append(queues[sid].pop(0))
+    path = tmp_path_factory.mktemp("log") / "mixed.jsonl"
+    path.write_text("\n".join(mixed) + "\n", encoding="utf-8")
+    together = {s.id: s for s in read_path(path)}
+    assert set(together) == set(queues)
+    as_of = max(sc.as_of for sc in scenarios_)
+    key = lambda r: [(f.rule, f.message, tuple(e.event_id for e in f.evidence)) for f in r.findings]
+    for sc in scenarios_:
+        assert key(check_session(together[sc.session_id], as_of=as_of)) == key(check_session(sc.session(), as_of=as_of))
+
+
+@given(any_session, st.randoms())
+def test_order_of_simultaneous_events_does_not_matter(scenario, rnd):
+    """Listing events that share a timestamp in another order gives the same findings."""
+    ordered = scenario.ordered()
+    groups: dict[str, list] = {}
+    for e in ordered:
+        groups.setdefault(dt.datetime.fromisoformat(e["at"]).isoformat(), []).append(e)
+    shuffled = []
+    for key in sorted(groups, key=lambda k: dt.datetime.fromisoformat(k)):
+        group = groups[key]
+        rnd.shuffle(group)
+        shuffled.extend(group)
+    a = check_session(scenario.session(), as_of=scenario.as_of)
+    moved = scenario.copy()
+    moved.events = [dict(e) for e in shuffled]
+    b = check_session(moved.session(), as_of=scenario.as_of)
+    key = lambda r: sorted((f.rule, f.message.fr) for f in r.findings)
+    assert key(a) == key(b)
