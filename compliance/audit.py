@@ -20,7 +20,9 @@ import attrs
 from .checker import check_session
 from .errors import InputError, Location
 from .readers import SUFFIXES, read_file
+from .model import Waiver
 from .rulebook import Rulebook, load_rulebook
+from .waivers import apply_waivers
 
 
 @attrs.frozen
@@ -45,6 +47,8 @@ class Summary:
     sessions_with_warnings: int = 0
     findings_by_clause: Counter = attrs.field(factory=Counter)
     violations_by_clause: Counter = attrs.field(factory=Counter)
+    waivers_applied: set = attrs.field(factory=set)
+    waivers_expired: set = attrs.field(factory=set)
 
     def add(self, outcome: FileOutcome) -> None:
         self.files += 1
@@ -53,12 +57,15 @@ class Summary:
             self.unreadable_files.append(outcome.file)
         for report in outcome.reports:
             self.sessions += 1
-            severities = {f["severity"] for f in report["findings"]}
+            for use in report.get("waivers", ()):
+                key = (use["waiver"]["file"], use["waiver"]["line"])
+                {"applied": self.waivers_applied, "expired": self.waivers_expired}.get(use["outcome"], set()).add(key)
+            severities = {f["severity"] for f in report["findings"] if not f.get("waived")}
             self.sessions_with_violations += "violation" in severities
             self.sessions_with_warnings += "warning" in severities
             for finding in report["findings"]:
                 self.findings_by_clause[finding["clause"]] += 1
-                if finding["severity"] == "violation":
+                if finding["severity"] == "violation" and not finding.get("waived"):
                     self.violations_by_clause[finding["clause"]] += 1
 
     def to_json(self) -> dict[str, Any]:
@@ -90,12 +97,14 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]
 # -- worker side: the rule base is loaded once per process
 _worker_rulebook: Rulebook | None = None
 _worker_as_of: dt.datetime | None = None
+_worker_waivers: tuple[Waiver, ...] = ()
 
 
-def _init_worker(rule_dirs: tuple[str, ...], as_of: dt.datetime) -> None:
-    global _worker_rulebook, _worker_as_of
+def _init_worker(rule_dirs: tuple[str, ...], as_of: dt.datetime, waivers: tuple[Waiver, ...]) -> None:
+    global _worker_rulebook, _worker_as_of, _worker_waivers
     _worker_rulebook = load_rulebook(*rule_dirs) if rule_dirs else None
     _worker_as_of = as_of
+    _worker_waivers = waivers
 
 
 def _audit_file(file: str) -> FileOutcome:
@@ -104,14 +113,15 @@ def _audit_file(file: str) -> FileOutcome:
     problems = [str(p) for p in result.problems]
     for session in result.sessions:
         try:
-            reports.append(check_session(session, _worker_rulebook, _worker_as_of).to_json())
+            report = check_session(session, _worker_rulebook, _worker_as_of)
+            reports.append(apply_waivers(report, _worker_waivers, _worker_as_of).to_json())
         except InputError as error:      # e.g. an audit date before the session's events
             problems.append(f"{file}: session '{session.id}': {error}")
     return FileOutcome(file, tuple(reports), tuple(problems))
 
 
 def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tuple[str, ...] = (),
-              jobs: int | None = None,
+              jobs: int | None = None, waivers: tuple[Waiver, ...] = (),
               progress: Callable[[int, int, int], None] | None = None) -> Iterator[FileOutcome]:
     """Yield one outcome per input (in input order), then nothing else; missing paths first.
 
@@ -123,7 +133,7 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     jobs = max(1, jobs or os.cpu_count() or 1)
     sessions = 0
     if jobs == 1 or len(files) <= 1:
-        _init_worker(rule_dirs, as_of)
+        _init_worker(rule_dirs, as_of, waivers)
         outcomes: Iterable[FileOutcome] = map(_audit_file, map(str, files))
         for done, outcome in enumerate(outcomes, start=1):
             sessions += len(outcome.reports)
@@ -131,7 +141,7 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
                 progress(done, len(files), sessions)
             yield outcome
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rule_dirs, as_of)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rule_dirs, as_of, waivers)) as pool:
         for done, outcome in enumerate(pool.map(_audit_file, map(str, files), chunksize=4), start=1):
             sessions += len(outcome.reports)
             if progress:

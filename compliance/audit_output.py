@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from .audit import Progress, Summary, run_audit
+from .waivers import load_waivers
 
 AUDIT_SCHEMA = "tp-compliance/audit/1"
 
@@ -42,16 +43,17 @@ def write_audit(args: argparse.Namespace, as_of: dt.datetime, stdout: TextIO, st
     problems: list[str] = []
     fail_severities = {"violation": {"violation"}, "warning": {"violation", "warning"}, "never": set()}[args.fail_on]
     failing = False
+    waivers = load_waivers(args.waivers) if args.waivers else ()
     sessions_json: list[dict[str, Any]] = []
     with atomic_output(args.output, stdout) as out:
         if args.format == "jsonl":
             out.write(_line({"kind": "audit", "schema": AUDIT_SCHEMA, "as_of": as_of.isoformat()}))
         for outcome in run_audit(args.paths, as_of=as_of, rule_dirs=tuple(args.rules), jobs=args.jobs or None,
-                                 progress=progress):
+                                 waivers=waivers, progress=progress):
             summary.add(outcome)
             problems.extend(outcome.problems)
             for report in outcome.reports:
-                failing |= any(f["severity"] in fail_severities for f in report["findings"])
+                failing |= any(f["severity"] in fail_severities and not f.get("waived") for f in report["findings"])
                 if args.format == "jsonl":
                     out.write(_line({"kind": "session", **report}))
                 elif args.format == "json":
@@ -63,14 +65,16 @@ def write_audit(args: argparse.Namespace, as_of: dt.datetime, stdout: TextIO, st
                     out.write(_line({"kind": "problem", "file": outcome.file, "error": problem}))
                 elif args.format == "text":
                     out.write(f"!! {problem}\n")
+        unused = [w for w in waivers if (w.file, w.line) not in summary.waivers_applied | summary.waivers_expired]
+        summary_json = dict(summary.to_json(), unused_waivers=[f"{w.file}:{w.line}" for w in unused])
         if args.format == "jsonl":
-            out.write(_line({"kind": "summary", **summary.to_json()}))
+            out.write(_line({"kind": "summary", **summary_json}))
         elif args.format == "json":
             out.write(json.dumps({"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(), "sessions": sessions_json,
-                                  "problems": problems, "summary": summary.to_json()},
+                                  "problems": problems, "summary": summary_json},
                                  ensure_ascii=False, indent=2, sort_keys=True) + "\n")
         else:
-            out.write(_text_summary(summary, args.lang))
+            out.write(_text_summary(summary_json, args.lang))
     if problems:
         return 2
     return 1 if failing else 0
@@ -89,8 +93,7 @@ def _text_session(report: dict[str, Any], lang: str) -> str:
     return text + (f" — {', '.join(clauses)}" if clauses else "") + "\n"
 
 
-def _text_summary(summary: Summary, lang: str) -> str:
-    s = summary.to_json()
+def _text_summary(s: dict[str, Any], lang: str) -> str:
     fr = lang == "fr"
     lines = ["", "Résumé" if fr else "Summary",
              (f"  fichiers : {s['files']} (illisibles : {len(s['unreadable_files'])}, problèmes : {s['file_problems']})"
@@ -102,6 +105,8 @@ def _text_summary(summary: Summary, lang: str) -> str:
     if s["findings_by_clause"]:
         lines.append("  constats par clause :" if fr else "  findings by clause:")
         lines += [f"    {clause:<5} {n}" for clause, n in s["findings_by_clause"]]
+    for waiver in s["unused_waivers"]:
+        lines.append(f"  {'dérogation inutilisée' if fr else 'unused waiver'} : {waiver}")
     for file in s["unreadable_files"]:
         lines.append(f"  {'illisible' if fr else 'unreadable'} : {file}" if fr else f"  unreadable: {file}")
     return "\n".join(lines) + "\n"

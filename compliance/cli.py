@@ -20,6 +20,7 @@ from .errors import ComplianceError, EngineError, UsageError
 from .readers import read_path
 from .reporters import REPORTERS
 from .rulebook import load_rulebook
+from .waivers import apply_waivers, load_waivers, unused_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=["fr", "en"], default="fr")
     check.add_argument("--rules", action="append", default=[], metavar="DIR",
                        help="extra rule directory (overrides rules of the same id); repeatable")
+    check.add_argument("--waivers", metavar="FILE", help="YAML file of accepted deviations")
 
     audit = sub.add_parser("audit", help="check archives: many files and sessions, with a summary",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="which findings make the exit code 1 (default: violation)")
     audit.add_argument("--lang", choices=["fr", "en"], default="fr")
     audit.add_argument("--rules", action="append", default=[], metavar="DIR")
+    audit.add_argument("--waivers", metavar="FILE", help="YAML file of accepted deviations")
 
     rules = sub.add_parser("rules", help="work with the rule base")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -148,9 +151,13 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     as_of = parse_as_of(args.as_of)
     if as_of is None:
         as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    waivers = load_waivers(args.waivers) if args.waivers else ()
     reports = []
     for file in args.files:
         for session in read_path(file):
-            reports.append(check_session(session, rulebook, as_of))
+            reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
     stdout.write(REPORTERS[args.format](reports, args.lang))
+    for waiver in unused_waivers(waivers, {r.session for r in reports}):
+        print(f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
+              f"({waiver.clause}) matches no session checked: unused", file=stderr)
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK

@@ -62,6 +62,26 @@ class Evidence:
 
 
 @attrs.frozen(kw_only=True)
+class Waiver:
+    """An accepted deviation: for this session and clause (and rule, if given), until expiry."""
+    session: str
+    clause: str
+    justification: str
+    accepted_by: str
+    expires: str                 # YYYY-MM-DD, last day the waiver applies
+    rule: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WaiverUse:
+    """What became of a waiver for a session: applied, expired (no longer applies) or unused."""
+    waiver: Waiver
+    outcome: str                 # applied | expired | unused
+
+
+@attrs.frozen(kw_only=True)
 class Finding:
     rule: str
     clause: str
@@ -71,6 +91,7 @@ class Finding:
     message: Text
     evidence: tuple[Evidence, ...] = ()
     values: tuple[tuple[str, str], ...] = ()
+    waived: Waiver | None = None   # set when an unexpired waiver accepts this finding
 
     def sort_key(self, clause_order: dict[str, int]) -> tuple:
         first = self.evidence[0].index if self.evidence else -1
@@ -99,14 +120,17 @@ class Report:
     clauses: tuple[ClauseStatus, ...]
     findings: tuple[Finding, ...]
     timeline: tuple[Evidence, ...] = ()      # every event of the session, in time order
+    waivers: tuple[WaiverUse, ...] = ()
 
     @property
     def violations(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity is Severity.VIOLATION)
+        """Violations not accepted by a waiver."""
+        return tuple(f for f in self.findings if f.severity is Severity.VIOLATION and f.waived is None)
 
     @property
     def warnings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+        """Warnings not accepted by a waiver."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING and f.waived is None)
 
     def to_json(self) -> dict[str, Any]:
         return attrs.asdict(self, value_serializer=_serialize)
@@ -114,14 +138,17 @@ class Report:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Report":
         return cls(
-            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline")},
+            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers")},
             timeline=tuple(_evidence(e) for e in data.get("timeline", ())),
+            waivers=tuple(WaiverUse(waiver=Waiver(**w["waiver"]), outcome=w["outcome"])
+                          for w in data.get("waivers", ())),
             clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
                                        findings=c["findings"]) for c in data["clauses"]),
             findings=tuple(Finding(
                 rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
                 title=Text(**f["title"]), message=Text(**f["message"]),
                 evidence=tuple(_evidence(e) for e in f["evidence"]),
+                waived=Waiver(**f["waived"]) if f.get("waived") else None,
                 values=tuple(tuple(v) for v in f["values"])) for f in data["findings"]),
         )
 

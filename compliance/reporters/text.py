@@ -34,12 +34,23 @@ def _one(report: Report, lang: str) -> str:
     for f in report.findings:
         out.append(f"  [{SEVERITY[lang][f.severity.value]}] {f.clause} {f.title.get(lang)}  ({L['rule']} {f.rule})")
         out.append(f"    {f.message.get(lang)}")
+        if f.waived:
+            w = f.waived
+            out.append(("    Dérogation acceptée par {by} jusqu'au {until} : {why}" if lang == "fr" else
+                        "    Waived by {by} until {until}: {why}").format(by=w.accepted_by, until=w.expires,
+                                                                       why=w.justification))
         if f.values:
             out.append(f"    {L['values']}: " + ", ".join(f"{k} = {v}" for k, v in f.values))
         for e in f.evidence:
             who = ", ".join(f"{k}={v}" for k, v in e.details if v)
             out.append(f"    - {e.at}  {e.type}" + (f" ({who})" if who else "") + f"  [{e.where()}]")
-    counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
+    for use in report.waivers:
+        w = use.waiver
+        word = {"fr": {"applied": "appliquée", "expired": "EXPIRÉE, ne s'applique plus", "unused": "inutilisée"},
+                "en": {"applied": "applied", "expired": "EXPIRED, no longer applies", "unused": "unused"}}[lang]
+        out.append(("  Dérogation {c} ({f}:{l}) : {o}" if lang == "fr" else "  Waiver {c} ({f}:{l}): {o}")
+                   .format(c=w.clause, f=w.file, l=w.line, o=word[use.outcome]))
+    counts = {s: sum(1 for f in report.findings if f.severity is s and not f.waived) for s in Severity}
     out += ["", L["summary"].format(v=counts[Severity.VIOLATION], w=counts[Severity.WARNING],
                                     p=counts[Severity.PENDING]), ""]
     return "\n".join(out)

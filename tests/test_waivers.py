@@ -1,0 +1,73 @@
+"""Waivers: a matching finding is waived, an expired waiver says so, an unused one is reported."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from compliance import ProblemList
+from compliance.waivers import load_waivers
+from conftest import EXAMPLES
+from test_cli import run
+
+
+def _breach(tmp_path):
+    """The clean example without its jury briefing: one S2.3 warning; with C2's identity check
+    removed too: one S3.1 violation."""
+    text = (EXAMPLES / "session-conforme.yaml").read_text(encoding="utf-8")
+    lines = [l for l in text.splitlines() if "jury_briefed" not in l and "identity_checked" not in l or "C1" in l]
+    path = tmp_path / "breach.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _waivers(tmp_path, expires="2026-12-31", session="TP-00417-2026-03-10", clause="S3.1"):
+    path = tmp_path / "waivers.yaml"
+    path.write_text(f"""waivers:
+  - session: {session}
+    clause: {clause}
+    justification: "Identité vérifiée par le surveillant, registre signé joint."
+    accepted_by: "M. Lenoir, DDETS du Rhône"
+    expires: "{expires}"
+""", encoding="utf-8")
+    return path
+
+
+def test_a_matching_waiver_waives_the_violation_and_the_exit_code_follows(tmp_path):
+    record = _breach(tmp_path)
+    assert run("check", str(record), "--as-of", "2026-04-30")[0] == 1
+    code, out, _ = run("check", str(record), "--as-of", "2026-04-30", "--format", "json",
+                       "--waivers", str(_waivers(tmp_path)))
+    assert code == 0
+    (report,) = json.loads(out)["reports"]
+    (s31,) = [f for f in report["findings"] if f["clause"] == "S3.1"]
+    assert s31["waived"]["accepted_by"] == "M. Lenoir, DDETS du Rhône"
+    assert {c["clause"]: c["status"] for c in report["clauses"]}["S3.1"] == "waived"
+    assert [w["outcome"] for w in report["waivers"]] == ["applied"]
+
+
+def test_an_expired_waiver_no_longer_applies_and_says_so(tmp_path):
+    code, out, _ = run("check", str(_breach(tmp_path)), "--as-of", "2026-04-30",
+                       "--waivers", str(_waivers(tmp_path, expires="2026-04-01")))
+    assert code == 1
+    assert "EXPIRÉE" in out
+
+
+def test_a_waiver_for_no_checked_session_is_reported_unused(tmp_path):
+    code, _, err = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30",
+                       "--waivers", str(_waivers(tmp_path, session="AUTRE")))
+    assert code == 0 and "unused" in err and "waivers.yaml:2" in err
+
+
+def test_a_waiver_matching_nothing_in_its_session_is_unused(tmp_path):
+    code, out, _ = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30",
+                       "--waivers", str(_waivers(tmp_path)))
+    assert code == 0 and "inutilisée" in out
+
+
+def test_a_broken_waiver_file_names_its_line(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("waivers:\n  - session: S\n    clause: S3.1\n    justification: x\n    acepted_by: y\n    expires: '2026-01-01'\n")
+    with pytest.raises(ProblemList) as caught:
+        load_waivers(path)
+    assert f"{path}:5" in str(caught.value) and "did you mean 'accepted_by'?" in str(caught.value)
