@@ -19,7 +19,7 @@ from .checker import check_session
 from .errors import ComplianceError, EngineError, UsageError
 from .readers import read_path
 from .reporters import REPORTERS
-from .rulebook import load_rulebook
+from .rulebook import Rule, Rulebook, load_rule_files, load_rulebook
 from .waivers import apply_waivers, load_waivers, unused_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--rules", action="append", default=[], metavar="DIR")
     listing = rules_sub.add_parser("list", help="list the rules")
     listing.add_argument("--rules", action="append", default=[], metavar="DIR")
+    show = rules_sub.add_parser("show", help="show one rule, its clause and its examples")
+    show.add_argument("rule_id", metavar="ID")
+    show.add_argument("--rules", action="append", default=[], metavar="DIR")
+    lint = rules_sub.add_parser("lint", help="validate rule files without running them")
+    lint.add_argument("rule_files", nargs="+", metavar="FILE")
 
     sub.add_parser("schema", help="print the JSON Schema of events")
     return parser
@@ -126,6 +131,20 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from .events import json_schema
         stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
+    if args.command == "rules" and args.rules_command == "lint":
+        rulebook = load_rule_files(args.rule_files)
+        stdout.write(f"{len(args.rule_files)} file(s) valid: {len(rulebook.rules)} rule(s)\n")
+        return EXIT_OK
+    if args.command == "rules" and args.rules_command == "show":
+        rulebook = load_rulebook(*args.rules)
+        try:
+            rule = rulebook.rule(args.rule_id)
+        except KeyError:
+            from .errors import did_you_mean
+            raise UsageError(f"no rule '{args.rule_id}'",
+                             hint=did_you_mean(args.rule_id, [r.id for r in rulebook.rules])) from None
+        stdout.write(describe_rule(rulebook, rule))
+        return EXIT_OK
     if args.command == "rules":
         rulebook = load_rulebook(*args.rules)
         if args.rules_command == "list":
@@ -161,3 +180,30 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
               f"({waiver.clause}) matches no session checked: unused", file=stderr)
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
+
+
+def describe_rule(rulebook: Rulebook, rule: Rule) -> str:
+    """A rule as a person reads it: what it checks, where it comes from, how it is tested."""
+    lines = [f"{rule.id}  ({rule.file}:{rule.line})"]
+    if rule.is_check:
+        clause = rulebook.clause(rule.clause)
+        lines += [f"  clause    {clause.id}: {clause.title.fr}", f"            {clause.title.en}",
+                  f"  severity  {rule.severity}", f"  title     {rule.title.fr} / {rule.title.en}",
+                  f"  reference {rule.reference.text}"]
+        for label, value in (("article", rule.reference.article), ("url", rule.reference.url),
+                             ("quote", rule.reference.quote)):
+            if value:
+                lines.append(f"            {label}: {value}")
+        if rule.in_force != (None, None):
+            lines.append(f"  in force  {rule.in_force[0] or '…'} → {rule.in_force[1] or '…'}")
+    else:
+        lines.append(f"  derives   {rule.derive[0]}")
+    lines.append("  when")
+    for p in rule.patterns:
+        head = f"absent {p.event}" if p.absent else f"{p.alias} = {p.event}"
+        lines.append(f"    {head}" + (f" where {' and '.join(c.text for c in p.conditions)}" if p.conditions else ""))
+    if rule.is_check:
+        lines += [f"  live      {rule.certainty}", f"  message   {rule.message.fr}", f"            {rule.message.en}"]
+    for example in rule.examples:
+        lines.append(f"  example   {example.expect}: {example.name} ({len(example.events)} events, line {example.line})")
+    return "\n".join(lines) + "\n"

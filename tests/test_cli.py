@@ -93,3 +93,21 @@ rules:
 def test_schema_command_prints_the_event_schema():
     code, out, _ = run("schema")
     assert code == 0 and json.loads(out)["title"] == "Titre Professionnel session event"
+
+
+def test_rules_show_names_clause_reference_and_examples():
+    code, out, _ = run("rules", "show", "S3.1-identite-non-controlee")
+    assert code == 0
+    assert "S3.1: L'identité de chaque candidat est contrôlée avant sa première épreuve" in out
+    assert "absent identity_checked where candidate == t.candidate" in out and "example   fire" in out
+
+
+def test_rules_show_unknown_id_suggests_one():
+    code, _, err = run("rules", "show", "S3.1-identite")
+    assert code == 2 and "did you mean 'S3.1-identite-non-controlee'?" in err
+
+
+def test_rules_lint_validates_files_without_running_them():
+    assert run("rules", "lint", str(ROOT / "rules" / "S3-candidats.yaml"))[0] == 0
+    code, _, err = run("rules", "lint", str(ROOT / "tests/data/bad_rules/unknown-field.yaml"))
+    assert code == 2 and "unknown-field.yaml:11" in err
