@@ -14,6 +14,9 @@ class ReadResult:
     problems: list[InputError]      # file-level: unreadable file (D1), lines of no known session
 
 
+MAX_EVENTS = 50_000   # a real session has a few hundred; the engine holds every one in memory
+
+
 class SessionBuilder:
     """Collects one session's events; a reused id is a D4 problem, a malformed event a D2 one."""
 
@@ -22,8 +25,17 @@ class SessionBuilder:
         self.events: list[Event] = []
         self.ids: set[str] = set()
         self.problems: list[tuple[str, InputError]] = []
+        self.overflow: InputError | None = None
 
     def add(self, event: Event) -> None:
+        if self.overflow is not None:
+            return
+        if len(self.events) >= MAX_EVENTS:
+            self.overflow = InputError(f"session '{self.id}' has more than {MAX_EVENTS:,} events",
+                                       location=event.location, expected="a session of plausible size; "
+                                       "it is not checked")
+            self.events.clear()
+            return
         if event.id in self.ids:
             self.problems.append(("D4", InputError(f"duplicate event id '{event.id}'", location=event.location,
                                                    expected="ids unique within the session")))
@@ -36,3 +48,14 @@ class SessionBuilder:
 
     def build(self) -> Session:
         return Session(id=self.id, events=self.events, source=self.file, problems=self.problems)
+
+
+def finish(builders: list[SessionBuilder], file_problems: list[InputError]) -> ReadResult:
+    """The result of a file: its sessions, and as file problems the sessions too large to check."""
+    sessions = []
+    for builder in builders:
+        if builder.overflow is not None:
+            file_problems.append(builder.overflow)
+        else:
+            sessions.append(builder.build())
+    return ReadResult(sessions, file_problems)

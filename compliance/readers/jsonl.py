@@ -11,7 +11,7 @@ import re
 from ..errors import InputError, Location
 from ..events import parse_event
 from ..model import Session
-from ._result import ReadResult, SessionBuilder
+from ._result import ReadResult, SessionBuilder, finish
 
 MAX_LINE = 1_000_000     # bytes; an event is a few hundred
 _SESSION = re.compile(r'"session"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
@@ -34,7 +34,9 @@ def read_jsonl(text: str, file: str) -> ReadResult:
         else:
             file_problems.append(error)
 
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end with \n only: splitlines() would also cut at U+0085, U+2028… inside JSON strings.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         location = Location(file, number)
@@ -61,7 +63,7 @@ def read_jsonl(text: str, file: str) -> ReadResult:
             builder.add(parse_event(raw, location, default_id=f"L{number}"))
         except InputError as error:
             builder.malformed(error)
-    return ReadResult([b.build() for b in builders.values()], file_problems)
+    return finish(list(builders.values()), file_problems)
 
 
 __all__ = ["read_jsonl", "Session"]

@@ -10,7 +10,7 @@ import json
 from .._yaml import YamlError, YamlList, YamlMap, load_yaml
 from ..errors import InputError, Location, did_you_mean
 from ..events import parse_event
-from ._result import ReadResult, SessionBuilder
+from ._result import ReadResult, SessionBuilder, finish
 
 KEYS = {"session", "declarations", "events", "description"}
 
@@ -67,7 +67,7 @@ def read_record(text: str, file: str) -> ReadResult:
                                              location=location, hint="move it to 'events'"))
                 continue
             builder.add(event)
-    return ReadResult([builder.build()], [])
+    return finish([builder], [])
 
 
 def _unreadable(error: InputError) -> ReadResult:
