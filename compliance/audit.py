@@ -113,7 +113,7 @@ def _audit_file(file: str) -> FileOutcome:
     problems = [str(p) for p in result.problems]
     for session in result.sessions:
         try:
-            report = check_session(session, _worker_rulebook, _worker_as_of)
+            report = check_session(session, _worker_rulebook, _worker_as_of, timeline=False)
             reports.append(apply_waivers(report, _worker_waivers, _worker_as_of).to_json())
         except InputError as error:      # e.g. an audit date before the session's events
             problems.append(f"{file}: session '{session.id}': {error}")

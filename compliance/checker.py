@@ -68,19 +68,20 @@ def session_time_zone(events: Iterable[Event]) -> str:
 
 
 def check_session(session: Session, rulebook: Rulebook | None = None,
-                  as_of: dt.datetime | None = None) -> Report:
+                  as_of: dt.datetime | None = None, *, timeline: bool = True) -> Report:
     """Check a whole session record at once.
 
     Args:
         session: the events of one session.
         rulebook: the rule base (default: the shipped one).
         as_of: the audit date; deadlines not yet due are pending (default: now).
+        timeline: include every event in the report (for timelines); audits leave it out.
     Raises:
         UsageError: when ``as_of`` is earlier than the last event.
     """
     checker = Checker(rulebook)
     checker.extend(session.events)
-    return checker.finish(as_of, source=session.source, problems=session.problems)
+    return checker.finish(as_of, source=session.source, problems=session.problems, timeline=timeline)
 
 
 class Checker:
@@ -141,7 +142,7 @@ class Checker:
         return self._sorted(new)
 
     def finish(self, as_of: dt.datetime | None = None, *, source: str = "",
-               problems: Iterable[tuple[str, Any]] = ()) -> Report:
+               problems: Iterable[tuple[str, Any]] = (), timeline: bool = True) -> Report:
         """Judge the whole record at the audit date ``as_of`` (default: now).
 
         ``problems`` are what a reader left out of the record (see ``Session.problems``); they
@@ -163,7 +164,7 @@ class Checker:
         tz = self._tz()
         record = [problem_finding(clause, error, session_id) for clause, error in problems]
         record += check_integrity(Session(id=session_id, events=self._events), tz)
-        return self._report(self._sorted([*findings.values(), *record]), as_of, source)
+        return self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline)
 
     # -- internals
     def _tz(self) -> dt.tzinfo:
@@ -236,7 +237,7 @@ class Checker:
     def _sorted(self, findings: Iterable[Finding]) -> list[Finding]:
         return sorted(findings, key=lambda f: f.sort_key(self._p.clause_order))
 
-    def _report(self, findings: list[Finding], as_of: dt.datetime, source: str) -> Report:
+    def _report(self, findings: list[Finding], as_of: dt.datetime, source: str, timeline: bool) -> Report:
         tz_name = session_time_zone(self._events)
         present = {e.TYPE for e in self._events}
         statuses = []
@@ -257,7 +258,7 @@ class Checker:
                       as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,
                       tool_version=__version__, rulebook=self._p.rulebook.fingerprint,
                       events=len(self._events), clauses=tuple(statuses), findings=tuple(findings),
-                      timeline=self._timeline())
+                      timeline=self._timeline() if timeline else ())
 
     def _timeline(self) -> tuple[Evidence, ...]:
         tz = self._tz()

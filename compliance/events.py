@@ -12,6 +12,7 @@ professionnelle, the practical test), *agrément* (the centre's approval).
 """
 import datetime as dt
 import enum
+import functools
 import unicodedata
 from typing import Any, ClassVar, NewType
 
@@ -557,6 +558,7 @@ def _kind_of(annotation: Any) -> tuple[str, tuple[str, ...]]:
     return "list", ()
 
 
+@functools.cache
 def specific_fields(cls: type[Event]) -> tuple[FieldSpec, ...]:
     """The fields of an event class beyond the common ones, in declaration order."""
     out = []
@@ -573,11 +575,16 @@ def specific_fields(cls: type[Event]) -> tuple[FieldSpec, ...]:
     return tuple(out)
 
 
-def field_kinds(type_name: str) -> dict[str, str]:
-    """Every field a rule may read on an event type, with its kind (common fields included)."""
+@functools.cache
+def _field_kinds(type_name: str) -> tuple[tuple[str, str], ...]:
     kinds = {"at": "time", "session": "text", "id": "text"}
     kinds.update({f.name: f.kind for f in specific_fields(EVENT_TYPES[type_name])})
-    return kinds
+    return tuple(kinds.items())
+
+
+def field_kinds(type_name: str) -> dict[str, str]:
+    """Every field a rule may read on an event type, with its kind (common fields included)."""
+    return dict(_field_kinds(type_name))
 
 
 # ----------------------------------------------------------------------------- parsing

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Speed and memory figures for compliance. Prints medians and ratios; asserts nothing.
+
+    .venv/bin/python benchmarks/run.py [--sessions 2000] [--repeat 3]
+
+Shared machines are noisy: compare ratios (jobs 2 vs 1, live vs batch) rather than absolute
+figures, and rerun before drawing conclusions.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from compliance import Checker, check_session, read_path  # noqa: E402
+from compliance.readers import read_file  # noqa: E402
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def write_archive(directory: Path, sessions: int, per_file: int = 250) -> int:
+    (session,) = read_path(ROOT / "examples" / "session-conforme.yaml")
+    records = [e.to_record() for e in session.events]
+    events = 0
+    for f in range(0, sessions, per_file):
+        with (directory / f"log-{f:06d}.jsonl").open("w", encoding="utf-8") as out:
+            for s in range(f, min(f + per_file, sessions)):
+                for r in records:
+                    out.write(json.dumps(dict(r, session=f"S{s:06d}"), ensure_ascii=False) + "\n")
+                    events += 1
+    return events
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    (session,) = read_path(ROOT / "examples" / "session-conforme.yaml")
+    import datetime as dt
+    as_of = dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc)
+    n_events = len(session.events)
+    print(f"session: {n_events} events (examples/session-conforme.yaml); medians of {args.repeat} runs")
+
+    check_session(session, as_of=as_of)          # warm-up: rule base load and compile
+    per_check = median_time(lambda: [check_session(session, as_of=as_of) for _ in range(100)], args.repeat) / 100
+    print(f"batch check      {1 / per_check:8.0f} sessions/s   {n_events / per_check:9.0f} events/s")
+
+    def live():
+        checker = Checker()
+        for event in sorted(session.events, key=lambda e: e.at):
+            checker.feed(event)
+        checker.finish(as_of)
+    per_live = median_time(live, args.repeat)
+    print(f"live feeding     {per_live * 1000:8.1f} ms/session  {per_live / n_events * 1e6:8.0f} µs/event "
+          f"(ratio to batch: {per_live / per_check:.0f}x; each event replays the session so far)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "archive"
+        archive.mkdir()
+        events = write_archive(archive, args.sessions)
+        first = sorted(archive.glob("*.jsonl"))[0]
+        per_read = median_time(lambda: read_file(first), args.repeat)
+        print(f"reading JSONL    {250 * n_events / per_read:8.0f} events/s")
+        results = {}
+        for jobs in (1, 2):
+            def audit():
+                subprocess.run([sys.executable, "-m", "compliance", "audit", str(archive), "--as-of", "2026-04-30",
+                                "--format", "jsonl", "--output", str(Path(tmp) / "out.jsonl"), "--jobs", str(jobs)],
+                               check=True, cwd=ROOT)
+            results[jobs] = median_time(audit, args.repeat)
+            print(f"audit --jobs {jobs}   {args.sessions / results[jobs]:8.0f} sessions/s "
+                  f"({args.sessions} sessions, {events} events, {results[jobs]:.1f} s)")
+        print(f"parallel speed-up (jobs 2 / jobs 1): {results[1] / results[2]:.2f}x")
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak RSS of an audit process: {child:.0f} MiB")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process: {own:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
