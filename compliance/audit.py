@@ -19,7 +19,9 @@ import attrs
 
 from .checker import check_session
 from .errors import InputError, Location
-from .readers import SUFFIXES, read_file
+from .readers import SUFFIXES, decode_text, read_file
+from .readers._result import finish
+from .readers.jsonl import build_session, split_log
 from .model import Waiver
 from .rulebook import Rulebook, load_rulebook
 from .waivers import apply_waivers
@@ -27,14 +29,20 @@ from .waivers import apply_waivers
 
 @attrs.frozen
 class FileOutcome:
-    """What one input file gave: its session reports (as JSON) and its file-level problems."""
+    """What one input file gave: its session reports (as JSON) and its file-level problems.
+
+    A large log comes back in several parts; ``last`` marks the part that closes the file.
+    """
     file: str
     reports: tuple[dict[str, Any], ...]
     problems: tuple[str, ...]          # one line each: file:line: what is wrong
+    last: bool = True
+    sessions_in_file: int = -1         # on the last part of a split file: sessions in all parts
 
     @property
     def unreadable(self) -> bool:
-        return not self.reports and bool(self.problems)
+        total = len(self.reports) if self.sessions_in_file < 0 else self.sessions_in_file
+        return self.last and not total and bool(self.problems)
 
 
 @attrs.define
@@ -51,7 +59,7 @@ class Summary:
     waivers_expired: set = attrs.field(factory=set)
 
     def add(self, outcome: FileOutcome) -> None:
-        self.files += 1
+        self.files += outcome.last
         self.file_problems += len(outcome.problems)
         if outcome.unreadable:
             self.unreadable_files.append(outcome.file)
@@ -107,17 +115,54 @@ def _init_worker(rule_dirs: tuple[str, ...], as_of: dt.datetime, waivers: tuple[
     _worker_waivers = waivers
 
 
-def _audit_file(file: str) -> FileOutcome:
-    result = read_file(file)
+def _check_all(file: str, sessions, problems: list[str]) -> list[dict[str, Any]]:
     reports = []
-    problems = [str(p) for p in result.problems]
-    for session in result.sessions:
+    for session in sessions:
         try:
             report = check_session(session, _worker_rulebook, _worker_as_of, timeline=False)
             reports.append(apply_waivers(report, _worker_waivers, _worker_as_of).to_json())
         except InputError as error:      # e.g. an audit date before the session's events
             problems.append(f"{file}: session '{session.id}': {error}")
-    return FileOutcome(file, tuple(reports), tuple(problems))
+    return reports
+
+
+def _audit_task(task: tuple) -> FileOutcome:
+    kind, file, payload = task
+    if kind == "file":
+        result = read_file(file)
+        problems = [str(p) for p in result.problems]
+        reports = _check_all(file, result.sessions, problems)
+        return FileOutcome(file, tuple(reports), tuple(problems))
+    if kind == "sessions":            # a slice of a large log, already split by session
+        builders = [build_session(sid, file, items) for sid, items in payload]
+        result = finish(builders, [])
+        problems = [str(p) for p in result.problems]
+        reports = _check_all(file, result.sessions, problems)
+        return FileOutcome(file, tuple(reports), tuple(problems), last=False)
+    problems, count = payload          # "end": the file-level problems of a large log
+    return FileOutcome(file, (), tuple(problems), last=True, sessions_in_file=count)
+
+
+BIG_LOG = 4 * 1024 * 1024   # bytes: above this, a log is split by session across the workers
+SLICE = 64                  # sessions per task
+
+
+def _tasks(files: list[Path]) -> Iterator[tuple]:
+    for path in files:
+        file = str(path)
+        if path.suffix.lower() not in (".jsonl", ".ndjson") or path.stat().st_size <= BIG_LOG:
+            yield ("file", file, None)
+            continue
+        try:
+            text = decode_text(path.read_bytes(), file)
+        except (InputError, OSError):
+            yield ("file", file, None)     # the reader reports it
+            continue
+        sessions, problems = split_log(text, file)
+        items = list(sessions.items())
+        for i in range(0, len(items), SLICE):
+            yield ("sessions", file, items[i:i + SLICE])
+        yield ("end", file, ([str(p) for p in problems], len(items)))
 
 
 def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tuple[str, ...] = (),
@@ -134,16 +179,20 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     sessions = 0
     if jobs == 1 or len(files) <= 1:
         _init_worker(rule_dirs, as_of, waivers)
-        outcomes: Iterable[FileOutcome] = map(_audit_file, map(str, files))
-        for done, outcome in enumerate(outcomes, start=1):
+        outcomes: Iterable[FileOutcome] = map(_audit_task, _tasks(files))
+        done = 0
+        for outcome in outcomes:
             sessions += len(outcome.reports)
+            done += outcome.last
             if progress:
                 progress(done, len(files), sessions)
             yield outcome
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rule_dirs, as_of, waivers)) as pool:
-        for done, outcome in enumerate(pool.map(_audit_file, map(str, files), chunksize=4), start=1):
+        done = 0
+        for outcome in pool.map(_audit_task, _tasks(files), chunksize=2):
             sessions += len(outcome.reports)
+            done += outcome.last
             if progress:
                 progress(done, len(files), sessions)
             yield outcome

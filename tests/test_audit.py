@@ -62,3 +62,18 @@ def test_audit_exit_code_follows_fail_on(tmp_path, clean_session):
 def test_missing_path_is_reported_not_skipped(tmp_path):
     code, out, _ = run("audit", str(tmp_path / "nowhere"), "--as-of", "2026-04-30")
     assert code == 2 and "nowhere: no such file or directory" in out
+
+
+def test_a_large_log_split_across_workers_gives_the_same_audit(tmp_path, clean_session, monkeypatch):
+    """Above a size, a log is split by session across workers: same output, in the same order."""
+    archive = _archive(tmp_path, clean_session, files=2, per_file=70)
+    with (archive / "log-00.jsonl").open("a", encoding="utf-8") as f:
+        f.write("not json\n")
+    argv = ("audit", str(archive), "--as-of", "2026-04-30", "--format", "jsonl")
+    whole = run(*argv, "--jobs", "1")
+    import compliance.audit
+    monkeypatch.setattr(compliance.audit, "BIG_LOG", 1000)
+    split_one, split_two = run(*argv, "--jobs", "1"), run(*argv, "--jobs", "2")
+    assert whole == split_one == split_two
+    summary = json.loads(whole[1].splitlines()[-1])
+    assert summary["files"] == 2 and summary["sessions"] == 140 and summary["file_problems"] == 1

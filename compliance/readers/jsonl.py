@@ -17,11 +17,19 @@ MAX_LINE = 1_000_000     # bytes; an event is a few hundred
 _SESSION = re.compile(r'"session"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
 
 
-def read_jsonl(text: str, file: str) -> ReadResult:
-    builders: dict[str, SessionBuilder] = {}
+Item = tuple[int, "dict | InputError"]    # (line number, decoded event or its problem)
+
+
+def split_log(text: str, file: str) -> tuple[dict[str, list[Item]], list[InputError]]:
+    """Decode each line and group the lines by session (first-appearance order).
+
+    Cheap: only JSON decoding. ``build_session`` does the validation, so an audit can run it
+    in worker processes, one session at a time.
+    """
+    sessions: dict[str, list[Item]] = {}
     file_problems: list[InputError] = []
 
-    def problem_of(line: str, error: InputError) -> None:
+    def problem_of(line: str, error: InputError, number: int) -> None:
         match = _SESSION.search(line[:10_000])
         sid = None
         if match:
@@ -30,7 +38,7 @@ def read_jsonl(text: str, file: str) -> ReadResult:
             except json.JSONDecodeError:
                 sid = None
         if sid and sid.strip():
-            builders.setdefault(sid, SessionBuilder(sid, file)).malformed(error)
+            sessions.setdefault(sid, []).append((number, error))
         else:
             file_problems.append(error)
 
@@ -42,28 +50,43 @@ def read_jsonl(text: str, file: str) -> ReadResult:
         location = Location(file, number)
         if len(line) > MAX_LINE:
             problem_of(line, InputError(f"line of {len(line):,} characters", location=location,
-                                        expected=f"an event of at most {MAX_LINE:,} characters"))
+                                        expected=f"an event of at most {MAX_LINE:,} characters"), number)
             continue
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as error:
             problem_of(line, InputError(f"invalid JSON ({error.msg})", location=Location(file, number, error.colno),
-                                        expected="one JSON object per line"))
+                                        expected="one JSON object per line"), number)
             continue
         except RecursionError:
-            problem_of(line, InputError("JSON nested too deeply", location=location))
+            problem_of(line, InputError("JSON nested too deeply", location=location), number)
             continue
         if not isinstance(raw, dict) or not isinstance(raw.get("session"), str) or not raw["session"].strip():
             file_problems.append(InputError("event", location=location,
                                             expected="a JSON object with a 'session' text field",
                                             got=raw if not isinstance(raw, dict) else raw.get("session")))
             continue
-        builder = builders.setdefault(raw["session"], SessionBuilder(raw["session"], file))
+        sessions.setdefault(raw["session"], []).append((number, raw))
+    return sessions, file_problems
+
+
+def build_session(session_id: str, file: str, items: list[Item]) -> SessionBuilder:
+    """Validate one session's decoded lines into events."""
+    builder = SessionBuilder(session_id, file)
+    for number, item in items:
+        if isinstance(item, InputError):
+            builder.malformed(item)
+            continue
         try:
-            builder.add(parse_event(raw, location, default_id=f"L{number}"))
+            builder.add(parse_event(item, Location(file, number), default_id=f"L{number}"))
         except InputError as error:
             builder.malformed(error)
-    return finish(list(builders.values()), file_problems)
+    return builder
 
 
-__all__ = ["read_jsonl", "Session"]
+def read_jsonl(text: str, file: str) -> ReadResult:
+    sessions, file_problems = split_log(text, file)
+    return finish([build_session(sid, file, items) for sid, items in sessions.items()], file_problems)
+
+
+__all__ = ["read_jsonl", "split_log", "build_session", "Session"]
