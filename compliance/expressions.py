@@ -55,8 +55,8 @@ class Span:
 
 @attrs.frozen
 class Arith:
-    """``left + right`` or ``left - right``."""
-    left: Ref
+    """``left + right`` or ``left - right``; chains read left to right (``a + b - c``)."""
+    left: Union[Ref, "Arith"]
     op: str
     right: Union[Ref, Span]
 
@@ -79,7 +79,7 @@ def operand_refs(operand) -> tuple[Ref, ...]:
     if isinstance(operand, Ref):
         return (operand,)
     if isinstance(operand, Arith):
-        return (operand.left,) + ((operand.right,) if isinstance(operand.right, Ref) else ())
+        return operand_refs(operand.left) + operand_refs(operand.right)
     return ()
 
 
@@ -145,12 +145,10 @@ class _Parser:
         kind, value = self.peek() or ("", "")
         if kind == "word" and "." in value:
             self.take()
-            left = Ref(*value.split("."))
-            nxt = self.peek()
-            if nxt and nxt[0] == "op" and nxt[1] in "+-":
+            left: Ref | Arith = Ref(*value.split("."))
+            while (nxt := self.peek()) and nxt[0] == "op" and nxt[1] in "+-":
                 op = self.take()[1]
-                right = self.operand_term()
-                return Arith(left, op, right)
+                left = Arith(left, op, self.operand_term())
             return left
         return self.literal()
 

@@ -14,9 +14,9 @@ from .errors import ComplianceError
 from .model import Evidence, Finding, Session, Text
 
 # field -> (declaring event type, declared field, French and English names of what it names)
+# (a seal-check witness who is not a registered candidate is clause S4.1 itself)
 REFERENCES = {
     "candidate": ("candidate_registered", "candidate", "candidat", "candidate"),
-    "witness": ("candidate_registered", "candidate", "candidat", "candidate"),
     "juror": ("juror_appointed", "juror", "juré", "juror"),
     "test": ("test_scheduled", "test", "épreuve", "test"),
 }

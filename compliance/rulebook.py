@@ -309,11 +309,23 @@ class _Loader:
                              hint=f"first defined in {by_id[rule_id][0]}:{by_id[rule_id][1].line}")
                 continue
             by_id[rule_id] = (file, node, section, override)
-        # Derivations first: the facts they assert are types that checks may match.
+        # Derivations first, each once the types it matches are known (a derivation may match
+        # another's facts): the facts they assert are types that checks may match.
         derived: dict[str, dict[str, str]] = {}
         rules: list[Rule] = []
-        ordered = sorted(by_id.values(), key=lambda item: ("derive" not in item[1],))
-        for file, node, _section, _override in ordered:
+        pending = [item for item in by_id.values() if "derive" in item[1]]
+        while pending:
+            known = set(vocabulary(derived))
+            ready = [item for item in pending if _matched_types(item[1]) <= known]
+            batch = ready or pending          # no progress: read them all, reporting unknowns
+            for item in batch:
+                pending.remove(item)
+                rule = _RuleReader(self, item[0], item[1], derived).read()
+                if rule is not None:
+                    rules.append(rule)
+        for file, node, _section, _override in by_id.values():
+            if "derive" in node:
+                continue
             rule = _RuleReader(self, file, node, derived).read()
             if rule is not None:
                 rules.append(rule)
@@ -698,6 +710,13 @@ class _RuleReader:
             out.append(Example(name=str(ex.get("name", f"example {index + 1}")), expect=ex["expect"],
                                events=tuple(evs), as_of=as_of, count=count, line=ex.line))
         return out
+
+
+def _matched_types(node: YamlMap) -> set[str]:
+    when = node.get("when")
+    if not isinstance(when, list):
+        return set()
+    return {str(e.get("event", e.get("absent"))) for e in when if isinstance(e, dict)}
 
 
 _ARTICLE = {"instant": "an instant", "duration": "a duration", "literal": "a text or choice",
