@@ -84,10 +84,16 @@ class _Builder:
 
 @st.composite
 def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | None = None,
-              late: bool | None = None, days: int | None = None) -> Scenario:
-    """A compliant session: 1–15 candidates, 2–4 jurors, mixed pathways, 1–4 tests each."""
+              late: bool | None = None, days: int | None = None, min_jurors: int = 2,
+              max_jurors: int = 4, training: bool = False, min_tests: int = 1) -> Scenario:
+    """A compliant session: 1–15 candidates, 2–4 jurors, mixed pathways, 1–4 tests each.
+
+    The options narrow the shape for mutations that need it: ``training`` makes the first
+    candidate a present training candidate, ``min_tests`` guarantees tests other than the
+    final interview, and so on.
+    """
     n_candidates = draw(st.integers(max(min_candidates, min_absent + 1), 15))
-    n_jurors = draw(st.integers(2, 4))
+    n_jurors = draw(st.integers(min_jurors, max_jurors))
     kind = kind or draw(st.sampled_from(["titre", "ccp"]))
     days = days or draw(st.sampled_from([1, 1, 2]))
     title, title_name = draw(st.sampled_from(TITLES))
@@ -106,13 +112,15 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     names = iter(draw(st.permutations([f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES[:3]])))
     candidates = {f"C{i + 1}": draw(st.sampled_from(["training", "vae", "other"]))
                   for i in range(n_candidates)}
+    if training:
+        candidates["C1"] = "training"
     ids = list(candidates)
     n_absent = draw(st.integers(min_absent, min(n_candidates - 1, max(min_absent, 2))))
     absent = ids[len(ids) - n_absent:] if n_absent else []
     present = [c for c in ids if c not in absent]
     jurors = [f"J{i + 1}" for i in range(n_jurors)]
     trainers = {c: [draw(st.sampled_from(["F1", "F2"]))] for c, p in candidates.items() if p == "training"}
-    n_tests = draw(st.integers(1, 4))
+    n_tests = draw(st.integers(min_tests, 4))
     durations = draw(st.lists(st.sampled_from([30, 45, 60, 90, 120, 180, 240]), min_size=n_tests,
                               max_size=n_tests))
     non_final_kinds = ["msp", "questionnaire", "entretien_technique", "questionnement_productions"]
