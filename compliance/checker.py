@@ -36,6 +36,7 @@ class _Prepared:
     rules: dict[str, Rule]
     clause_order: dict[str, int]
     settings: dict[str, Any]
+    clauses_with_rules: frozenset[str]
 
 
 _prepared: dict[int, _Prepared] = {}
@@ -56,7 +57,8 @@ def _prepare(rulebook: Rulebook | None) -> _Prepared:
     if prepared is None or prepared.rulebook is not rulebook:
         prepared = _prepared[id(rulebook)] = _Prepared(
             rulebook, compiler.compile_rulebook(rulebook), {r.id: r for r in rulebook.rules},
-            {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings))
+            {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings),
+            frozenset(r.clause for r in rulebook.checks))
     return prepared
 
 
@@ -240,6 +242,8 @@ class Checker:
     def _report(self, findings: list[Finding], as_of: dt.datetime, source: str, timeline: bool) -> Report:
         tz_name = session_time_zone(self._events)
         present = {e.TYPE for e in self._events}
+        day = self._session_day(self._tz())
+        in_force = {r.clause for r in self._p.rulebook.checks if day is None or r.applies_on(day)}
         statuses = []
         for clause in self._p.rulebook.clauses:
             if clause.retired:
@@ -250,6 +254,8 @@ class Checker:
                 status = Status(worst.value)
             elif clause.applies_if and not present.intersection(clause.applies_if):
                 status = Status.NOT_APPLICABLE
+            elif clause.id in self._p.clauses_with_rules and clause.id not in in_force:
+                status = Status.NOT_APPLICABLE      # its rules were not in force on the session day
             else:
                 status = Status.COMPLIANT
             statuses.append(ClauseStatus(clause=clause.id, status=status, title=clause.title,

@@ -62,3 +62,24 @@ rules:
     rulebook = load_rulebook(tmp_path)
     assert rulebook.rule("S1.3-affichage-non-verifie").severity == "violation"
     assert rulebook.fingerprint != load_rulebook().fingerprint
+
+
+def test_a_rule_applies_only_to_sessions_held_while_in_force(tmp_path):
+    """Old archives are judged by the law of their day: the 2016 witness rule does not apply
+    to a 2015 session."""
+    import datetime as dt
+
+    from compliance import check_session
+    from compliance.events import parse_event
+    from compliance.errors import Location
+    from compliance.model import Session
+
+    def session(year):
+        raws = [{"type": "session_opened", "at": f"{year}-03-10T08:00:00+01:00"},
+                {"type": "seal_checked", "at": f"{year}-03-10T08:50:00+01:00", "witness": "SV1", "sealed": True}]
+        return Session(id="S", events=[parse_event(r, Location("t"), session="S", default_id=str(i))
+                                       for i, r in enumerate(raws)])
+    as_of = dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
+    rules = lambda r: {f.rule for f in r.findings}
+    assert "S4.1-temoin-non-inscrit" in rules(check_session(session(2026), as_of=as_of))
+    assert "S4.1-temoin-non-inscrit" not in rules(check_session(session(2015), as_of=as_of))
