@@ -22,7 +22,7 @@ table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #bb
 .meta { color: #333; margin: 0; }
 .violation { background: #fde2e1; font-weight: bold; } .warning { background: #fff1cc; }
 .pending { background: #e6f0ff; } .waived { background: #eee; font-style: italic; }
-.finding { border: 1px solid #999; padding: 4pt 6pt; margin: 6pt 0; page-break-inside: avoid; break-inside: avoid; }
+.finding { font-weight: normal; border: 1px solid #999; padding: 4pt 6pt; margin: 6pt 0; page-break-inside: avoid; break-inside: avoid; }
 .timeline td.time { white-space: nowrap; width: 30mm; } .timeline tr.cited td { font-weight: bold; }
 .tag { display: inline-block; border: 1px solid #555; border-radius: 3pt; padding: 0 3pt; margin-left: 3pt; font-size: 8.5pt; }
 section.session { page-break-after: always; } section.session:last-child { page-break-after: auto; }
