@@ -18,7 +18,7 @@ import attrs
 
 from . import __version__, _time, compiler
 from .engine import engine_for
-from .errors import InputError, UsageError
+from .errors import EngineError, InputError, UsageError
 from .events import Event, SessionPlanned
 from .expressions import Arith, Ref, Span
 from .integrity import check_integrity, problem_finding
@@ -100,6 +100,7 @@ class Checker:
         self._emitted: dict[tuple, Finding] = {}
         self._session: str | None = None
         self._ids: set[str] = set()
+        self._latest: dt.datetime | None = None
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -116,6 +117,7 @@ class Checker:
                              expected="ids unique within the session")
         self._ids.add(event.id)
         self._events.append(event)
+        self._latest = event.at if self._latest is None else max(self._latest, event.at)
 
     def extend(self, events: Iterable[Event]) -> None:
         """Add events without evaluating (batch use); any order."""
@@ -129,9 +131,9 @@ class Checker:
         Raises:
             InputError: an event earlier than the previous one, another session, a reused id.
         """
-        if self._events and event.at < max(e.at for e in self._events):
+        if self._latest is not None and event.at < self._latest:
             raise InputError("event out of time order", location=event.location,
-                             expected=f"a time no earlier than {max(e.at for e in self._events).isoformat()}",
+                             expected=f"a time no earlier than {self._latest.isoformat()}",
                              got=event.at.isoformat())
         self._accept(event)
         now = _time.epoch(event.at)
@@ -154,13 +156,12 @@ class Checker:
             as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         if as_of.tzinfo is None:
             raise UsageError("audit date", expected="a date with a time zone", got=str(as_of))
-        if self._events and as_of < max(e.at for e in self._events):
+        if self._latest is not None and as_of < self._latest:
             raise UsageError("audit date", expected=f"no earlier than the last event "
-                             f"({max(e.at for e in self._events).isoformat()})", got=as_of.isoformat())
+                             f"({self._latest.isoformat()})", got=as_of.isoformat())
         findings = {key: f for key, f, _, _ in self._evaluate(_time.epoch(as_of))}
         missing = set(self._emitted) - set(findings)
         if missing:  # the live contract: never withdraw
-            from .errors import EngineError
             raise EngineError(f"live finding withdrawn at finish: {sorted(missing)[0]}")
         session_id = self._session or ""
         tz = self._tz()

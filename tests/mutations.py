@@ -218,7 +218,7 @@ def durations_not_recalled(s: Scenario, draw) -> None:
     s.remove(first(s, "durations_reminded"))
 
 
-@mutation("S5.2", min_tests=2)
+@mutation("S5.2", min_tests=2, late=False)
 def test_overruns(s: Scenario, draw) -> None:
     """A test (not a late one) ends one to five minutes after its duration."""
     test = draw(st.sampled_from([t for t in _non_final_tests(s) if t["test"] not in s.late]))
@@ -420,7 +420,7 @@ def platform_not_checked(s: Scenario, draw) -> None:
         check["conform"] = False
 
 
-@mutation("R7", min_tests=2)
+@mutation("R7", min_tests=2, late=False)
 def extra_time_beyond_authorisation(s: Scenario, draw) -> None:
     """A candidate authorised 30 extra minutes before the session uses more."""
     test = draw(st.sampled_from([t for t in _non_final_tests(s) if t["test"] not in s.late]))

@@ -1,4 +1,7 @@
-"""Fixed words of the reports, French first."""
+"""Fixed words of the reports, French first, and the few helpers every reporter shares."""
+from __future__ import annotations
+
+import re
 
 LABELS = {
     "fr": {
@@ -7,6 +10,24 @@ LABELS = {
         "findings": "Constats", "evidence": "Preuves", "values": "Valeurs", "none": "Aucun constat.",
         "summary": "{v} violation(s), {w} avertissement(s), {p} en attente",
         "rule": "règle",
+        # reporters other than text
+        "report_title": "Rapport de conformité — session de Titre Professionnel",
+        "sessions": "Sessions", "time_zone": "Fuseau horaire", "events_count": "Événements",
+        "checklist": "Liste de contrôle des clauses", "clause": "Clause", "status": "Statut",
+        "clause_title": "Intitulé", "count": "Constats", "section": "Section",
+        "rule_label": "Règle", "time": "Heure", "event": "Événement", "who": "Qui",
+        "details": "Détails", "where": "Emplacement", "on_timeline": "Sur la chronologie",
+        "timeline": "Chronologie de la session",
+        "timeline_intro": "Tous les événements du dossier, dans l'ordre chronologique ; les "
+                          "événements cités comme preuve portent la clause et la gravité du constat.",
+        "timeline_missing": "Chronologie non incluse dans ce rapport.",
+        "no_evidence": "Constats sans événement cité",
+        "waived_by": "Dérogation acceptée par {by} jusqu'au {until} : {why}",
+        "waivers": "Dérogations", "waiver_file": "fichier",
+        "legend": "Légende",
+        "overview": "Vue d'ensemble",
+        "summary_label": "Bilan",
+        "line": "Ligne",
     },
     "en": {
         "session": "Session", "source": "Source", "as_of": "Audit date", "tool": "Tool",
@@ -14,6 +35,23 @@ LABELS = {
         "findings": "Findings", "evidence": "Evidence", "values": "Values", "none": "No finding.",
         "summary": "{v} violation(s), {w} warning(s), {p} pending",
         "rule": "rule",
+        "report_title": "Compliance report — Titre Professionnel exam session",
+        "sessions": "Sessions", "time_zone": "Time zone", "events_count": "Events",
+        "checklist": "Clause checklist", "clause": "Clause", "status": "Status",
+        "clause_title": "Title", "count": "Findings", "section": "Section",
+        "rule_label": "Rule", "time": "Time", "event": "Event", "who": "Who",
+        "details": "Details", "where": "Location", "on_timeline": "On the timeline",
+        "timeline": "Session timeline",
+        "timeline_intro": "Every event of the record in time order; the events cited as evidence "
+                          "carry the clause and severity of the finding.",
+        "timeline_missing": "Timeline not included in this report.",
+        "no_evidence": "Findings that cite no event",
+        "waived_by": "Waived by {by} until {until}: {why}",
+        "waivers": "Waivers", "waiver_file": "file",
+        "legend": "Legend",
+        "overview": "Overview",
+        "summary_label": "Summary",
+        "line": "Line",
     },
 }
 
@@ -28,3 +66,82 @@ SEVERITY = {
     "fr": {"violation": "VIOLATION", "warning": "AVERTISSEMENT", "pending": "EN ATTENTE"},
     "en": {"violation": "VIOLATION", "warning": "WARNING", "pending": "PENDING"},
 }
+
+# A symbol per status, so that a status never relies on colour alone (black and white print).
+MARK = {"compliant": "✓", "violation": "✗", "warning": "!", "pending": "…", "not_applicable": "–",
+        "waived": "≈"}
+
+WAIVER_OUTCOME = {
+    "fr": {"applied": "appliquée", "expired": "EXPIRÉE, ne s'applique plus", "unused": "inutilisée"},
+    "en": {"applied": "applied", "expired": "EXPIRED, no longer applies", "unused": "unused"},
+}
+
+# The sections of rules/clauses.yaml (the ``section`` of each clause).
+SECTIONS = {
+    "fr": {"S1": "Le responsable de session", "S2": "Le jury", "S3": "Les candidats",
+           "S4": "Les plis et le DTE", "S5": "Le déroulement des épreuves", "S6": "La délibération",
+           "S7": "Le dossier et la décision", "S8": "Après la délibération",
+           "D": "Le dossier de session lui-même", "R": "Réglementation complémentaire"},
+    "en": {"S1": "The session manager", "S2": "The jury", "S3": "The candidates",
+           "S4": "Sealed envelopes and the DTE", "S5": "Conduct of the tests", "S6": "Deliberation",
+           "S7": "Dossier and decision", "S8": "After the deliberation",
+           "D": "The record itself", "R": "Further regulation"},
+}
+
+WEEKDAYS = {"fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+            "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                 "octobre", "novembre", "décembre"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                 "October", "November", "December")}
+
+# Event fields that name a person: the "who" of an event; the other fields are its details.
+WHO_FIELDS = ("person", "juror", "candidate", "witness", "decided_by", "name", "role")
+
+_SECTION = re.compile(r"^([A-Za-z]+\d*)\.")
+
+
+def norm_lang(lang: str) -> str:
+    """``fr`` or ``en`` (anything but ``fr`` reads as English, as ``Text.get`` does)."""
+    return "fr" if lang == "fr" else "en"
+
+
+def colon(lang: str) -> str:
+    """French typography puts a space before a colon."""
+    return " : " if lang == "fr" else ": "
+
+
+def section_of(clause: str) -> str:
+    """The catalogue section of a clause id: ``S3.1`` → ``S3``, ``D2`` → ``D``, ``R12`` → ``R``."""
+    match = _SECTION.match(clause)
+    return match.group(1) if match else clause.rstrip("0123456789") or clause
+
+
+def section_title(clause: str, lang: str) -> str:
+    section = section_of(clause)
+    return SECTIONS[norm_lang(lang)].get(section, section)
+
+
+def who_and_details(details: tuple[tuple[str, str], ...]) -> tuple[str, str]:
+    """An event's fields split into who it names and the rest, each as ``key=value, …``."""
+    who = ", ".join(f"{k}={v}" for k, v in details if v and k in WHO_FIELDS)
+    rest = ", ".join(f"{k}={v}" for k, v in details if v and k not in WHO_FIELDS)
+    return who, rest
+
+
+def long_day(day: str, lang: str) -> str:
+    """``2026-03-10`` → ``mardi 10 mars 2026`` (``Tuesday 10 March 2026``); as is if not a date."""
+    import datetime as dt
+    try:
+        date = dt.date.fromisoformat(day)
+    except ValueError:
+        return day
+    lang = norm_lang(lang)
+    return f"{WEEKDAYS[lang][date.weekday()]} {date.day} {MONTHS[lang][date.month - 1]} {date.year}"
+
+
+def summary(findings, lang: str) -> str:
+    """``1 violation(s), 2 avertissement(s), 0 en attente``: the findings not waived."""
+    live = [f.severity.value for f in findings if f.waived is None]
+    return LABELS[norm_lang(lang)]["summary"].format(v=live.count("violation"), w=live.count("warning"),
+                                                     p=live.count("pending"))

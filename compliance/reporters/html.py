@@ -1,103 +1,271 @@
-"""One self-contained, printable HTML file: checklist, findings, and the session as a timeline.
+"""One self-contained, printable HTML file: per session, the clause checklist, the findings and the
+session as a timeline with the findings placed on it.
 
-No external asset (inline CSS, no script, no font download); statuses carry a word and a
-symbol, not only a colour, so the page reads in black and white on A4.
+* No external asset: inline CSS, no script, no image, no web font; ``<meta charset="utf-8">``
+  and ``lang`` set. Every text is escaped with ``html.escape``.
+* The markup is also well-formed XML (every element closed, only numeric character references),
+  so XML tools can read it as well as browsers.
+* Printed on A4 (``@page``): a finding is never split across pages, headings stay with what
+  follows, table headers repeat. A status carries a symbol and a word, never colour alone, so
+  the page reads in black and white.
+* Several reports give one document with a section per session (each on a new page).
 """
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Sequence
 
-from ..model import Report, Severity
-from ._labels import LABELS, SEVERITY, STATUS
+from ..model import Evidence, Finding, Report
+from ._labels import (LABELS, MARK, SEVERITY, STATUS, WAIVER_OUTCOME, colon, long_day, norm_lang,
+                      section_of, summary, who_and_details)
 
-_MARK = {"compliant": "✓", "violation": "✗", "warning": "!", "pending": "…", "not_applicable": "–",
-         "waived": "≈"}
 _CSS = """
-@page { size: A4; margin: 15mm 12mm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; margin: 0 auto; max-width: 190mm; }
-h1 { font-size: 16pt; margin: 0 0 4pt; } h2 { font-size: 13pt; border-bottom: 1px solid #999; margin-top: 14pt; }
-h3 { font-size: 11pt; margin: 8pt 0 2pt; }
-table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #bbb; padding: 2pt 4pt; vertical-align: top; text-align: left; }
-.meta { color: #333; margin: 0; }
-.violation { background: #fde2e1; font-weight: bold; } .warning { background: #fff1cc; }
-.pending { background: #e6f0ff; } .waived { background: #eee; font-style: italic; }
-.finding { font-weight: normal; border: 1px solid #999; padding: 4pt 6pt; margin: 6pt 0; page-break-inside: avoid; break-inside: avoid; }
-.timeline td.time { white-space: nowrap; width: 30mm; } .timeline tr.cited td { font-weight: bold; }
-.tag { display: inline-block; border: 1px solid #555; border-radius: 3pt; padding: 0 3pt; margin-left: 3pt; font-size: 8.5pt; }
-section.session { page-break-after: always; } section.session:last-child { page-break-after: auto; }
+@page { size: A4; margin: 16mm 14mm 18mm 14mm; }
+@page { @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #444; } }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 9.5pt;
+       line-height: 1.35; color: #111; background: #fff; margin: 0 auto; max-width: 182mm; padding: 0 2mm; }
+h1 { font-size: 16pt; margin: 0 0 4pt; }
+h2 { font-size: 12.5pt; border-bottom: 1.5pt solid #333; padding-bottom: 1pt; margin: 14pt 0 6pt; }
+h3 { font-size: 10.5pt; margin: 8pt 0 3pt; }
+h1, h2, h3 { page-break-after: avoid; break-after: avoid; }
+p { margin: 3pt 0; }
+code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8.5pt; }
+table { border-collapse: collapse; width: 100%; margin: 3pt 0 6pt; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+th, td { border: 0.75pt solid #999; padding: 2pt 4pt; vertical-align: top; text-align: left; }
+th { background: #eee; font-weight: bold; }
+td.mark { width: 7mm; text-align: center; font-weight: bold; }
+td.id { white-space: nowrap; width: 13mm; }
+td.status { white-space: nowrap; width: 28mm; }
+td.num { text-align: right; width: 10mm; }
+table.meta { width: auto; }
+table.meta th { background: none; border: none; padding: 0 8pt 0 0; font-weight: bold; }
+table.meta td { border: none; padding: 0; }
+.doc-title { font-size: 10pt; color: #333; margin: 0 0 6pt; text-transform: uppercase; letter-spacing: 0.5pt; }
+.summary { border: 1.5pt solid #333; padding: 4pt 6pt; margin: 8pt 0; font-weight: bold; }
+.legend { font-size: 8.5pt; color: #333; }
+.legend span { margin-right: 8pt; white-space: nowrap; }
+/* statuses: a background tint for screens and colour printers, a border style and a symbol for b/w */
+tr.violation td, .finding.violation { background: #fde0de; }
+tr.warning td, .finding.warning { background: #fff0c2; }
+tr.pending td, .finding.pending { background: #e2edff; }
+tr.waived td, .finding.waived { background: #ececec; }
+tr.not_applicable td { color: #555; }
+tr.violation td { font-weight: bold; }
+.finding { border: 1pt solid #666; border-left-width: 5pt; padding: 4pt 7pt; margin: 7pt 0;
+           page-break-inside: avoid; break-inside: avoid; }
+.finding.violation { border-left-style: double; border-left-width: 6pt; }
+.finding.warning { border-left-style: dashed; }
+.finding.pending { border-left-style: dotted; }
+.finding.waived { font-style: italic; }
+.finding h3 { margin-top: 0; }
+.finding table { background: #fff; }
+.rule { font-size: 8.5pt; color: #333; }
+.waiver { border-left: 2pt solid #666; padding-left: 5pt; }
+table.timeline { table-layout: fixed; font-size: 8.5pt; }
+table.timeline td { overflow-wrap: anywhere; }
+col.c-time { width: 14mm; } col.c-event { width: 40mm; } col.c-who { width: 27mm; }
+col.c-findings { width: 31mm; } col.c-where { width: 13mm; }
+.timeline td.time { overflow-wrap: normal; }
+.timeline td.where { font-size: 8pt; }
+.timeline tr.cited td { font-weight: bold; border-top: 1.5pt solid #333; border-bottom: 1.5pt solid #333; }
+.tag { display: inline-block; border: 1pt solid #333; border-radius: 2pt; padding: 0 3pt; margin: 1pt 2pt 1pt 0;
+       font-size: 8pt; text-decoration: none; color: #111; background: #fff; }
+.tag.violation { border-width: 2pt; border-style: double; }
+.tag.warning { border-style: dashed; }
+.tag.pending { border-style: dotted; }
+.tag.waived { font-style: italic; }
+a { color: #111; }
+nav ol { margin: 2pt 0 8pt; }
+section.session { page-break-before: always; break-before: page; }
+section.session.first { page-break-before: auto; break-before: auto; }
+@media print { body { max-width: none; padding: 0; } a { text-decoration: none; } }
 """
+
+_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) \(([^()]*)\)$")
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _ident(text: str) -> str:
+    """An identifier (event type) that may break after its underscores in a narrow column."""
+    return _e(text).replace("_", "_<wbr />")
 
 
 def render_html(reports: Sequence[Report], lang: str = "fr") -> str:
-    title = "Rapport de conformité" if lang == "fr" else "Compliance report"
-    body = "\n".join(_session(r, lang) for r in reports)
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
-
-
-def _session(report: Report, lang: str) -> str:
+    lang = norm_lang(lang)
     L = LABELS[lang]
-    sep = " : " if lang == "fr" else ": "
-    out = ['<section class="session">', f"<h1>{escape(L['session'])} {escape(report.session)}</h1>",
-           f'<p class="meta">{escape(L["source"])}{sep}{escape(report.source)}<br>'
-           f'{escape(L["as_of"])}{sep}{escape(report.as_of)} · {report.events} {escape(L["events"])}<br>'
-           f'{escape(L["tool"])} compliance {escape(report.tool_version)} · {escape(L["rulebook"])} '
-           f'<code>{escape(report.rulebook)}</code></p>']
-    counts = {s: sum(1 for f in report.findings if f.severity is s and not f.waived) for s in Severity}
-    out.append(f"<p><strong>{escape(L['summary'].format(v=counts[Severity.VIOLATION], w=counts[Severity.WARNING], p=counts[Severity.PENDING]))}</strong></p>")
-    out += [f"<h2>{escape(L['clauses'])}</h2>", "<table>"]
-    for c in report.clauses:
-        status = c.status.value
-        count = f" ({c.findings})" if c.findings else ""
-        out.append(f'<tr class="{status}"><td>{_MARK[status]}</td><td>{escape(c.clause)}</td>'
-                   f"<td>{escape(STATUS[lang][status])}{count}</td><td>{escape(c.title.get(lang))}</td></tr>")
-    out += ["</table>", f"<h2>{escape(L['findings'])}</h2>"]
-    if not report.findings:
-        out.append(f"<p>{escape(L['none'])}</p>")
+    title = L["report_title"]
+    if len(reports) == 1:
+        title = f"{title} — {reports[0].session}"
+    head = [f'<p class="doc-title">{_e(L["report_title"])}</p>']
+    if len(reports) > 1:
+        head += [f"<nav><h2>{_e(L['sessions'])}</h2>", "<ol>"]
+        head += [f'<li><a href="#s{i}">{_e(r.session)}</a> — {_e(summary(r.findings, lang))}</li>'
+                 for i, r in enumerate(reports, start=1)]
+        head += ["</ol>", "</nav>"]
+    body = "\n".join([*head, *(_session(i, r, lang) for i, r in enumerate(reports, start=1))])
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{lang}">\n<head>\n<meta charset="utf-8" />\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
+            f'<meta name="generator" content="compliance {_e(reports[0].tool_version if reports else "")}" />\n'
+            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _session(n: int, report: Report, lang: str) -> str:
+    L, c = LABELS[lang], colon(lang)
+    first = " first" if n == 1 else ""
+    out = [f'<section class="session{first}" id="s{n}">',
+           f"<h1>{_e(L['session'])} {_e(report.session)}</h1>",
+           '<table class="meta"><tbody>']
+    for label, value in ((L["source"], f"<code>{_e(report.source)}</code>"),
+                         (L["as_of"], _e(report.as_of)),
+                         (L["time_zone"], _e(report.time_zone)),
+                         (L["events_count"], _e(report.events)),
+                         (L["tool"], f"compliance {_e(report.tool_version)}"),
+                         (L["rulebook"], f"<code>{_e(report.rulebook)}</code>")):
+        out.append(f"<tr><th>{_e(label)}</th><td>{value}</td></tr>")
+    out += ["</tbody></table>",
+            f'<p class="summary">{_e(L["summary_label"])}{_e(c)}{_e(summary(report.findings, lang))}</p>']
+
+    out += [f'<h2 id="s{n}-clauses">{_e(L["checklist"])}</h2>', _legend(lang),
+            "<table class=\"checklist\"><thead><tr>"
+            f'<th>&#160;</th><th>{_e(L["clause"])}</th><th>{_e(L["status"])}</th>'
+            f'<th>{_e(L["clause_title"])}</th><th>{_e(L["count"])}</th></tr></thead><tbody>']
+    first_finding = {}
     for i, f in enumerate(report.findings, start=1):
-        kind = "waived" if f.waived else f.severity.value
-        out.append(f'<div class="finding {kind}" id="f{i}"><h3>[{escape(SEVERITY[lang][f.severity.value])}] '
-                   f"{escape(f.clause)} — {escape(f.title.get(lang))}</h3>")
-        out.append(f"<p>{escape(f.message.get(lang))}</p><p><small>{escape(L['rule'])} <code>{escape(f.rule)}</code></small></p>")
-        if f.waived:
-            w = f.waived
-            out.append(f"<p><em>{escape(w.accepted_by)} ({escape(w.expires)}){sep}{escape(w.justification)}</em></p>")
-        if f.values:
-            out.append("<p>" + escape(L["values"]) + sep + ", ".join(f"{escape(k)} = {escape(v)}" for k, v in f.values) + "</p>")
-        if f.evidence:
-            out.append("<ul>" + "".join(
-                f"<li>{escape(e.at)} — <code>{escape(e.type)}</code>"
-                + (f" ({escape(', '.join(f'{k}={v}' for k, v in e.details if v))})" if e.details else "")
-                + f" — {escape(e.where())}</li>" for e in f.evidence) + "</ul>")
-        out.append("</div>")
-    out.append(_timeline(report, lang))
+        first_finding.setdefault(f.clause, i)
+    for clause in report.clauses:
+        status = clause.status.value
+        count = _e(clause.findings) if clause.findings else ""
+        if clause.clause in first_finding:
+            count = f'<a href="#s{n}-f{first_finding[clause.clause]}">{count}</a>'
+        out.append(f'<tr class="{status}"><td class="mark">{MARK[status]}</td>'
+                   f'<td class="id">{_e(clause.clause)}</td><td class="status">{_e(STATUS[lang][status])}</td>'
+                   f'<td>{_e(clause.title.get(lang))}</td><td class="num">{count}</td></tr>')
+    out.append("</tbody></table>")
+
+    out.append(f'<h2 id="s{n}-findings">{_e(L["findings"])}</h2>')
+    if not report.findings:
+        out.append(f"<p>{_e(L['none'])}</p>")
+    for i, f in enumerate(report.findings, start=1):
+        out.append(_finding(n, i, f, lang))
+    out.append(_timeline(n, report, lang))
+    if report.waivers:
+        out += [f'<h2 id="s{n}-waivers">{_e(L["waivers"])}</h2>', "<ul>"]
+        for use in report.waivers:
+            w = use.waiver
+            where = f" — <code>{_e(w.file)}:{_e(w.line)}</code>" if w.file else ""
+            out.append(f"<li>{_e(w.clause)}" + (f" <code>{_e(w.rule)}</code>" if w.rule else "")
+                       + f"{_e(c)}<strong>{_e(WAIVER_OUTCOME[lang][use.outcome])}</strong> — "
+                       + _e(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))
+                       + where + "</li>")
+        out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)
 
 
-def _timeline(report: Report, lang: str) -> str:
-    """Every event in time order, grouped by day; events cited by a finding carry its tags."""
-    if not report.timeline:
-        return ""
-    tags: dict[int, list[str]] = {}
-    for i, f in enumerate(report.findings, start=1):
+def _legend(lang: str) -> str:
+    items = "".join(f"<span>{MARK[s]} {_e(STATUS[lang][s])}</span>" for s in MARK)
+    return f'<p class="legend">{_e(LABELS[lang]["legend"])}{_e(colon(lang))}{items}</p>'
+
+
+def _kind(f: Finding) -> str:
+    return "waived" if f.waived else f.severity.value
+
+
+def _finding(n: int, i: int, f: Finding, lang: str) -> str:
+    L, c = LABELS[lang], colon(lang)
+    kind = _kind(f)
+    waived = f" ({_e(STATUS[lang]['waived'])})" if f.waived else ""
+    out = [f'<div class="finding {kind}" id="s{n}-f{i}">',
+           f"<h3>{i}. {MARK[kind]} [{_e(SEVERITY[lang][f.severity.value])}]{waived} "
+           f"{_e(f.clause)} — {_e(f.title.get(lang))}</h3>",
+           f"<p>{_e(f.message.get(lang))}</p>",
+           f'<p class="rule">{_e(L["rule_label"])}{_e(c)}<code>{_e(f.rule)}</code> · '
+           f"{_e(L['section'])} {_e(section_of(f.clause))}</p>"]
+    if f.waived:
+        w = f.waived
+        out.append(f'<p class="waiver">{_e(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))}</p>')
+    if f.values:
+        out.append(f"<p>{_e(L['values'])}{_e(c)}"
+                   + ", ".join(f"{_e(k)} = <strong>{_e(v)}</strong>" for k, v in f.values) + "</p>")
+    if f.evidence:
+        out += [f"<table><thead><tr><th>{_e(L['time'])}</th><th>{_e(L['event'])}</th><th>{_e(L['who'])}</th>"
+                f"<th>{_e(L['details'])}</th><th>{_e(L['where'])}</th></tr></thead><tbody>"]
         for e in f.evidence:
-            tags.setdefault(e.index, []).append(
-                f'<a class="tag {"waived" if f.waived else f.severity.value}" href="#f{i}">'
-                f"{escape(f.clause)} {escape(SEVERITY[lang][f.severity.value])}</a>")
-    heading = "Chronologie de la session" if lang == "fr" else "Session timeline"
-    out = [f'<h2 id="timeline">{heading}</h2>']
-    day = None
-    for e in report.timeline:
-        if e.at[:10] != day:
-            if day is not None:
-                out.append("</table>")
-            day = e.at[:10]
-            out += [f"<h3>{escape(day)}</h3>", '<table class="timeline">']
-        who = ", ".join(f"{k}={v}" for k, v in e.details if v)
-        cited = ' class="cited"' if e.index in tags else ""
-        out.append(f'<tr{cited}><td class="time">{escape(e.at[11:])}</td><td><code>{escape(e.type)}</code>'
-                   + (f" {escape(who)}" if who else "") + "".join(tags.get(e.index, ())) + "</td></tr>")
-    out.append("</table>")
+            who, rest = who_and_details(e.details)
+            out.append(f'<tr><td class="time">{_e(e.at)}</td><td><code>{_ident(e.type)}</code></td>'
+                       f"<td>{_e(who)}</td><td>{_e(rest)}</td><td><code>{_e(e.where())}</code></td></tr>")
+        out.append("</tbody></table>")
+    out.append("</div>")
     return "\n".join(out)
+
+
+def _timeline(n: int, report: Report, lang: str) -> str:
+    """Every event in time order, grouped by day; the events a finding cites carry its tag."""
+    L = LABELS[lang]
+    out = [f'<h2 id="s{n}-timeline" class="timeline-heading">{_e(L["timeline"])}</h2>']
+    if not report.timeline:
+        return "\n".join([*out, f"<p>{_e(L['timeline_missing'])}</p>"])
+    out.append(f'<p class="legend">{_e(L["timeline_intro"])}</p>')
+    tags: dict[int, list[str]] = {}
+    on_timeline = {e.index for e in report.timeline}
+    orphans: list[tuple[int, Finding]] = []
+    for i, f in enumerate(report.findings, start=1):
+        cited = [e.index for e in f.evidence if e.index in on_timeline]
+        if not cited:
+            orphans.append((i, f))
+        for index in dict.fromkeys(cited):
+            tags.setdefault(index, []).append(_tag(n, i, f, lang))
+    day = offset = None
+    for e in report.timeline:
+        e_day, e_time, e_offset = _split_time(e.at)
+        if e_day != day:
+            if day is not None:
+                out.append("</tbody></table>")
+            day, offset = e_day, e_offset
+            zone = f" <small>({_e(report.time_zone)}, UTC{_e(offset)})</small>" if offset else ""
+            out += [f'<h3 class="day">{_e(long_day(day, lang))}{zone}</h3>',
+                    '<table class="timeline"><colgroup><col class="c-time" /><col class="c-event" />'
+                    '<col class="c-who" /><col class="c-details" /><col class="c-findings" /><col class="c-where" />'
+                    f'</colgroup><thead><tr><th>{_e(L["time"])}</th><th>{_e(L["event"])}</th>'
+                    f'<th>{_e(L["who"])}</th><th>{_e(L["details"])}</th><th>{_e(L["findings"])}</th>'
+                    f'<th>{_e(L["line"])}</th></tr></thead><tbody>']
+        time = e_time if e_offset == offset else f"{e_time} (UTC{e_offset})"
+        out.append(_timeline_row(e, time, tags.get(e.index, ()), report.source))
+    out.append("</tbody></table>")
+    if orphans:
+        out += [f"<h3>{_e(L['no_evidence'])}</h3>", "<p>" + " ".join(_tag(n, i, f, lang) for i, f in orphans) + "</p>"]
+    return "\n".join(out)
+
+
+def _tag(n: int, i: int, f: Finding, lang: str) -> str:
+    kind = _kind(f)
+    waived = f" ({_e(STATUS[lang]['waived'])})" if f.waived else ""
+    return (f'<a class="tag {kind}" href="#s{n}-f{i}">{MARK[kind]} {_e(f.clause)} '
+            f"{_e(SEVERITY[lang][f.severity.value])}{waived}</a>")
+
+
+def _split_time(at: str) -> tuple[str, str, str]:
+    """``2026-03-10 09:00 (+01:00)`` → day, ``09:00``, ``+01:00`` (a time in another form: as is)."""
+    match = _TIME.match(at)
+    if match is None:
+        return at[:10], at[11:] or at, ""
+    return match.group(1), match.group(2), match.group(3)
+
+
+def _timeline_row(e: Evidence, time: str, tags: Sequence[str], source: str) -> str:
+    who, rest = who_and_details(e.details)
+    cited = ' class="cited"' if tags else ""
+    # a line of the session's own file is a number (the column says "line"); anything else in full
+    where = str(e.line) if e.file is not None and e.file == source and e.line is not None else e.where()
+    return (f'<tr{cited}><td class="time">{_e(time)}</td><td><code>{_ident(e.type)}</code></td>'
+            f"<td>{_e(who)}</td><td>{_e(rest)}</td><td>{''.join(tags)}</td>"
+            f'<td class="where">{_e(where)}</td></tr>')

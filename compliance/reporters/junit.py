@@ -1,48 +1,111 @@
-"""JUnit XML for CI dashboards: a test suite per session, a test case per clause.
+"""JUnit XML for CI dashboards: a ``<testsuite>`` per session, a ``<testcase>`` per clause.
 
-A violation is a <failure>; a warning is a <failure type="warning"> as well (dashboards show it,
-the exit code follows --fail-on); pending, not applicable and waived clauses are <skipped>.
+How clause statuses map to JUnit (the choice, documented):
+
+* compliant → a passing test case;
+* violation → ``<failure type="violation">``;
+* warning → ``<failure type="warning">`` too: a dashboard shows it as a failed test, so it is
+  seen; whether it breaks the build is the exit code's business (``check`` fails on
+  violations only). Tools that want warnings apart can filter on the ``type`` attribute;
+* pending (deadline not yet due), not applicable and waived → ``<skipped message="…">``, the
+  message naming the status (with the pending deadline or the waiver's justification).
+
+Each failure's ``message`` is the first finding's message; its text lists every finding of the
+clause with its evidence (time, event, file:line). ``tests``, ``failures``, ``errors`` (always 0)
+and ``skipped`` are counted per suite and in total. The XML is written by ElementTree (escaping
+done there), UTF-8, with characters XML 1.0 forbids replaced; no time of "now": ``time="0"``.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Sequence
 
-from ..model import Report
-from ._labels import STATUS
+from ..model import Finding, Report
+from ._labels import (LABELS, SECTIONS, SEVERITY, STATUS, colon, norm_lang, section_of, summary,
+                      who_and_details)
+
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SKIPPED = ("pending", "not_applicable", "waived")
+
+
+def _x(text: object) -> str:
+    """Text XML 1.0 can hold (control characters become U+FFFD)."""
+    return _NOT_XML.sub("\ufffd", str(text))
 
 
 def render_junit(reports: Sequence[Report], lang: str = "fr") -> str:
+    lang = norm_lang(lang)
     root = ET.Element("testsuites", name="compliance")
-    total = failures = skipped = 0
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
     for report in reports:
-        suite = ET.SubElement(root, "testsuite", name=report.session, timestamp=report.as_of)
-        s_failures = s_skipped = 0
-        for c in report.clauses:
-            section = c.clause.split(".")[0] if "." in c.clause else c.clause.rstrip("0123456789")
-            case = ET.SubElement(suite, "testcase", classname=section, name=f"{c.clause} {c.title.get(lang)}")
-            mine = [f for f in report.findings if f.clause == c.clause]
-            status = c.status.value
-            if status in ("violation", "warning"):
-                s_failures += 1
-                text = "\n".join(f"{f.message.get(lang)} [{', '.join(e.where() for e in f.evidence)}]"
-                                 for f in mine if f.severity.value == status and not f.waived)
-                failure = ET.SubElement(case, "failure", type=status,
-                                        message=STATUS[lang][status])
-                failure.text = text
-            elif status in ("pending", "not_applicable", "waived"):
-                s_skipped += 1
-                ET.SubElement(case, "skipped", message=STATUS[lang][status])
-        suite.set("tests", str(len(report.clauses)))
-        suite.set("failures", str(s_failures))
-        suite.set("errors", "0")
-        suite.set("skipped", str(s_skipped))
-        total += len(report.clauses)
-        failures += s_failures
-        skipped += s_skipped
-    root.set("tests", str(total))
-    root.set("failures", str(failures))
+        counts = _suite(root, report, lang)
+        for key in totals:
+            totals[key] += counts[key]
+    root.set("tests", str(totals["tests"]))
+    root.set("failures", str(totals["failures"]))
     root.set("errors", "0")
-    root.set("skipped", str(skipped))
+    root.set("skipped", str(totals["skipped"]))
+    root.set("time", "0")
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
+    L = LABELS[lang]
+    suite = ET.SubElement(root, "testsuite", name=_x(report.session))
+    props = ET.SubElement(suite, "properties")
+    for name, value in (("source", report.source), ("as_of", report.as_of), ("time_zone", report.time_zone),
+                        ("tool_version", report.tool_version), ("rulebook", report.rulebook),
+                        ("events", report.events), ("summary", summary(report.findings, lang))):
+        ET.SubElement(props, "property", name=name, value=_x(value))
+    failures = skipped = 0
+    for clause in report.clauses:
+        status = clause.status.value
+        case = ET.SubElement(suite, "testcase", classname=_x(section_of(clause.clause)),
+                             name=_x(f"{clause.clause} {clause.title.get(lang)}"), time="0")
+        mine = [f for f in report.findings if f.clause == clause.clause]
+        live = [f for f in mine if f.waived is None]
+        if status in ("violation", "warning"):
+            failures += 1
+            failure = ET.SubElement(case, "failure", type=status,
+                                    message=_x(live[0].message.get(lang) if live else STATUS[lang][status]))
+            failure.text = _x("\n".join(_describe(f, lang) for f in live) or STATUS[lang][status])
+        elif status in _SKIPPED:
+            skipped += 1
+            reason = STATUS[lang][status]
+            if status == "pending" and live:
+                reason += colon(lang) + live[0].message.get(lang)
+            elif status == "waived" and mine and mine[0].waived:
+                w = mine[0].waived
+                reason += colon(lang) + L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification)
+            ET.SubElement(case, "skipped", message=_x(reason))
+        waived = [f for f in mine if f.waived is not None]
+        notes = [_describe(f, lang) for f in (live if status in _SKIPPED else [])] + \
+                [_describe(f, lang) for f in waived]
+        if notes:
+            ET.SubElement(case, "system-out").text = _x("\n".join(notes))
+    for section in dict.fromkeys(section_of(c.clause) for c in report.clauses):   # catalogue order
+        ET.SubElement(props, "property", name=f"section.{section}", value=_x(SECTIONS[lang].get(section, section)))
+    suite.set("tests", str(len(report.clauses)))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+    suite.set("time", "0")
+    return {"tests": len(report.clauses), "failures": failures, "skipped": skipped}
+
+
+def _describe(f: Finding, lang: str) -> str:
+    L, c = LABELS[lang], colon(lang)
+    lines = [f"[{SEVERITY[lang][f.severity.value]}] {f.clause} {f.title.get(lang)} ({L['rule']} {f.rule})",
+             f"  {f.message.get(lang)}"]
+    if f.waived:
+        w = f.waived
+        lines.append("  " + L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))
+    if f.values:
+        lines.append(f"  {L['values']}{c}" + ", ".join(f"{k} = {v}" for k, v in f.values))
+    for e in f.evidence:
+        who, rest = who_and_details(e.details)
+        fields = ", ".join(p for p in (who, rest) if p)
+        lines.append(f"  - {e.at}  {e.type}" + (f" ({fields})" if fields else "") + f"  [{e.where()}]")
+    return "\n".join(lines)

@@ -1,51 +1,110 @@
-"""Markdown report: the clause checklist, then each finding with its evidence."""
+"""Markdown report (CommonMark + GitHub tables): a header, the checklist of every clause with its
+status, then each finding with its message, values and evidence (time, event, who, file:line).
+
+Text coming from records (names, messages, paths) is escaped, so that it cannot open a link,
+a heading or a table cell by accident. Everything follows the order of the report (the
+catalogue's clause order, findings as the checker sorted them): same reports, same bytes.
+"""
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
-from ..model import Report, Severity
-from ._labels import LABELS, SEVERITY, STATUS
+from ..model import Evidence, Finding, Report
+from ._labels import (LABELS, MARK, SEVERITY, STATUS, WAIVER_OUTCOME, colon, norm_lang,
+                      section_of, summary, who_and_details)
 
-_MARK = {"compliant": "✓", "violation": "✗", "warning": "!", "pending": "…", "not_applicable": "–",
-         "waived": "≈"}
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|&#~])")
+_BLOCK_START = re.compile(r"^(\s*)([-+*>=]|\d+[.)])")
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _inline(text: str) -> str:
+    """Text in running Markdown (and table cells): punctuation escaped, one line."""
+    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _para(text: str) -> str:
+    """A paragraph of its own: also keep it from reading as a list item or a quote."""
+    return _BLOCK_START.sub(r"\1\\\2", _inline(text))
+
+
+def _code(text: str) -> str:
+    """A code span that holds any text, backticks included."""
+    text = " ".join(str(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def render_markdown(reports: Sequence[Report], lang: str = "fr") -> str:
-    return "\n".join(_one(r, lang) for r in reports)
+    lang = norm_lang(lang)
+    return "\n---\n\n".join(_one(r, lang) for r in reports)
 
 
 def _one(report: Report, lang: str) -> str:
-    L = LABELS[lang]
-    out = [f"# {L['session']} {report.session}", "",
-           f"- {L['source']} : `{report.source}`" if lang == "fr" else f"- {L['source']}: `{report.source}`",
-           f"- {L['as_of']} : {report.as_of}" if lang == "fr" else f"- {L['as_of']}: {report.as_of}",
-           f"- {L['tool']} : compliance {report.tool_version} · {L['rulebook']} `{report.rulebook}`"
-           if lang == "fr" else f"- {L['tool']}: compliance {report.tool_version} · {L['rulebook']} `{report.rulebook}`",
-           "", f"## {L['clauses']}", "", "| | clause | " + ("statut" if lang == "fr" else "status") + " | |",
-           "|---|---|---|---|"]
-    for c in report.clauses:
-        count = f" ({c.findings})" if c.findings else ""
-        out.append(f"| {_MARK[c.status.value]} | {c.clause} | {STATUS[lang][c.status.value]}{count} | "
-                   f"{_cell(c.title.get(lang))} |")
-    out += ["", f"## {L['findings']}", ""]
+    L, c = LABELS[lang], colon(lang)
+    out = [f"# {L['session']} {_inline(report.session)}", "",
+           f"- **{L['source']}**{c}{_code(report.source)}",
+           f"- **{L['as_of']}**{c}{_inline(report.as_of)}",
+           f"- **{L['time_zone']}**{c}{_inline(report.time_zone)}",
+           f"- **{L['events_count']}**{c}{report.events}",
+           f"- **{L['tool']}**{c}compliance {_inline(report.tool_version)}",
+           f"- **{L['rulebook']}**{c}{_code(report.rulebook)}",
+           "", f"**{L['summary_label']}{c}{_inline(summary(report.findings, lang))}**", "",
+           f"## {L['checklist']}", "",
+           f"| | {L['clause']} | {L['status']} | {L['clause_title']} | {L['count']} |",
+           "|:-:|---|---|---|--:|"]
+    for clause in report.clauses:
+        status = clause.status.value
+        out.append(f"| {MARK[status]} | {_inline(clause.clause)} | {_inline(STATUS[lang][status])} | "
+                   f"{_inline(clause.title.get(lang))} | {clause.findings or ''} |")
+    legend = " · ".join(f"{MARK[s]} {STATUS[lang][s]}" for s in MARK)
+    out += ["", f"*{L['legend']}{c}{_inline(legend)}*", "", f"## {L['findings']}", ""]
     if not report.findings:
-        out.append(L["none"])
-    for f in report.findings:
-        out.append(f"### {SEVERITY[lang][f.severity.value]} · {f.clause} · {_cell(f.title.get(lang))}")
-        out += ["", f.message.get(lang), "", f"*{L['rule']} `{f.rule}`*", ""]
-        if f.waived:
-            out += [f"> {f.waived.accepted_by} ({f.waived.expires}) : {f.waived.justification}", ""]
-        if f.values:
-            out += [f"{L['values']} : " + ", ".join(f"{k} = {v}" for k, v in f.values), ""]
-        for e in f.evidence:
-            who = ", ".join(f"{k}={v}" for k, v in e.details if v)
-            out.append(f"- {e.at} — `{e.type}`" + (f" ({_cell(who)})" if who else "") + f" — `{e.where()}`")
+        out += [_para(L["none"]), ""]
+    for number, finding in enumerate(report.findings, start=1):
+        out += _finding(number, finding, lang)
+    if report.waivers:
+        out += [f"## {L['waivers']}", ""]
+        for use in report.waivers:
+            w = use.waiver
+            where = f" ({_code(f'{w.file}:{w.line}' if w.line is not None else w.file)})" if w.file else ""
+            out.append(f"- {_inline(w.clause)}" + (f" {_code(w.rule)}" if w.rule else "")
+                       + f"{c}**{_inline(WAIVER_OUTCOME[lang][use.outcome])}** — "
+                       + _inline(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))
+                       + where)
         out.append("")
-    counts = {s: sum(1 for f in report.findings if f.severity is s and not f.waived) for s in Severity}
-    out += [L["summary"].format(v=counts[Severity.VIOLATION], w=counts[Severity.WARNING],
-                                p=counts[Severity.PENDING]), ""]
     return "\n".join(out)
+
+
+def _finding(number: int, f: Finding, lang: str) -> list[str]:
+    L, c = LABELS[lang], colon(lang)
+    severity = f.severity.value
+    mark = MARK["waived"] if f.waived else MARK[severity]
+    head = f"### {number}. {mark} {SEVERITY[lang][severity]} · {_inline(f.clause)} · {_inline(f.title.get(lang))}"
+    if f.waived:
+        head += f" ({STATUS[lang]['waived']})"
+    out = [head, "", _para(f.message.get(lang)), "",
+           f"- **{L['rule_label']}**{c}{_code(f.rule)}",
+           f"- **{L['section']}**{c}{_inline(section_of(f.clause))}"]
+    if f.values:
+        out.append(f"- **{L['values']}**{c}" + ", ".join(f"{_inline(k)} = {_inline(v)}" for k, v in f.values))
+    if f.waived:
+        w = f.waived
+        out.append(f"- **{STATUS[lang]['waived'].capitalize()}**{c}"
+                   + _inline(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification)))
+    out.append("")
+    if f.evidence:
+        out += [f"**{L['evidence']}**", "",
+                f"| {L['time']} | {L['event']} | {L['who']} | {L['details']} | {L['where']} |",
+                "|---|---|---|---|---|"]
+        out += [_evidence_row(e) for e in f.evidence]
+        out.append("")
+    return out
+
+
+def _evidence_row(e: Evidence) -> str:
+    who, rest = who_and_details(e.details)
+    return (f"| {_inline(e.at)} | {_code(e.type)} | {_inline(who)} | {_inline(rest)} | "
+            f"{_code(e.where()).replace('|', chr(92) + '|')} |")
