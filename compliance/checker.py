@@ -101,6 +101,8 @@ class Checker:
         self._session: str | None = None
         self._ids: set[str] = set()
         self._latest: dt.datetime | None = None
+        self._facts: list[list[dict[str, Any]]] = []    # per event, built once (live replays)
+        self._facts_tz: str | None = None
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -182,9 +184,11 @@ class Checker:
         if not self._events:
             return
         tz = self._tz()
-        facts = []
-        for index, event in enumerate(self._events):
-            facts.extend(compiler.event_facts(event, index, tz, self._p.settings))
+        if self._facts_tz != session_time_zone(self._events):   # days are read in the session's zone
+            self._facts, self._facts_tz = [], session_time_zone(self._events)
+        for index in range(len(self._facts), len(self._events)):
+            self._facts.append(compiler.event_facts(self._events[index], index, tz, self._p.settings))
+        facts = [fact for per_event in self._facts for fact in per_event]
         engine = engine_for(self._p.compiled)
         day = self._session_day(tz)
         seen = set()

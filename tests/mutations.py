@@ -22,10 +22,10 @@ class Mutation:
     options: dict[str, Any] = attrs.field(factory=dict)
     also: frozenset[str] = frozenset()
 
-    def strategy(self) -> st.SearchStrategy:
+    def strategy(self, **narrower: Any) -> st.SearchStrategy:
         @st.composite
         def mutated(draw):
-            scenario = draw(scenarios(**self.options)).copy()
+            scenario = draw(scenarios(**self.options, **narrower)).copy()
             self.apply(scenario, draw)
             return scenario
         return mutated()

@@ -85,14 +85,15 @@ class _Builder:
 @st.composite
 def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | None = None,
               late: bool | None = None, days: int | None = None, min_jurors: int = 2,
-              max_jurors: int = 4, training: bool = False, min_tests: int = 1) -> Scenario:
+              max_jurors: int = 4, training: bool = False, min_tests: int = 1,
+              max_candidates: int = 15) -> Scenario:
     """A compliant session: 1–15 candidates, 2–4 jurors, mixed pathways, 1–4 tests each.
 
     The options narrow the shape for mutations that need it: ``training`` makes the first
     candidate a present training candidate, ``min_tests`` guarantees tests other than the
     final interview, and so on.
     """
-    n_candidates = draw(st.integers(max(min_candidates, min_absent + 1), 15))
+    n_candidates = draw(st.integers(max(min_candidates, min_absent + 1), max_candidates))
     n_jurors = draw(st.integers(min_jurors, max_jurors))
     kind = kind or draw(st.sampled_from(["titre", "ccp"]))
     days = days or draw(st.sampled_from([1, 1, 2]))
