@@ -28,6 +28,12 @@ Unicode (normalised to NFC). Unknown fields are errors.
 *Declarations* describe the session as planned (they may sit in the record's `declarations`
 header); the other events are acts observed on the day.
 
+A record or a log may list events in any order: they are judged by their times. Live feeding
+(`Checker.feed`) needs them in time order and refuses an event earlier than the last one.
+Malformed events (D2) and reused ids (D4) are left out and reported; references to undeclared
+candidates, jurors or tests (D3) and contradictions such as a test ending before it starts (D4)
+are findings of the session.
+
 ## Two input forms
 
 A JSON Lines log (`.jsonl`), one event per line, sessions interleaved:
