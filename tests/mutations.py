@@ -27,6 +27,9 @@ class Mutation:
         def mutated(draw):
             scenario = draw(scenarios(**self.options, **narrower)).copy()
             self.apply(scenario, draw)
+            # an edit may move an event past the drawn audit date: audit after the last event
+            last = max(dt.datetime.fromisoformat(e["at"]) for e in scenario.events)
+            scenario.as_of = max(scenario.as_of, last.replace(microsecond=0))
             return scenario
         return mutated()
 

@@ -378,6 +378,45 @@ def test_html_shows_waivers(breaches, waivers):
     assert rows["S2.3"] == "dérogation"
 
 
+
+def test_html_stays_well_formed_with_control_characters(tmp_path):
+    """A control character in a record (legal in YAML escapes) is replaced, so XML tools still read the page."""
+    path = tmp_path / "ctl.yaml"
+    path.write_text(_edit(CLEAN.read_text(encoding="utf-8"), 'name: "Zoé Bénard"', 'name: "Zoé\\u0001Bénard"',
+                          "candidate_registered"), encoding="utf-8")
+    root = _xhtml(run([path], "html")[1])
+    assert any("name=Zoé\ufffdBénard" in _text(td) for td in root.iter("td"))
+
+
+def test_a_finding_without_evidence_is_still_shown_everywhere(breaches):
+    """A finding citing no event (an unreadable part of a record) is listed beside the timeline,
+    located at the session's file in SARIF, and fails its clause in JUnit."""
+    import attrs
+
+    from compliance.model import Finding, Status, Text
+    (session,) = read_path(breaches)
+    report = check_session(session, as_of=parse_as_of(AS_OF))
+    d2 = Finding(rule="D2-evenement-mal-forme", clause="D2", severity="violation", session=SESSION,
+                 title=Text("Événement mal formé", "Malformed event"),
+                 message=Text("Événement ignoré car mal formé (ligne 99).", "Event ignored as malformed (line 99)."),
+                 values=(("location", f"{breaches}:99"),))
+    report = attrs.evolve(report, findings=report.findings + (d2,), clauses=tuple(
+        attrs.evolve(c, status=Status.VIOLATION, findings=1) if c.clause == "D2" else c for c in report.clauses))
+    root = _xhtml(REPORTERS["html"]([report], "fr"))
+    headings = [_text(h) for h in root.iter("h3")]
+    assert "Constats sans événement cité" in headings
+    assert "✗ D2 VIOLATION" in [_text(a) for a in root.iter("a")]
+    sarif = json.loads(REPORTERS["sarif"]([report], "fr"))
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "D2"]
+    assert result["level"] == "error"
+    assert result["locations"] == [{"physicalLocation": {"artifactLocation": {"uri": breaches.as_uri()}}}]
+    junit = ET.fromstring(REPORTERS["junit"]([report], "fr").encode("utf-8"))
+    assert _cases(junit.find("testsuite"))["D2"].find("failure").get("message") == \
+        "Événement ignoré car mal formé (ligne 99)."
+    assert junit.get("failures") == "3"
+    markdown = REPORTERS["markdown"]([report], "fr")
+    assert "### 3. ✗ VIOLATION · D2 · Événement mal formé" in markdown.splitlines()
+
 # -- sarif ---------------------------------------------------------------------------------------
 
 def test_sarif_of_breaches_has_every_clause_as_a_rule_and_every_finding_as_a_result(breaches):

@@ -18,7 +18,7 @@ from typing import Sequence
 
 from ..model import Evidence, Finding, Report
 from ._labels import (LABELS, MARK, SEVERITY, STATUS, WAIVER_OUTCOME, colon, long_day, norm_lang,
-                      section_of, summary, who_and_details)
+                      section_of, section_title, summary, who_and_details)
 
 _CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -89,8 +89,12 @@ section.session.first { page-break-before: auto; break-before: auto; }
 _TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) \(([^()]*)\)$")
 
 
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Escaped text; characters neither HTML nor XML allow (control characters) become U+FFFD."""
+    return escape(_NOT_XML.sub("\ufffd", str(text)), quote=True)
 
 
 def _ident(text: str) -> str:
@@ -189,7 +193,7 @@ def _finding(n: int, i: int, f: Finding, lang: str) -> str:
            f"{_e(f.clause)} — {_e(f.title.get(lang))}</h3>",
            f"<p>{_e(f.message.get(lang))}</p>",
            f'<p class="rule">{_e(L["rule_label"])}{_e(c)}<code>{_e(f.rule)}</code> · '
-           f"{_e(L['section'])} {_e(section_of(f.clause))}</p>"]
+           f"{_e(L['section'])} {_e(section_of(f.clause))} ({_e(section_title(f.clause, lang))})</p>"]
     if f.waived:
         w = f.waived
         out.append(f'<p class="waiver">{_e(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))}</p>')

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from ..model import Evidence, Finding, Report
 from ._labels import (LABELS, MARK, SEVERITY, STATUS, WAIVER_OUTCOME, colon, norm_lang,
-                      section_of, summary, who_and_details)
+                      section_of, section_title, summary, who_and_details)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&#~])")
 _BLOCK_START = re.compile(r"^(\s*)([-+*>=]|\d+[.)])")
@@ -87,13 +87,13 @@ def _finding(number: int, f: Finding, lang: str) -> list[str]:
         head += f" ({STATUS[lang]['waived']})"
     out = [head, "", _para(f.message.get(lang)), "",
            f"- **{L['rule_label']}**{c}{_code(f.rule)}",
-           f"- **{L['section']}**{c}{_inline(section_of(f.clause))}"]
+           f"- **{L['section']}**{c}{_inline(section_of(f.clause))} ({_inline(section_title(f.clause, lang))})"]
     if f.values:
         out.append(f"- **{L['values']}**{c}" + ", ".join(f"{_inline(k)} = {_inline(v)}" for k, v in f.values))
     if f.waived:
         w = f.waived
-        out.append(f"- **{STATUS[lang]['waived'].capitalize()}**{c}"
-                   + _inline(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification)))
+        out.append(f"- {MARK['waived']} **"
+                   + _inline(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification)) + "**")
     out.append("")
     if f.evidence:
         out += [f"**{L['evidence']}**", "",
