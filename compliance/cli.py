@@ -175,11 +175,20 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for file in args.files:
         for session in read_path(file):
             reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
-    stdout.write(REPORTERS[args.format](reports, args.lang))
+    if args.format == "text" and _is_terminal(stdout):
+        stdout.write(REPORTERS["text"](reports, args.lang, colour=True))
+    else:
+        stdout.write(REPORTERS[args.format](reports, args.lang))
     for waiver in unused_waivers(waivers, {r.session for r in reports}):
         print(f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
               f"({waiver.clause}) matches no session checked: unused", file=stderr)
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    """Colour only for a person at a terminal (and never when NO_COLOR is set)."""
+    import os
+    return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
 
 
 def describe_rule(rulebook: Rulebook, rule: Rule) -> str:

@@ -111,3 +111,32 @@ def test_rules_lint_validates_files_without_running_them():
     assert run("rules", "lint", str(ROOT / "rules" / "S3-candidats.yaml"))[0] == 0
     code, _, err = run("rules", "lint", str(ROOT / "tests/data/bad_rules/unknown-field.yaml"))
     assert code == 2 and "unknown-field.yaml:11" in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_text_is_coloured_on_a_terminal_only(monkeypatch):
+    """ANSI colours for a person at a terminal; plain text in pipes and files, or with NO_COLOR."""
+    argv = ["check", str(ROOT / "examples" / "session-avec-manquements.yaml"), "--as-of", "2026-04-30"]
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    tty, err = _Terminal(), io.StringIO()
+    assert main(argv, tty, err) == 1
+    assert "\033[1;31m[VIOLATION]\033[0m" in tty.getvalue()
+    assert "\033[" not in run(*argv)[1]
+    monkeypatch.setenv("NO_COLOR", "1")
+    tty = _Terminal()
+    main(argv, tty, io.StringIO())
+    assert "\033[" not in tty.getvalue()
+
+
+def test_audit_progress_is_shown_on_a_terminal():
+    from compliance.audit import Progress
+    stream = io.StringIO()
+    progress = Progress(stream)
+    progress(1, 2, 10)
+    progress(2, 2, 25)
+    text = stream.getvalue()
+    assert "1/2 files · 10 sessions" in text and "2/2 files · 25 sessions" in text and text.endswith("\n")

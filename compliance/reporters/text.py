@@ -7,11 +7,21 @@ from ..model import Report, Severity
 from ._labels import LABELS, SEVERITY, STATUS
 
 
-def render_text(reports: Sequence[Report], lang: str = "fr") -> str:
-    return "\n".join(_one(r, lang) for r in reports)
+# ANSI colours, used only when the caller says the output is a terminal
+_COLOUR = {"violation": "\033[1;31m", "warning": "\033[33m", "pending": "\033[36m",
+           "compliant": "\033[32m", "not_applicable": "\033[2m", "waived": "\033[2m"}
+_RESET = "\033[0m"
 
 
-def _one(report: Report, lang: str) -> str:
+def _paint(text: str, key: str, colour: bool) -> str:
+    return f"{_COLOUR[key]}{text}{_RESET}" if colour else text
+
+
+def render_text(reports: Sequence[Report], lang: str = "fr", colour: bool = False) -> str:
+    return "\n".join(_one(r, lang, colour) for r in reports)
+
+
+def _one(report: Report, lang: str, colour: bool = False) -> str:
     L = LABELS[lang]
     out = [
         f"{L['session']} {report.session} — {report.source}",
@@ -26,13 +36,15 @@ def _one(report: Report, lang: str) -> str:
     width = max((len(c.clause) for c in report.clauses), default=4)
     for c in report.clauses:
         status = STATUS[lang][c.status.value]
+        status = _paint(f"{status:<14}", c.status.value, colour) if colour else status
         count = f" ({c.findings})" if c.findings else ""
         out.append(f"  {c.clause:<{width}}  {status:<14} {c.title.get(lang)}{count}")
     out += ["", f"{L['findings']}"]
     if not report.findings:
         out.append(f"  {L['none']}")
     for f in report.findings:
-        out.append(f"  [{SEVERITY[lang][f.severity.value]}] {f.clause} {f.title.get(lang)}  ({L['rule']} {f.rule})")
+        tag = _paint(f"[{SEVERITY[lang][f.severity.value]}]", f.severity.value, colour)
+        out.append(f"  {tag} {f.clause} {f.title.get(lang)}  ({L['rule']} {f.rule})")
         out.append(f"    {f.message.get(lang)}")
         if f.waived:
             w = f.waived
