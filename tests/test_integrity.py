@@ -54,9 +54,11 @@ def test_line_without_session_is_a_file_problem(tmp_path):
 
 def test_duplicate_id_is_a_d4_and_the_first_event_is_kept(tmp_path):
     line = '{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": "S", "id": "e1"}'
-    (session,) = read_file(_write_log(tmp_path, [line, line])).sessions
+    path = _write_log(tmp_path, [line, line])
+    (session,) = read_file(path).sessions
     assert len(session.events) == 1
-    assert [c for c, _ in session.problems] == ["D4"]
+    ((clause, error),) = session.problems
+    assert clause == "D4" and str(error).startswith(f"{path}:2") and "duplicate event id 'e1'" in str(error)
 
 
 def _record(tmp_path, events):
@@ -78,7 +80,8 @@ def test_test_that_ends_before_it_starts_is_a_d4(tmp_path):
     report = _record(tmp_path, [
         '{type: test_started, at: "2026-03-10T10:00:00+01:00", test: T1, candidate: C1}',
         '{type: test_ended, at: "2026-03-10T09:00:00+01:00", test: T1, candidate: C1}'])
-    assert ("D4", "D4-fin-avant-debut") in _clauses(report)
+    (d4,) = [f for f in report.findings if f.rule == "D4-fin-avant-debut"]
+    assert [(e.file, e.line) for e in d4.evidence] == [(str(tmp_path / "r.yaml"), 3), (str(tmp_path / "r.yaml"), 4)]
 
 
 def test_leaving_without_arriving_is_a_d4(tmp_path):

@@ -50,9 +50,12 @@ def test_time_bound_findings_come_before_the_end(scenario):
 def test_feed_rejects_an_event_out_of_time_order(clean_session):
     checker = Checker()
     events = list(clean_session.events)
-    checker.feed(events[1])
-    with pytest.raises(InputError, match="out of time order"):
-        checker.feed(events[0])
+    later = max(events, key=lambda e: e.at)
+    earlier = min(events, key=lambda e: e.at)
+    checker.feed(later)
+    with pytest.raises(InputError, match="out of time order") as caught:
+        checker.feed(earlier)
+    assert str(caught.value).startswith(f"{earlier.location.file}:{earlier.location.line}")
 
 
 def test_feed_rejects_an_event_of_another_session(clean_session):

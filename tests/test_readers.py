@@ -49,6 +49,7 @@ def test_accents_survive_reading():
     ("impossible-date.jsonl", 1, "impossible date"),
     ("mistyped-field.yaml", 3, "field 'sealed': expected true or false, got 'oui'"),
     ("act-in-declarations.yaml", 3, "is an act, not a declaration"),
+    ("binary.yaml", 4, "binary data (NUL byte)"),
 ])
 def test_broken_record_names_file_line_and_problem(name, line, fragment):
     with pytest.raises(ComplianceError) as caught:

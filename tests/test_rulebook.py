@@ -21,6 +21,7 @@ def test_default_rule_base_loads_with_a_rule_per_catalogue_section():
     ("unknown-key.yaml", 12, "unknown key 'sevrity'"),
     ("unknown-clause.yaml", 4, "unknown clause 'S1.9'"),
     ("missing-severity.yaml", 3, "missing key 'severity'"),
+    ("missing-clause.yaml", 3, "missing key 'clause'"),
     ("unknown-event.yaml", 10, "unknown event type 'session_opend'"),
     ("unknown-field.yaml", 11, "no field 'candidat'"),
     ("bad-condition.yaml", 11, "expected a duration"),
