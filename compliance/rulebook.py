@@ -340,7 +340,7 @@ class _RuleReader:
     """Reads one rule node; reports problems to the loader and returns None when invalid."""
 
     CHECK_KEYS = {"id", "clause", "severity", "title", "reference", "when", "message"}
-    CHECK_OPTIONAL = {"in_force", "values", "evidence", "examples", "kind"}
+    CHECK_OPTIONAL = {"in_force", "values", "evidence", "examples"}
     DERIVE_KEYS = {"id", "when", "derive"}
     DERIVE_OPTIONAL = {"title", "examples"}
 
