@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml
 
-from .errors import Location
 
 MAX_DEPTH = 64
 
@@ -116,13 +115,3 @@ def load_yaml(text: str) -> Any:
         raise YamlError(str(error).splitlines()[0]) from None
     except RecursionError:
         raise YamlError(f"nesting deeper than {MAX_DEPTH} levels") from None
-
-
-def location_in(file: str, node: Any, key: str | None = None) -> Location:
-    """The location of ``node`` (or of one of its keys) in ``file``."""
-    line = None
-    if isinstance(node, YamlMap):
-        line = node.line_of(key) if key is not None else node.line
-    elif isinstance(node, YamlList):
-        line = node.line
-    return Location(file, line)

@@ -27,7 +27,6 @@ SEVERITIES = ("violation", "warning", "pending")
 END = "end"     # reserved alias: the end of the record, whose ``at`` is the audit date
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ALIAS = re.compile(r"^[^\W\d]\w*$", re.UNICODE)
-_SECTION_FILE = re.compile(r"^[SR]\d*")
 
 
 @attrs.frozen
@@ -199,7 +198,7 @@ class _Loader:
         self.problems: list[RulebookError] = []
         self.clauses: dict[str, Clause] = {}
         self.settings: dict[str, Any] = {}
-        self.raw_rules: list[tuple[str, YamlMap, str]] = []   # (file, rule node, section)
+        self.raw_rules: list[tuple[str, YamlMap, bool]] = []   # (file, rule node, overrides)
         self.digest = hashlib.sha256()
 
     def problem(self, location: Location, message: str, **kw: Any) -> None:
@@ -271,7 +270,7 @@ class _Loader:
                 if not isinstance(node, YamlMap):
                     self.problem(Location(str(path), rules.line), "rule", expected="a mapping", got=node)
                     continue
-                self.raw_rules.append((str(path), node, str(doc["section"]), override))
+                self.raw_rules.append((str(path), node, override))
 
     # -- validation helpers
     def _closed(self, file: str, node: YamlMap, required: set[str], optional: set[str], what: str) -> bool:
@@ -297,18 +296,18 @@ class _Loader:
 
     # -- final pass
     def finish(self) -> Rulebook:
-        by_id: dict[str, tuple[str, YamlMap, str, bool]] = {}
-        for file, node, section, override in self.raw_rules:
+        by_id: dict[str, tuple[str, YamlMap, bool]] = {}
+        for file, node, override in self.raw_rules:
             rule_id = node.get("id")
             if not isinstance(rule_id, str) or not _ID.match(rule_id):
                 self.problem(Location(file, node.line), "rule 'id'",
                              expected="a slug of letters, digits, '.', '_' or '-'", got=rule_id)
                 continue
-            if rule_id in by_id and not (override and not by_id[rule_id][3]):
+            if rule_id in by_id and not (override and not by_id[rule_id][2]):
                 self.problem(Location(file, node.line_of("id")), f"duplicate rule id '{rule_id}'",
                              hint=f"first defined in {by_id[rule_id][0]}:{by_id[rule_id][1].line}")
                 continue
-            by_id[rule_id] = (file, node, section, override)
+            by_id[rule_id] = (file, node, override)
         # Derivations first, each once the types it matches are known (a derivation may match
         # another's facts): the facts they assert are types that checks may match.
         derived: dict[str, dict[str, str]] = {}
@@ -323,7 +322,7 @@ class _Loader:
                 rule = _RuleReader(self, item[0], item[1], derived).read()
                 if rule is not None:
                     rules.append(rule)
-        for file, node, _section, _override in by_id.values():
+        for file, node, _override in by_id.values():
             if "derive" in node:
                 continue
             rule = _RuleReader(self, file, node, derived).read()

@@ -22,7 +22,7 @@ import attrs
 from . import _time
 from ._yaml import YamlError, YamlList, YamlMap, load_yaml
 from .errors import InputError, Location, ProblemList, did_you_mean
-from .model import ClauseStatus, Report, Status, Waiver, WaiverUse
+from .model import Report, Status, Waiver, WaiverUse
 
 REQUIRED = {"session", "clause", "justification", "accepted_by", "expires"}
 OPTIONAL = {"rule"}
@@ -113,4 +113,4 @@ def unused_waivers(waivers: tuple[Waiver, ...], sessions: set[str]) -> list[Waiv
     return [w for w in waivers if w.session not in sessions]
 
 
-__all__ = ["load_waivers", "apply_waivers", "unused_waivers", "ClauseStatus"]
+__all__ = ["load_waivers", "apply_waivers", "unused_waivers"]

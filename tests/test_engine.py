@@ -1,9 +1,8 @@
 """The engine adapter against a plain-Python oracle, and its discipline under load."""
 from __future__ import annotations
 
-import datetime as dt
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 import oracle
 from compliance import _time, check_session, compiler

@@ -18,7 +18,6 @@ from .record import read_record
 
 SUFFIXES = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".yaml": read_record,
             ".yml": read_record, ".json": read_record}
-MAX_FILE = 2 * 1024 ** 3
 
 
 def read_file(path: str | Path) -> ReadResult:

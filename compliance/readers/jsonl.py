@@ -10,7 +10,6 @@ import re
 
 from ..errors import InputError, Location
 from ..events import parse_event
-from ..model import Session
 from ._result import ReadResult, SessionBuilder, finish
 
 MAX_LINE = 1_000_000     # bytes; an event is a few hundred
@@ -89,4 +88,4 @@ def read_jsonl(text: str, file: str) -> ReadResult:
     return finish([build_session(sid, file, items) for sid, items in sessions.items()], file_problems)
 
 
-__all__ = ["read_jsonl", "split_log", "build_session", "Session"]
+__all__ = ["read_jsonl", "split_log", "build_session"]
