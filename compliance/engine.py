@@ -13,10 +13,20 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import warnings
 from typing import Any
 
-import durable_rules_engine
-from durable.engine import Host, MessageNotHandledException, MessageObservedException
+from . import _capi
+
+_capi.provide_removed_symbols()   # before the engine's C library is loaded
+
+import durable_rules_engine  # noqa: E402
+from durable.engine import Host, MessageNotHandledException, MessageObservedException  # noqa: E402
+
+# durable's Python layer calls datetime.utcfromtimestamp on every action (deprecated since 3.12):
+# one warning per fact would flood the user's log and cost time; the call itself is harmless.
+warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp",
+                        category=DeprecationWarning, module=r"durable\.engine")
 
 from .compiler import END_TYPE, JOIN_KEY, OPEN_RULE, OPEN_TYPE, CompiledRulebook
 from .errors import EngineError

@@ -16,3 +16,16 @@ def test_wheel_ships_every_rule_file(tmp_path):
     expected = {f"compliance/_rules/{p.name}" for p in (ROOT / "rules").glob("*.yaml")}
     assert "compliance/_rules/clauses.yaml" in expected
     assert expected <= names
+    assert any(n.startswith("compliance/_capi_compat.") and n.endswith(".so") for n in names), \
+        "the C-API compatibility extension (needed on Python 3.13+) is missing from the wheel"
+
+
+def test_engine_imports_and_runs_on_this_python():
+    """durable-rules loads on every supported Python (3.13+ through compliance._capi_compat)."""
+    import importlib.util
+
+    from compliance import check_session, read_path
+    assert importlib.util.find_spec("compliance._capi_compat") is not None
+    (session,) = read_path(ROOT / "examples" / "session-avec-manquements.yaml")
+    report = check_session(session)
+    assert report.violations
