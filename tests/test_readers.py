@@ -46,7 +46,8 @@ def test_accents_survive_reading():
     ("unknown-event.jsonl", 2, "unknown event type 'sesion_closed' (did you mean 'session_closed'?)"),
     ("missing-field.yaml", 4, "missing field 'candidate'"),
     ("naive-time.jsonl", 1, "expected an ISO 8601 time with its offset"),
-    ("impossible-date.jsonl", 1, "impossible date"),
+    ("impossible-date.jsonl", 1, "field 'at': expected an existing date and time (day is out of range for month), "
+     "got '2026-02-30T08:00:00+01:00'"),
     ("mistyped-field.yaml", 3, "field 'sealed': expected true or false, got 'oui'"),
     ("act-in-declarations.yaml", 3, "is an act, not a declaration"),
     ("binary.yaml", 4, "binary data (NUL byte)"),
