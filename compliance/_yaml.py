@@ -115,9 +115,10 @@ class Unreadable:
     refuses it, and its ``repr`` says what was written.
     """
 
-    def __init__(self, written: str, reason: str):
+    def __init__(self, written: str, reason: str, expected: str):
         self.written = written
-        self.reason = reason
+        self.reason = reason          # "a number of 5,000 digits"
+        self.expected = expected      # "at most 1,000 digits"
 
     def __repr__(self) -> str:
         text = self.written if len(self.written) <= 24 else f"{self.written[:10]}…{self.written[-10:]}"
@@ -129,7 +130,9 @@ class Unreadable:
 def too_long_number(written: str) -> Unreadable | None:
     """The Unreadable for an integer of more than ``MAX_DIGITS`` digits, or None."""
     digits = len(written.lstrip("+-"))
-    return Unreadable(written, f"a number of {digits:,} digits") if digits > MAX_DIGITS else None
+    if digits <= MAX_DIGITS:
+        return None
+    return Unreadable(written, f"a number of {digits:,} digits", f"at most {MAX_DIGITS:,} digits")
 
 
 def lone_surrogate(text: str) -> str | None:
@@ -210,7 +213,7 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int | Unreadable:
     if unreadable is not None:
         if loader.lenient:
             return unreadable
-        raise YamlError(f"{unreadable.reason}: expected at most {MAX_DIGITS:,}", *_where(node))
+        raise YamlError(f"{unreadable.reason}: expected {unreadable.expected}", *_where(node))
     if text.startswith("0o"):
         return WrittenInt(int(text[2:], 8), text)
     if text.startswith("0x"):
