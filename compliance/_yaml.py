@@ -187,7 +187,8 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     text = loader.construct_scalar(node)
     surrogate = lone_surrogate(text)
     if surrogate and not loader.lenient:
-        raise YamlError(f"text with a lone surrogate ({surrogate}): expected characters", *_where(node))
+        raise YamlError(f"text with a lone surrogate ({surrogate}): expected whole characters "
+                        "(a surrogate is half of a UTF-16 pair)", *_where(node))
     return text
 
 
