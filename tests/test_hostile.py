@@ -317,22 +317,36 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
                       max_leaves=6)
 
 
+def _mostly(usual):
+    """``usual`` three times in four, any value otherwise."""
+    return st.integers(0, 3).flatmap(lambda i: values if i == 0 else usual)
+
+
+VALID = {"text": "C1", "bool": True, "int": 3, "duration": 30, "time": "2026-03-10T09:00:00+01:00",
+         "day": "2026-01-01", "list": ["F1"]}
+event_types = st.sampled_from(sorted(EVENT_TYPES))
+
+
 @st.composite
 def raw_events(draw):
-    """A mapping shaped like an event: mostly real field names, any value in any of them."""
-    type_name = draw(st.sampled_from(sorted(EVENT_TYPES)) | values)
+    """A mapping shaped like an event: a valid one of a real type, then up to three fields (real
+    names mostly) given any value; the type itself may be any value."""
+    type_name = draw(_mostly(event_types))
+    event = {"type": type_name, "at": draw(st.sampled_from(["2026-03-10T08:00:00+01:00", "2026-01-15T09:00:00+01:00"]))}
     names = list(COMMON_FIELDS[1:])
     if isinstance(type_name, str) and type_name in EVENT_TYPES:
-        names += [f.name for f in specific_fields(EVENT_TYPES[type_name])]
-    event = {"type": type_name, "at": draw(st.sampled_from(["2026-03-10T08:00:00+01:00", "2026-01-15T09:00:00+01:00"]))}
-    for name in draw(st.lists(st.sampled_from(names + ["extra"]), max_size=6, unique=True)):
+        for spec in specific_fields(EVENT_TYPES[type_name]):
+            names.append(spec.name)
+            if spec.required:
+                event[spec.name] = spec.choices[0] if spec.kind == "enum" else VALID[spec.kind]
+    for name in draw(st.lists(st.sampled_from(names + ["extra"]), max_size=3, unique=True)):
         event[name] = draw(values)
-    if draw(st.booleans()):
+    if draw(st.integers(0, 9)) == 0:
         event.pop("at")
     return event
 
 
-session_ids = st.sampled_from(["S1", "TP-00417-2026-03-10"]) | values
+session_ids = _mostly(st.sampled_from(["S1", "TP-00417-2026-03-10"]))
 
 
 def _json(value) -> str:
@@ -388,6 +402,24 @@ def _record_text(suffix: str, session, declarations, events) -> tuple[str, list[
     item_lines = list(range(first, first + len(body))) + \
         list(range(first + len(body) + 1, first + len(body) + 1 + len(tail)))
     return "\n".join(lines) + "\n", item_lines
+
+
+def test_the_record_fuzzer_reaches_valid_events_beside_malformed_ones(tmp_path):
+    """The generator is not only noise: it builds records with valid events beside malformed ones."""
+    from hypothesis import Phase, find, settings
+
+    def reached(drawn):
+        suffix, declarations, events = drawn
+        text, _ = _record_text(suffix, "S1", declarations, events)
+        path = tmp_path / f"reach{suffix}"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        (session,) = read_file(path).sessions
+        return len(session.events) >= 2 and len(session.problems) >= 1
+
+    drawn = st.tuples(st.sampled_from([".yaml", ".json"]), st.lists(raw_events(), max_size=3),
+                      st.lists(raw_events(), max_size=4))
+    quick = settings(max_examples=2000, database=None, phases=[Phase.generate])   # no shrinking
+    assert find(drawn, reached, settings=quick)
 
 
 def _run_cli(argv) -> tuple[int, bytes]:
