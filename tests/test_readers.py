@@ -1,6 +1,7 @@
 """Readers: valid files become sessions; every broken file is named with its line and problem."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -219,3 +220,14 @@ def test_a_record_over_the_size_bound_is_refused_at_once(tmp_path):
     (problem,) = read_file(path).problems
     assert str(problem) == f"{path}: record of {len(text):,} characters: expected a session record of at most " \
         f"{MAX_RECORD:,}"
+
+
+@pytest.mark.xfail(strict=True, reason="the checker takes the id from the events: compliance/checker.py must use "
+                   "Session.id (reported to the lead; this test then passes and the mark goes)")
+def test_the_report_of_a_session_whose_events_are_all_malformed_keeps_its_header_id(tmp_path):
+    from compliance import check_session
+    path = tmp_path / "all-bad.yaml"
+    path.write_text("session: TP-00417-2026-03-10\nevents:\n  - {type: nope, at: x}\n", encoding="utf-8")
+    (session,) = read_file(path).sessions
+    assert check_session(session, as_of=dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc)).session == \
+        "TP-00417-2026-03-10"
