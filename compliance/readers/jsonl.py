@@ -14,7 +14,7 @@ from ..events import checked_text, parse_event
 from . import _json
 from ._result import ReadResult, SessionBuilder, finish
 
-MAX_LINE = 1_000_000     # bytes; an event is a few hundred
+MAX_LINE = 1_000_000     # characters; an event is a few hundred
 _SESSION = re.compile(r'"session"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
 
 
