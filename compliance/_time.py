@@ -18,12 +18,24 @@ HOUR = 3600
 DAY = 86400
 
 _ISO_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2})$")
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")
+_MACHINE_ZONES = {"localtime", "posixrules"}   # whatever the machine is set to: not reproducible
+
+# Instants are accepted from a day after datetime's first day to a day before its last, so that
+# showing one in any time zone (offsets stay within a day) cannot overflow.
+FIRST_INSTANT = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
+LAST_INSTANT = dt.datetime(9999, 12, 30, 23, 59, 59, tzinfo=dt.timezone.utc)
+FIRST_DAY, LAST_DAY = dt.date(1, 1, 2), dt.date(9999, 12, 31)
+_TIME_RANGE = "a time from 0001-01-02 to 9999-12-30 (UTC)"
 
 
 class TimeFormatError(ValueError):
-    """The text is not a time (or day) in the accepted format; the message says what was expected."""
+    """The text is not a time (or day) in the accepted format.
+
+    ``str()`` reads "expected …", so callers can write "field 'at': expected …, got '…'".
+    """
 
 
 def parse_time(text: str) -> dt.datetime:
@@ -37,27 +49,71 @@ def parse_time(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as error:
-        raise TimeFormatError(f"impossible date or time ({error})") from None
+        raise TimeFormatError(f"expected an existing date and time ({error})") from None
+    if not _in_range(value):
+        raise TimeFormatError(f"expected {_TIME_RANGE}")
     return value
 
 
+def _in_range(moment: dt.datetime) -> bool:
+    try:
+        return FIRST_INSTANT <= moment <= LAST_INSTANT
+    except OverflowError:
+        return False
+
+
 def parse_day(text: str) -> dt.date:
-    """Parse a calendar day ``YYYY-MM-DD``."""
+    """Parse a calendar day ``YYYY-MM-DD`` (from 0001-01-02 to 9999-12-31)."""
     if isinstance(text, dt.date) and not isinstance(text, dt.datetime):
         return text
     if not isinstance(text, str) or not _ISO_DAY.match(text):
         raise TimeFormatError("expected a calendar day YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as error:
-        raise TimeFormatError(f"impossible date ({error})") from None
+        raise TimeFormatError(f"expected an existing calendar day ({error})") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise TimeFormatError("expected a day from 0001-01-02 to 9999-12-31")
+    return day
+
+
+def parse_audit_date(text: str) -> dt.datetime:
+    """The audit date: ``YYYY-MM-DD`` (the last second of that day, Paris time) or a time with offset.
+
+    Raises:
+        TimeFormatError: neither form, an impossible date, or a date outside the accepted range.
+    """
+    expected = "YYYY-MM-DD or an ISO 8601 time with its offset"
+    if not isinstance(text, str):
+        raise TimeFormatError(f"expected {expected}")
+    if _ISO_DAY.match(text):
+        try:
+            day = dt.date.fromisoformat(text)
+            next_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0),
+                                           tzinfo=zone(DEFAULT_TIME_ZONE))
+            end_of_day = next_day - dt.timedelta(seconds=1)
+        except OverflowError:
+            end_of_day = None
+        except ValueError as error:
+            raise TimeFormatError(f"expected an existing calendar day ({error})") from None
+        if end_of_day is None or not _in_range(end_of_day):
+            raise TimeFormatError("expected a day from 0001-01-02 to 9999-12-30")
+        return end_of_day
+    if not _ISO_TIME.match(text):
+        raise TimeFormatError(f"expected {expected}")
+    return parse_time(text)
 
 
 def zone(name: str) -> dt.tzinfo:
-    """The IANA time zone called ``name``; ValueError when unknown."""
+    """The IANA time zone called ``name`` (``Europe/Paris``); ValueError when unknown.
+
+    Only names shaped like IANA keys are looked up (no path, no "localtime").
+    """
+    if not isinstance(name, str) or len(name) > 64 or not _ZONE_NAME.match(name) or name in _MACHINE_ZONES:
+        raise ValueError(f"unknown time zone {name!r}")
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"unknown time zone {name!r}") from None
 
 
@@ -77,15 +133,41 @@ def from_epoch(seconds: int, tz: dt.tzinfo) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).astimezone(tz)
 
 
+def _local(seconds: int, tz: dt.tzinfo) -> dt.datetime | None:
+    """The local time, or None beyond the calendar (a rule's deadline past year 9999)."""
+    try:
+        return from_epoch(seconds, tz)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _beyond(seconds: int) -> str:
+    return "after 9999-12-31" if seconds > 0 else "before 0001-01-01"
+
+
 def render_time(seconds: int, tz: dt.tzinfo) -> str:
     """A readable local time with its offset: ``2026-03-10 09:00 (+01:00)``."""
-    local = from_epoch(seconds, tz)
-    offset = local.strftime("%z")
-    return f"{local:%Y-%m-%d %H:%M} ({offset[:3]}:{offset[3:]})"
+    local = _local(seconds, tz)
+    if local is None:
+        return _beyond(seconds)
+    return f"{_day_text(local)} {local:%H:%M} ({_offset_text(local.utcoffset())})"
 
 
 def render_day(seconds: int, tz: dt.tzinfo) -> str:
-    return f"{from_epoch(seconds, tz):%Y-%m-%d}"
+    local = _local(seconds, tz)
+    return _beyond(seconds) if local is None else _day_text(local)
+
+
+def _day_text(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"   # strftime drops zeros of year 1
+
+
+def _offset_text(offset: dt.timedelta) -> str:
+    """``+01:00``; a local mean time's seconds are kept (``+00:09:21``)."""
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes, seconds = divmod(abs(int(offset.total_seconds())), 60)
+    text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return text + (f":{seconds:02d}" if seconds else "")
 
 
 def render_duration(seconds: int, lang: str = "fr") -> str:

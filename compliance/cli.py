@@ -89,15 +89,9 @@ def parse_as_of(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
     try:
-        day = _time.parse_day(text)
-    except _time.TimeFormatError:
-        try:
-            return _time.parse_time(text)
-        except _time.TimeFormatError:
-            raise UsageError("--as-of", expected="YYYY-MM-DD or an ISO 8601 time with offset", got=text) from None
-    end_of_day = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0),
-                                     tzinfo=_time.zone(_time.DEFAULT_TIME_ZONE))
-    return end_of_day - dt.timedelta(seconds=1)
+        return _time.parse_audit_date(text)
+    except _time.TimeFormatError as error:
+        raise UsageError("--as-of", expected=str(error).removeprefix("expected "), got=text) from None
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,

@@ -2,9 +2,13 @@
 
     rules/S3-candidats.yaml:42:7: rule 'S3.1-x': field 'when': expected a list, got 'abc'
 
-Nothing here prints or exits; the CLI maps each class to its exit code.
+Nothing here prints or exits; the CLI maps each class to its exit code. Values are shown as
+written (``repr``, shortened) and characters that would break the line or the terminal (control
+characters, line separators, bidirectional overrides, lone surrogates) are escaped: ``\x1b``.
 """
 from __future__ import annotations
+
+import unicodedata
 
 import attrs
 
@@ -54,11 +58,11 @@ class ComplianceError(Exception):
         if self.expected is not None:
             text += f": expected {self.expected}"
             if self.got is not None:
-                text += f", got {_short(self.got)}"
+                text += f", got {shown(self.got)}"
         if self.hint:
             text += f" ({self.hint})"
         parts.append(text)
-        return " ".join(parts)
+        return printable(" ".join(parts))
 
 
 class RulebookError(ComplianceError):
@@ -97,9 +101,44 @@ class ProblemList(ComplianceError):
         return first if not more else f"{first} (and {more} more problem{'s' if more > 1 else ''})"
 
 
-def _short(value: object, limit: int = 60) -> str:
-    text = repr(value) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…'"
+def shown(value: object, limit: int = 60) -> str:
+    """A value as written, quoted like Python (``'on'``, ``0x1F``), shortened to ``limit``."""
+    try:
+        text = repr(value)
+    except ValueError:          # an int too long for Python to write out
+        text = f"<{type(value).__name__} too long to show>"
+    if len(text) <= limit:
+        return text
+    tail = text[-1] if text[-1] in "'\"" else ""
+    return text[: limit - 1 - len(tail)] + "…" + tail
+
+
+def printable(text: str) -> str:
+    """``text`` with the characters that could break a line or a terminal escaped.
+
+    Control characters (C0, C1, DEL), line and paragraph separators, format characters (the
+    bidirectional overrides among them) and lone surrogates become ``\\x1b``, ``\\u202e``…; a
+    file-name byte that is not UTF-8 (``\\udcff`` after decoding) shows as that byte, ``\\xff``.
+    Everything else, accents and non-breaking spaces included, is kept.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escaped(c) if unicodedata.category(c) in _ESCAPED else c for c in text)
+
+
+_ESCAPED = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:         # os.fsdecode's stand-in for an undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def did_you_mean(word: str, choices) -> str | None:

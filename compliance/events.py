@@ -13,13 +13,15 @@ professionnelle, the practical test), *agrément* (the centre's approval).
 import datetime as dt
 import enum
 import functools
+import re
 import unicodedata
 from typing import Any, ClassVar, NewType
 
 import attrs
 
 from . import _time
-from .errors import InputError, Location, did_you_mean
+from ._yaml import Unreadable
+from .errors import InputError, Location, did_you_mean, shown
 
 Minutes = NewType("Minutes", int)
 """A duration written in whole minutes in records (compared in seconds inside the engine)."""
@@ -68,8 +70,17 @@ class IncidentKind(enum.Enum):
     OTHER = "other"
 
 
-def _field(doc: str, **kwargs: Any) -> Any:
-    return attrs.field(metadata={"doc": doc}, **kwargs)
+def _field(doc: str, *, check: Any = None, **kwargs: Any) -> Any:
+    """An event field; ``check(value)`` returns what was expected when a text is not acceptable."""
+    return attrs.field(metadata={"doc": doc, "check": check}, **kwargs)
+
+
+def _known_zone(name: str) -> str | None:
+    try:
+        _time.zone(name)
+    except ValueError:
+        return "an IANA time zone such as Europe/Paris"
+    return None
 
 
 EVENT_TYPES: dict[str, type["Event"]] = {}
@@ -143,7 +154,7 @@ class SessionPlanned(Event):
     site: str = _field("the site where the session is held")
     kind: SessionKind = _field("titre (the whole title) or ccp (CCP blocks only)")
     time_zone: str = _field("IANA time zone used to read calendar days and render times",
-                            default=_time.DEFAULT_TIME_ZONE)
+                            default=_time.DEFAULT_TIME_ZONE, check=_known_zone)
     convocation_lead_days: int = _field(
         "minimum days between a candidate's convocation and the session (0: use the rule base's "
         "setting for the session kind)", default=0)
@@ -601,6 +612,8 @@ def parse_event(raw: Any, location: Location, *, session: str | None = None,
     Raises:
         InputError: naming the field, what was expected and what was found.
     """
+    if isinstance(raw, Unreadable):     # a JSON object with a key given twice
+        raise InputError(raw.reason, location=location, expected=raw.expected)
     if not isinstance(raw, dict):
         raise InputError("event", location=location, expected="a JSON object", got=raw)
     type_name = raw.get("type")
@@ -608,15 +621,19 @@ def parse_event(raw: Any, location: Location, *, session: str | None = None,
         if not isinstance(type_name, str):
             raise InputError("field 'type'", location=location, expected="an event type name",
                              got=type_name)
-        raise InputError(f"unknown event type '{type_name}'", location=location,
+        raise InputError(f"unknown event type {shown(type_name)}", location=location,
                          hint=did_you_mean(type_name, EVENT_TYPES) or "see docs/events.md")
     cls = EVENT_TYPES[type_name]
     specs = {f.name: f for f in specific_fields(cls)}
     subject = f"event '{type_name}'"
     unknown = [k for k in raw if k not in specs and k not in COMMON_FIELDS]
     if unknown:
-        raise InputError(f"unknown field '{unknown[0]}'", location=location, subject=subject,
+        raise InputError(f"unknown field {shown(unknown[0])}", location=location, subject=subject,
                          hint=did_you_mean(str(unknown[0]), list(specs) + list(COMMON_FIELDS)))
+    for name, value in raw.items():
+        if isinstance(value, Unreadable):
+            raise InputError(f"field {shown(name)}: {value.reason}", location=location, subject=subject,
+                             expected=value.expected)
     values: dict[str, Any] = {}
     try:
         values["at"] = _time.parse_time(raw.get("at"))
@@ -629,7 +646,7 @@ def parse_event(raw: Any, location: Location, *, session: str | None = None,
                          expected=f"the record's session '{session}'", got=raw["session"])
     values["session"] = _text(session_id, "session", location, subject)
     event_id = raw.get("id", default_id)
-    if isinstance(event_id, int) and not isinstance(event_id, bool):
+    if isinstance(event_id, int) and not isinstance(event_id, bool) and abs(event_id) < 10 ** MAX_TEXT:
         event_id = str(event_id)
     values["id"] = _text(event_id, "id", location, subject)
     for name, spec in specs.items():
@@ -642,33 +659,71 @@ def parse_event(raw: Any, location: Location, *, session: str | None = None,
     return cls(location=location, **values)
 
 
-def _text(value: Any, name: str, location: Location, subject: str) -> str:
+def checked_text(value: Any, name: str, location: Location) -> str:
+    """A session id (or other text read outside an event) as the events take it; InputError if not."""
+    return _text(value, name, location, None)
+
+
+def _text(value: Any, name: str, location: Location, subject: str | None) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"field '{name}'", location=location, subject=subject,
-                         expected="a non-empty text", got=value)
+        expected = "a non-empty text" + (" or a whole number" if name == "id" else "")
+        raise InputError(f"field '{name}'", location=location, subject=subject, expected=expected, got=value)
+    return _checked_text(value, name, location, subject)
+
+
+MAX_TEXT = 1_000    # characters of one text field (names, ids, sites): reports repeat them
+MAX_ITEMS = 1_000   # ids in one list field
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _checked_text(value: str, name: str, location: Location, subject: str | None) -> str:
+    """Text that a report can show: bounded, whole characters only; normalised to NFC."""
+    if len(value) > MAX_TEXT:
+        raise InputError(f"field '{name}': text of {len(value):,} characters", location=location, subject=subject,
+                         expected=f"at most {MAX_TEXT:,} characters")
+    surrogate = _SURROGATE.search(value)
+    if surrogate is not None:
+        raise InputError(f"field '{name}': text with a lone surrogate (\\u{ord(surrogate.group()):04x})",
+                         location=location,
+                         subject=subject, expected="whole characters (a surrogate is half of a UTF-16 pair)")
     return unicodedata.normalize("NFC", value)
 
 
+def _not_a_bool(value: Any) -> str | None:
+    return f"{value!r} is text here, not a boolean: write true or false" if isinstance(value, str) else None
+
+
+def _not_a_number(value: Any) -> str | None:
+    if isinstance(value, str) and any(c.isdigit() for c in value):
+        return f"{value!r} is text here, not a number: write plain decimal digits, unquoted"
+    return None
+
+
 def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, subject: str) -> Any:
-    def bad(expected: str) -> InputError:
+    def bad(expected: str, hint: str | None = None) -> InputError:
         return InputError(f"field '{spec.name}'", location=location, subject=subject,
-                          expected=expected, got=value)
+                          expected=expected, got=value, hint=hint)
     if spec.kind == "text":
         if not isinstance(value, str):
             raise bad("a text")
-        return unicodedata.normalize("NFC", value)
+        text = _checked_text(value, spec.name, location, subject)
+        check = attrs.fields_dict(cls)[spec.name].metadata.get("check")
+        expected = check(text) if check else None
+        if expected:
+            raise bad(expected)
+        return text
     if spec.kind == "bool":
         if not isinstance(value, bool):
-            raise bad("true or false")
+            raise bad("true or false", _not_a_bool(value))
         return value
     if spec.kind in ("int", "duration"):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise bad("a whole number, zero or more")
+            raise bad("a whole number, zero or more", _not_a_number(value))
         if value > 10_000_000:
             raise bad("a plausible number (at most 10,000,000)")
-        return value
+        return int(value)
     if spec.kind == "enum":
-        if value not in spec.choices:
+        if not isinstance(value, str) or value not in spec.choices:
             raise bad("one of " + ", ".join(spec.choices))
         return attrs.fields_dict(cls)[spec.name].type(value)
     if spec.kind == "time":
@@ -684,7 +739,10 @@ def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, 
     if spec.kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise bad("a list of ids")
-        return tuple(unicodedata.normalize("NFC", v) for v in value)
+        if len(value) > MAX_ITEMS:
+            raise InputError(f"field '{spec.name}': list of {len(value):,} ids", location=location,
+                             subject=subject, expected=f"at most {MAX_ITEMS:,}")
+        return tuple(_checked_text(v, spec.name, location, subject) for v in value)
     raise AssertionError(spec.kind)
 
 

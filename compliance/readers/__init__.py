@@ -5,6 +5,12 @@
 
 ``read_file`` is lenient: it returns what it could read and every problem it met (an audit
 reports both). ``read_path`` is strict: any problem raises, naming the file and line.
+
+Bounds, so that no input is slow or huge: a record holds at most 2,000,000 characters
+(``record.MAX_RECORD``), a log line 1,000,000 (``jsonl.MAX_LINE``), a session 50,000 events; an
+event's text field 1,000 characters, a list 1,000 ids, an integer 1,000 digits (``events``,
+``_yaml``). Values are taken as written: YAML is read as YAML 1.2, JSON numbers keep their text
+for error messages, and text that holds a lone surrogate is refused where it is read.
 """
 from __future__ import annotations
 

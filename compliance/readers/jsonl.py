@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import re
 
+from .._yaml import Unreadable
 from ..errors import InputError, Location
-from ..events import parse_event
+from ..events import checked_text, parse_event
+from . import _json
 from ._result import ReadResult, SessionBuilder, finish
 
-MAX_LINE = 1_000_000     # bytes; an event is a few hundred
+MAX_LINE = 1_000_000     # characters; an event is a few hundred
 _SESSION = re.compile(r'"session"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
 
 
@@ -36,7 +38,7 @@ def split_log(text: str, file: str) -> tuple[dict[str, list[Item]], list[InputEr
                 sid = json.loads(f'"{match.group(1)}"')
             except json.JSONDecodeError:
                 sid = None
-        if sid and sid.strip():
+        if sid and _usable_id(sid):
             sessions.setdefault(sid, []).append((number, error))
         else:
             file_problems.append(error)
@@ -52,7 +54,7 @@ def split_log(text: str, file: str) -> tuple[dict[str, list[Item]], list[InputEr
                                         expected=f"an event of at most {MAX_LINE:,} characters"), number)
             continue
         try:
-            raw = json.loads(line)
+            raw = _json.decode(line)
         except json.JSONDecodeError as error:
             problem_of(line, InputError(f"invalid JSON ({error.msg})", location=Location(file, number, error.colno),
                                         expected="one JSON object per line"), number)
@@ -60,13 +62,29 @@ def split_log(text: str, file: str) -> tuple[dict[str, list[Item]], list[InputEr
         except RecursionError:
             problem_of(line, InputError("JSON nested too deeply", location=location), number)
             continue
+        if isinstance(raw, Unreadable):         # an object with a key given twice
+            problem_of(line, InputError(raw.reason, location=location, expected=raw.expected), number)
+            continue
         if not isinstance(raw, dict) or not isinstance(raw.get("session"), str) or not raw["session"].strip():
             file_problems.append(InputError("event", location=location,
                                             expected="a JSON object with a 'session' text field",
                                             got=raw if not isinstance(raw, dict) else raw.get("session")))
             continue
+        try:
+            checked_text(raw["session"], "session", location)
+        except InputError as error:
+            file_problems.append(error)
+            continue
         sessions.setdefault(raw["session"], []).append((number, raw))
     return sessions, file_problems
+
+
+def _usable_id(session_id: str) -> bool:
+    try:
+        checked_text(session_id, "session", Location(""))
+    except InputError:
+        return False
+    return True
 
 
 def build_session(session_id: str, file: str, items: list[Item]) -> SessionBuilder:

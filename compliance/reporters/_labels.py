@@ -143,3 +143,21 @@ def summary(findings, lang: str) -> str:
     live = [f.severity.value for f in findings if f.waived is None]
     return LABELS[norm_lang(lang)]["summary"].format(v=live.count("violation"), w=live.count("warning"),
                                                      p=live.count("pending"))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_json(text: str) -> str:
+    """JSON text that encodes as UTF-8: a lone surrogate (only a file name that is not UTF-8
+    can still hold one) is written out escaped, ``\\xff``, as the text reports show it."""
+    from ..errors import printable
+    return _SURROGATE.sub(lambda m: printable(m.group()).replace("\\", "\\\\"), text)
+
+
+def uri_bytes(path: str) -> bytes:
+    """A file name's bytes for a URI: the bytes it had on disk when it was not UTF-8."""
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace")

@@ -89,11 +89,15 @@ section.session.first { page-break-before: auto; break-before: auto; }
 _TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) \(([^()]*)\)$")
 
 
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 forbids, plus what it only tolerates (DEL, C1 controls) and the bidirectional
+# controls that would reorder the text around them on screen.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                      "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _e(text: object) -> str:
-    """Escaped text; characters neither HTML nor XML allow (control characters) become U+FFFD."""
+    """Escaped text; control characters (which neither HTML nor XML allow) and bidirectional
+    overrides become U+FFFD."""
     return escape(_NOT_XML.sub("\ufffd", str(text)), quote=True)
 
 

@@ -5,11 +5,12 @@ import json
 from typing import Sequence
 
 from ..model import Report
+from ._labels import utf8_json
 
 REPORT_SCHEMA = "tp-compliance/report/1"
 
 
 def render_json(reports: Sequence[Report], lang: str = "fr") -> str:
-    """Deterministic JSON: sorted keys, UTF-8 text, one trailing newline."""
+    """Deterministic JSON: sorted keys, UTF-8 text (always encodable), one trailing newline."""
     document = {"schema": REPORT_SCHEMA, "reports": [r.to_json() for r in reports]}
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return utf8_json(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"

@@ -25,12 +25,15 @@ from ..model import Finding, Report
 from ._labels import (LABELS, SECTIONS, SEVERITY, STATUS, colon, norm_lang, section_of, summary,
                       who_and_details)
 
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What XML 1.0 forbids, plus what it only tolerates (DEL, C1 controls) and the bidirectional
+# controls that would reorder the text around them on screen.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                      "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SKIPPED = ("pending", "not_applicable", "waived")
 
 
 def _x(text: object) -> str:
-    """Text XML 1.0 can hold (control characters become U+FFFD)."""
+    """Text XML 1.0 can hold (control characters and bidirectional overrides become U+FFFD)."""
     return _NOT_XML.sub("\ufffd", str(text))
 
 

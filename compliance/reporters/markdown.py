@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from ..errors import printable
 from ..model import Evidence, Finding, Report
 from ._labels import (LABELS, MARK, SEVERITY, STATUS, WAIVER_OUTCOME, colon, norm_lang,
                       section_of, section_title, summary, who_and_details)
@@ -19,8 +20,9 @@ _BLOCK_START = re.compile(r"^(\s*)([-+*>=]|\d+[.)])")
 
 
 def _inline(text: str) -> str:
-    """Text in running Markdown (and table cells): punctuation escaped, one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Text in running Markdown (and table cells): punctuation escaped, one line, control
+    characters and bidirectional overrides shown escaped (``\\x1b``)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(printable(str(text)).split()))
 
 
 def _para(text: str) -> str:
@@ -30,7 +32,7 @@ def _para(text: str) -> str:
 
 def _code(text: str) -> str:
     """A code span that holds any text, backticks included."""
-    text = " ".join(str(text).split())
+    text = " ".join(printable(str(text)).split())
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text else ""

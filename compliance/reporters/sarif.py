@@ -20,7 +20,7 @@ from typing import Any, Sequence
 from urllib.parse import quote
 
 from ..model import Evidence, Finding, Report
-from ._labels import LABELS, SECTIONS, norm_lang, section_of, summary, who_and_details
+from ._labels import LABELS, SECTIONS, norm_lang, section_of, summary, uri_bytes, utf8_json, who_and_details
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"violation": "error", "warning": "warning", "pending": "note"}
@@ -55,7 +55,7 @@ def render_sarif(reports: Sequence[Report], lang: str = "fr") -> str:
             "summary": summary(r.findings, lang)} for r in reports]},
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return utf8_json(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
 def _rule(clause: str, fr: str, en: str, lang: str) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def _uri(path: str) -> str:
         return PurePosixPath(path).as_uri()
     if PureWindowsPath(path).is_absolute():
         return PureWindowsPath(path).as_uri()
-    return quote(path.replace("\\", "/"), safe="/")
+    return quote(uri_bytes(path.replace("\\", "/")), safe="/")
 
 
 def _location(e: Evidence, source: str) -> dict[str, Any] | None:

@@ -1,8 +1,14 @@
-"""Plain-text report for a terminal: the clause checklist, then each finding with its evidence."""
+"""Plain-text report for a terminal: the clause checklist, then each finding with its evidence.
+
+Every text that comes from records, rules or waivers goes through ``printable``: an id or a file
+name holding ESC, CR, a newline or a bidirectional override shows it escaped (``\\x1b``) and
+cannot move the cursor, recolour the terminal or forge a line of the report.
+"""
 from __future__ import annotations
 
 from typing import Sequence
 
+from ..errors import printable as _t
 from ..model import Report, Severity
 from ._labels import LABELS, SEVERITY, STATUS
 
@@ -24,44 +30,44 @@ def render_text(reports: Sequence[Report], lang: str = "fr", colour: bool = Fals
 def _one(report: Report, lang: str, colour: bool = False) -> str:
     L = LABELS[lang]
     out = [
-        f"{L['session']} {report.session} — {report.source}",
-        f"{L['as_of']} : {report.as_of} · {report.events} {L['events']} · "
-        f"{L['tool']} compliance {report.tool_version} · {L['rulebook']} {report.rulebook}"
+        f"{L['session']} {_t(report.session)} — {_t(report.source)}",
+        f"{L['as_of']} : {_t(report.as_of)} · {report.events} {L['events']} · "
+        f"{L['tool']} compliance {report.tool_version} · {L['rulebook']} {_t(report.rulebook)}"
         if lang == "fr" else
-        f"{L['as_of']}: {report.as_of} · {report.events} {L['events']} · "
-        f"{L['tool']} compliance {report.tool_version} · {L['rulebook']} {report.rulebook}",
+        f"{L['as_of']}: {_t(report.as_of)} · {report.events} {L['events']} · "
+        f"{L['tool']} compliance {report.tool_version} · {L['rulebook']} {_t(report.rulebook)}",
         "",
         f"{L['clauses']}",
     ]
-    width = max((len(c.clause) for c in report.clauses), default=4)
+    width = max((len(_t(c.clause)) for c in report.clauses), default=4)
     for c in report.clauses:
         status = STATUS[lang][c.status.value]
         status = _paint(f"{status:<14}", c.status.value, colour) if colour else status
         count = f" ({c.findings})" if c.findings else ""
-        out.append(f"  {c.clause:<{width}}  {status:<14} {c.title.get(lang)}{count}")
+        out.append(f"  {_t(c.clause):<{width}}  {status:<14} {_t(c.title.get(lang))}{count}")
     out += ["", f"{L['findings']}"]
     if not report.findings:
         out.append(f"  {L['none']}")
     for f in report.findings:
         tag = _paint(f"[{SEVERITY[lang][f.severity.value]}]", f.severity.value, colour)
-        out.append(f"  {tag} {f.clause} {f.title.get(lang)}  ({L['rule']} {f.rule})")
-        out.append(f"    {f.message.get(lang)}")
+        out.append(f"  {tag} {_t(f.clause)} {_t(f.title.get(lang))}  ({L['rule']} {_t(f.rule)})")
+        out.append(f"    {_t(f.message.get(lang))}")
         if f.waived:
             w = f.waived
             out.append(("    Dérogation acceptée par {by} jusqu'au {until} : {why}" if lang == "fr" else
-                        "    Waived by {by} until {until}: {why}").format(by=w.accepted_by, until=w.expires,
-                                                                       why=w.justification))
+                        "    Waived by {by} until {until}: {why}").format(by=_t(w.accepted_by), until=_t(w.expires),
+                                                                       why=_t(w.justification)))
         if f.values:
-            out.append(f"    {L['values']}: " + ", ".join(f"{k} = {v}" for k, v in f.values))
+            out.append(f"    {L['values']}: " + ", ".join(f"{_t(k)} = {_t(v)}" for k, v in f.values))
         for e in f.evidence:
             who = ", ".join(f"{k}={v}" for k, v in e.details if v)
-            out.append(f"    - {e.at}  {e.type}" + (f" ({who})" if who else "") + f"  [{e.where()}]")
+            out.append(_t(f"    - {e.at}  {e.type}" + (f" ({who})" if who else "") + f"  [{e.where()}]"))
     for use in report.waivers:
         w = use.waiver
         word = {"fr": {"applied": "appliquée", "expired": "EXPIRÉE, ne s'applique plus", "unused": "inutilisée"},
                 "en": {"applied": "applied", "expired": "EXPIRED, no longer applies", "unused": "unused"}}[lang]
         out.append(("  Dérogation {c} ({f}:{l}) : {o}" if lang == "fr" else "  Waiver {c} ({f}:{l}): {o}")
-                   .format(c=w.clause, f=w.file, l=w.line, o=word[use.outcome]))
+                   .format(c=_t(w.clause), f=_t(str(w.file)), l=w.line, o=word[use.outcome]))
     counts = {s: sum(1 for f in report.findings if f.severity is s and not f.waived) for s in Severity}
     out += ["", L["summary"].format(v=counts[Severity.VIOLATION], w=counts[Severity.WARNING],
                                     p=counts[Severity.PENDING]), ""]
