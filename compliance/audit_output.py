@@ -39,21 +39,25 @@ class OutputError(ComplianceError):
 class GuardedStream:
     """A text stream whose failures become one ``OutputError`` naming where it was going."""
 
-    def __init__(self, stream: TextIO | None, name: str, after: str = ""):
-        self._stream, self._name, self._after = stream, name, after
+    def __init__(self, stream: TextIO | None, message: str = "cannot write to standard output ({why})"):
+        self._stream, self._message = stream, message
 
     def _failed(self, error: OSError | ValueError) -> OutputError:
         code = getattr(error, "errno", None) or errno.EBADF
         why = os.strerror(code) if isinstance(error, ValueError) or not error.strerror else error.strerror
-        return OutputError(f"cannot write to {self._name} ({why}){self._after}", code)
+        return OutputError(self._message.replace("{why}", why), code)
 
     def write(self, text: str) -> int:
         if self._stream is None:
-            raise OutputError(f"cannot write to {self._name} (it is closed)", errno.EBADF)
+            raise OutputError(self._message.replace("{why}", "it is closed"), errno.EBADF)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:   # a lone surrogate (a file name not in UTF-8): written as \udce9
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         try:
             try:
                 return self._stream.write(text)
-            except UnicodeEncodeError:      # a lone surrogate (a file name not in UTF-8): escape it
+            except UnicodeEncodeError:      # a terminal that is not UTF-8
                 encoding = getattr(self._stream, "encoding", None) or "utf-8"
                 return self._stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
         except (OSError, ValueError) as error:
@@ -114,12 +118,13 @@ def _temporary(target: str) -> tuple[str, int]:
 def atomic_output(path: str | None, stdout: TextIO | None) -> Iterator[GuardedStream]:
     """stdout, or a temporary file renamed over ``path`` only once complete (removed otherwise)."""
     if path is None:
-        yield GuardedStream(stdout, "standard output")
+        yield GuardedStream(stdout)
         return
     target = output_target(path)
+    before = "the previous file is left as it was" if os.path.exists(target) else "no file written"
     tmp, fd = _temporary(target)
     stream = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
-    guarded = GuardedStream(stream, f"--output {path}", after=f"; {path} left as it was")
+    guarded = GuardedStream(stream, f"--output {path}: cannot write ({{why}}); {before}")
     try:
         yield guarded
         try:

@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
 def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO, own_stdout: bool,
           debug: bool) -> int:
     from .audit_output import GuardedStream
-    out = GuardedStream(stdout, "standard output")
+    out = GuardedStream(stdout)
     try:
         args = build_parser().parse_args(argv)
         code = _run(args, out, stderr)

@@ -13,13 +13,15 @@ always knows which task a worker holds and which *step* of it (a session being c
 * an exception that escapes a task (a bug) fails the task with kind ``"error"``.
 
 A task is an object with ``without(label)``: the same task, skipping that step.
-Workers ignore SIGINT (the parent decides when to stop) and exit when their pipe closes, so a
-parent killed outright leaves none behind for long. ``close()`` kills every worker and reaps it.
+Workers ignore SIGINT (the parent decides when to stop) and exit when their pipe closes; on Linux
+the kernel also kills them if the parent dies (even by SIGKILL), so none is ever left behind.
+``close()`` kills every worker and reaps it.
 On Linux workers are forked: they share what the parent loaded (the rule base) for free.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import time
@@ -63,9 +65,24 @@ class _Job:
     failures: list[Failure] = attrs.field(factory=list)
 
 
-def _serve(conn, init: Callable[..., None], init_args: tuple, runner: Callable[[Any, Callable], Any]) -> None:
+def _die_with_parent(parent: int) -> None:
+    """On Linux, ask the kernel to kill this worker when the parent dies, even by SIGKILL."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:      # the parent died before the request took effect
+        os._exit(1)
+
+
+def _serve(conn, parent: int, init: Callable[..., None], init_args: tuple,
+           runner: Callable[[Any, Callable], Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     try:
         init(*init_args)
         while True:
@@ -89,7 +106,8 @@ class _Worker:
     def __init__(self, pool: "Pool"):
         parent, child = pool._context.Pipe()
         self.process = pool._context.Process(target=_serve, daemon=True,
-                                             args=(child, pool._init, pool._init_args, pool._runner))
+                                             args=(child, os.getpid(), pool._init, pool._init_args,
+                                                   pool._runner))
         self.process.start()
         child.close()
         self.conn = parent

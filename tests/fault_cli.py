@@ -4,8 +4,9 @@
 
 FAULT is what a worker does when it is about to check SESSION: ``exit`` (dies, as a crash of
 the engine would), ``segv`` (killed by SIGSEGV), ``hang`` (never returns), ``raise`` (a bug: an
-exception). With a MARKER path, the fault happens once: the first worker creates the file and
-dies, the retry finds it and checks the session normally. It works through
+exception), ``unlink`` (deletes the file MARKER, then checks the session: a file that vanishes
+during the audit), ``pause`` (waits 20 ms, then checks it: a slow audit; SESSION ``*`` is any). Otherwise, with a MARKER path, the fault happens once: the first worker creates
+the file and dies, the retry finds it and checks the session normally. It works through
 ``compliance.audit._fault_hook``, which forked workers inherit; no environment variable or
 option of the tool can set it.
 """
@@ -20,7 +21,13 @@ from compliance.cli import main
 
 def _plant(fault: str, session_id: str, marker: str | None) -> None:
     def hook(session) -> None:
-        if session.id != session_id:
+        if session_id != "*" and session.id != session_id:
+            return
+        if fault == "pause":
+            time.sleep(0.02)
+            return
+        if fault == "unlink":
+            os.unlink(marker)
             return
         if marker is not None:
             try:
