@@ -158,9 +158,10 @@ def discover(paths: Iterable[str | Path]) -> Discovery:
     for raw in paths:
         path = str(Path(raw))
         status, why = _stat(path)
-        if status is None:
-            found.problems.append(Problem(path, f"{path}: {why}" if why != "No such file or directory"
-                                          else f"{path}: no such file or directory"))
+        if status is None and not os.path.lexists(path):
+            found.problems.append(Problem(path, f"{path}: no such file or directory"))
+        elif status is None:
+            found.problems.append(Problem(path, f"{path}: cannot read the file ({why})"))
         elif stat.S_ISDIR(status.st_mode):
             _walk(path, status, found)
         else:
@@ -420,9 +421,9 @@ def _merged_sessions(task: MergeSessions) -> tuple[list[Session], list[Problem]]
             for session in _sessions_of(file, wanted):
                 pieces[session.id].append(session)
         except InputError as error:      # the file's own task reports it; its sessions are not whole
-            for sid in sorted(wanted):
-                problems.append(Problem(task.label, f"{task.label}: session '{sid}' not checked: "
-                                                    f"events in {error}", session=sid))
+            for sid in (s for s in task.ids if s in wanted):
+                problems.append(Problem(task.label, f"{task.label}: session '{sid}' not checked: part of it "
+                                                    f"is in a file that cannot be read ({error})", session=sid))
             return [], problems
     sessions = []
     for sid in task.ids:

@@ -219,6 +219,8 @@ class Pool:
 
     def _wait(self, queue: deque[_Job], results: dict[int, Done]) -> None:
         busy = [w for w in self._workers if w.job is not None]
+        if not busy:
+            return
         nearest = min(w.deadline for w in busy)
         timeout = None if nearest == float("inf") else max(0.0, nearest - time.monotonic())
         wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
@@ -265,7 +267,7 @@ class Pool:
         job.restarts += 1
         if failure is not None:
             job.failures.append(failure)
-        if failure is not None and failure.step is None or job.restarts > MAX_RESTARTS:
+        if (failure is not None and failure.step is None) or job.restarts > MAX_RESTARTS:
             results[job.seq] = Done(None, tuple(job.failures), job.task)
             return
         if failure is not None:

@@ -33,7 +33,9 @@ def test_an_audit_date_before_one_sessions_events_is_that_sessions_problem_in_ev
     for other in EXAMPLES_IDS - {LATE}:
         assert other in text.stdout
 
-    lines = jsonl(cli("audit", "examples", *AS_OF, "--format", "jsonl").stdout)
+    result = cli("audit", "examples", *AS_OF, "--format", "jsonl")
+    lines = jsonl(result.stdout)
+    assert result.returncode == 2 and lines[-1]["sessions_with_violations"] == 2   # problems and findings: 2
     (problem,) = [line for line in lines if line["kind"] == "problem"]
     assert problem["session"] == LATE and problem["file"] == "examples/session-deux-jours.yaml"
     assert problem["error"] == problem_line[0][3:]
@@ -44,13 +46,6 @@ def test_an_audit_date_before_one_sessions_events_is_that_sessions_problem_in_ev
     document = json.loads(cli("audit", "examples", *AS_OF, "--format", "json").stdout)
     assert document["problems"] == [problem_line[0][3:]]
     assert _accounted(document["summary"]) == 4
-
-
-def test_problems_and_findings_together_exit_2_with_every_finding_written():
-    result = cli("audit", "examples", *AS_OF, "--format", "jsonl")
-    lines = jsonl(result.stdout)
-    assert result.returncode == 2
-    assert lines[-1]["sessions_with_violations"] == 2      # the findings are all there
 
 
 def test_a_file_that_disappears_between_discovery_and_reading_is_a_problem_of_that_file(tmp_path):
@@ -172,17 +167,18 @@ def test_output_in_a_read_only_directory_is_refused_and_the_previous_file_kept(t
     assert (locked / "audit.json").read_text() == "previous\n" and os.listdir(locked) == ["audit.json"]
 
 
-@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
-def test_the_output_file_mode_follows_the_umask(tmp_path, umask, mode):
+@pytest.mark.parametrize("umask, mode, argv", [
+    (0o022, 0o644, ("audit", "examples", "--as-of", "2026-06-30", "--format", "json")),
+    (0o077, 0o600, ("check", "examples/session-conforme.yaml", *AS_OF, "--format", "json")),
+    (0o002, 0o664, ("audit", "examples/session-conforme.yaml", *AS_OF, "--format", "json"))])
+def test_the_output_file_mode_follows_the_umask(tmp_path, umask, mode, argv):
     out = tmp_path / "report.json"
     out.write_text("previous\n")
-    out.chmod(0o600)
-    for argv in (("audit", "examples", "--as-of", "2026-06-30", "--format", "json"),
-                 ("check", "examples/session-conforme.yaml", *AS_OF, "--format", "json")):
-        result = cli(*argv, "--output", str(out), preexec_fn=lambda: os.umask(umask))
-        assert result.returncode in (0, 1) and result.stdout == ""
-        assert stat.S_IMODE(os.stat(out).st_mode) == mode
-        json.loads(out.read_text())
+    out.chmod(0o640)
+    result = cli(*argv, "--output", str(out), preexec_fn=lambda: os.umask(umask))
+    assert result.returncode in (0, 1) and result.stdout == ""
+    assert stat.S_IMODE(os.stat(out).st_mode) == mode
+    json.loads(out.read_text())
 
 
 def test_output_through_a_link_replaces_the_file_it_points_to(tmp_path):
@@ -279,15 +275,14 @@ def test_a_session_spread_over_rotated_logs_is_one_session(tmp_path):
     write_log(tmp_path / "2026-03-11" / "other.jsonl", clean_records("OTHER"))
     alone = jsonl(cli("audit", str(day1), *AS_OF, "--format", "jsonl").stdout)
     assert alone[-1]["sessions_with_violations"] == 1           # half a session looks like a bad one
-    for jobs in ("1", "2"):
-        result = cli("audit", str(tmp_path), *AS_OF, "--format", "jsonl", "--jobs", jobs)
-        assert result.returncode == 0, result.stdout
-        lines = jsonl(result.stdout)
-        sessions = [line for line in lines if line["kind"] == "session"]
-        assert [(s["session"], s["source"]) for s in sessions] == [("ROT", f"{day1}, {day2}"),
-                                                                  ("OTHER", str(tmp_path / "2026-03-11" / "other.jsonl"))]
-        assert sessions[0]["events"] == len(records) and sessions[0]["findings"] == []
-        assert lines[-1]["files"] == 3 and lines[-1]["sessions"] == 2
+    result = cli("audit", str(tmp_path), *AS_OF, "--format", "jsonl", "--jobs", "2")
+    assert result.returncode == 0, result.stdout
+    lines = jsonl(result.stdout)
+    sessions = [line for line in lines if line["kind"] == "session"]
+    assert [(s["session"], s["source"]) for s in sessions] == [("ROT", f"{day1}, {day2}"),
+                                                              ("OTHER", str(tmp_path / "2026-03-11" / "other.jsonl"))]
+    assert sessions[0]["events"] == len(records) and sessions[0]["findings"] == []
+    assert lines[-1]["files"] == 3 and lines[-1]["sessions"] == 2
 
 
 def test_an_event_given_in_two_rotated_logs_is_a_duplicate_of_the_merged_session(tmp_path):

@@ -39,18 +39,19 @@ def test_a_worker_that_dies_once_is_replaced_and_nothing_is_lost(logs, tmp_path)
     assert _sessions(lines) == ALL and lines[-1]["sessions_not_checked"] == 0
 
 
-@pytest.mark.parametrize("fault, how, code", [("exit", "exit status 3", 2), ("segv", "killed by SIGSEGV", 70)])
-def test_a_session_that_kills_its_worker_twice_is_a_problem_and_the_others_are_kept(logs, fault, how, code):
-    for jobs in ("1", "2"):
-        result = cli("audit", str(logs), *AS_OF, "--format", "jsonl", "--jobs", jobs, fault=(fault, VICTIM))
-        assert (result.returncode, result.stderr) == (code, "")
-        lines = jsonl(result.stdout)
-        assert _sessions(lines) == [s for s in ALL if s != VICTIM]
-        (problem,) = [line for line in lines if line["kind"] == "problem"]
-        assert problem["error"] == f"{logs}/log-01.jsonl: session '{VICTIM}' not checked: the worker process " \
-                                   f"died twice while checking it ({how})"
-        assert problem["session"] == VICTIM
-        assert lines[-1]["sessions"] + lines[-1]["sessions_not_checked"] == len(ALL)
+@pytest.mark.parametrize("fault, how, code, jobs", [("exit", "exit status 3", 2, "1"),
+                                                    ("segv", "killed by SIGSEGV", 70, "2")])
+def test_a_session_that_kills_its_worker_twice_is_a_problem_and_the_others_are_kept(logs, fault, how, code, jobs):
+    """A crash by a signal such as SIGSEGV is the engine's bug (70); another death is not said to be."""
+    result = cli("audit", str(logs), *AS_OF, "--format", "jsonl", "--jobs", jobs, fault=(fault, VICTIM))
+    assert (result.returncode, result.stderr) == (code, "")
+    lines = jsonl(result.stdout)
+    assert _sessions(lines) == [s for s in ALL if s != VICTIM]
+    (problem,) = [line for line in lines if line["kind"] == "problem"]
+    assert problem["error"] == f"{logs}/log-01.jsonl: session '{VICTIM}' not checked: the worker process " \
+                               f"died twice while checking it ({how})"
+    assert problem["session"] == VICTIM
+    assert lines[-1]["sessions"] + lines[-1]["sessions_not_checked"] == len(ALL)
 
 
 def test_a_session_that_hangs_is_stopped_at_the_time_limit(logs):
@@ -71,17 +72,17 @@ def test_a_session_that_hangs_is_stopped_at_the_time_limit(logs):
 
 
 def test_a_bug_in_one_session_is_exit_70_after_the_whole_audit(logs):
-    result = cli("audit", str(logs), *AS_OF, "--format", "jsonl", fault=("raise", VICTIM))
-    assert (result.returncode, result.stderr) == (70, "")
+    result = cli("--debug", "audit", str(logs), *AS_OF, "--format", "jsonl", fault=("raise", VICTIM))
+    assert result.returncode == 70
     lines = jsonl(result.stdout)
     (problem,) = [line for line in lines if line["kind"] == "problem"]
     assert problem["error"] == f"{logs}/log-01.jsonl: session '{VICTIM}' not checked: internal error: " \
                                "ZeroDivisionError: planted bug"
     assert problem["internal"] is True and _sessions(lines) == [s for s in ALL if s != VICTIM]
-    debug = cli("--debug", "audit", str(logs), *AS_OF, "--format", "jsonl", fault=("raise", VICTIM))
-    assert debug.returncode == 70
-    assert f"compliance: traceback of: {problem['error']}\nTraceback (most recent call last):" in debug.stderr
-    assert debug.stderr.rstrip().endswith("ZeroDivisionError: planted bug")
+    # the traceback only under --debug, after the audit
+    assert result.stderr.startswith(f"compliance: traceback of: {problem['error']}\n"
+                                    "Traceback (most recent call last):")
+    assert result.stderr.rstrip().endswith("ZeroDivisionError: planted bug")
 
 
 def test_a_worker_killed_from_outside_mid_audit_loses_nothing(tmp_path):
