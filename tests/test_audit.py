@@ -108,3 +108,26 @@ def test_merged_session_ids_given_by_position_name_their_file():
                                 piece("b.jsonl", [(1, "2026-03-11T08:00:00+01:00")])])
     assert [e.id for e in merged.events] == ["a.jsonl:L1", "b.jsonl:L1"]
     assert merged.source == "a.jsonl, b.jsonl" and merged.problems == ()
+
+
+def _sleepy(task, beat):
+    import time
+    beat(f"step-{task[0]}")
+    time.sleep(task[1])
+    return task[0]
+
+
+def _nothing():
+    pass
+
+
+def test_the_pool_gives_results_in_task_order_whatever_finishes_first():
+    from compliance.pool import Pool, Ready
+    tasks = [(i, delay) for i, delay in enumerate([0.2, 0.0, 0.1, 0.0, 0.15, 0.0, 0.05])]
+    for jobs in (1, 3):
+        with Pool(jobs, _nothing, (), _sleepy) as pool:
+            results = list(pool.run([*tasks[:3], Ready("ready"), *tasks[3:]]))
+            assert [r.value for r in results] == [0, 1, 2, "ready", 3, 4, 5, 6]
+            assert all(r.failures == () for r in results)
+            pids = pool.pids
+        assert len(pids) == jobs and pool.pids == []
