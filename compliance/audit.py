@@ -1,48 +1,91 @@
 """Audits: many files, many sessions, one command. Every input is accounted for.
 
-Files are discovered (directories recursively, known suffixes, sorted), read leniently and
-checked in worker processes, one file per task; results come back in input order, so the
-output does not depend on the number of workers. A file that cannot be read is reported as
-such and the audit goes on.
+1. Discovery (``discover``): the paths in the order given, directories recursively in name
+   order, without opening anything (special files are recognised by ``stat``). A path with a
+   known suffix that cannot be read (dangling or looping link, FIFO, device, no permission) is a
+   problem; other files are counted as "not read"; a file reached twice (named twice, or also
+   through its directory or a link) is read once, with a note.
+2. Sessions spread over several files (logs rotated by day): with several files, a first pass
+   lists each file's session ids (a cheap scan, not a parse; only the ids stay in memory). A
+   session found in several files is checked once, with the events of all of them, at the place
+   of the first; its ``source`` names every file (``a.jsonl, b.jsonl``) and the ids its readers
+   gave by position (``L12``) are prefixed with their file (``b.jsonl:L12``).
+3. Checking, in worker processes (``pool``), one task per file (a large log is split by session
+   across tasks), then one per group of merged sessions. Results come back in input order,
+   whatever the number of workers.
+
+Any error while reading or checking one session makes that session a problem, and the audit
+goes on: invalid input, an audit date before its events, our own bug (``internal``), a worker
+that died twice on it, or a check longer than ``time_limit`` seconds (the worker is killed).
+
+Tests may set ``_fault_hook`` (called in the worker before each session is checked) to make a
+worker die or hang on a chosen session; nothing else sets it.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
+import stat
 import time
+import traceback
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import attrs
 
-from .checker import check_session
-from .errors import InputError, Location
-from .readers import SUFFIXES, decode_text, read_file
-from .readers._result import finish
+from .checker import check_session, default_rulebook
+from .errors import ComplianceError, InputError
+from .model import Session, Waiver
+from .pool import Done, Failure, Pool, Ready
+from .readers import SUFFIXES, decode_text, read_bytes, read_file, special_file_kind, why_unreadable
+from .readers._result import SessionBuilder, finish
 from .readers.jsonl import build_session, split_log
-from .model import Waiver
 from .rulebook import Rulebook, load_rulebook
 from .waivers import apply_waivers
+
+TIME_LIMIT = 300.0          # seconds: no session check (nor file read) may run longer
+BIG_LOG = 4 * 1024 * 1024   # bytes: above this, a log is split by session across the workers
+SLICE = 64                  # sessions per task of a split log
+MERGE_SLICE = 256           # merged sessions per task (each task reads all their files again)
+_LOGS = (".jsonl", ".ndjson")
+
+_fault_hook: Callable[[Session], None] | None = None
+
+
+@attrs.frozen
+class Problem:
+    """Something of the input that could not be used; ``message`` is the one line shown."""
+    file: str
+    message: str
+    session: str | None = None     # the session not checked, if the problem is one session's
+    line: int | None = None
+    internal: bool = False         # our own bug (or the engine's): the audit exits 70
+    detail: str | None = None      # the traceback of an internal error, shown under --debug
 
 
 @attrs.frozen
 class FileOutcome:
-    """What one input file gave: its session reports (as JSON) and its file-level problems.
+    """What one task gave: session reports (as JSON) and problems.
 
-    A large log comes back in several parts; ``last`` marks the part that closes the file.
+    A file gives one outcome, or several when split (``last`` marks the one that closes it);
+    merged sessions come in outcomes of their own (``last`` False, they close no file).
     """
     file: str
     reports: tuple[dict[str, Any], ...]
-    problems: tuple[str, ...]          # one line each: file:line: what is wrong
+    problems: tuple[Problem, ...]
     last: bool = True
-    sessions_in_file: int = -1         # on the last part of a split file: sessions in all parts
+    sessions_in_file: int = -1      # on the closing outcome of a file: the sessions it holds
+    notes: tuple[str, ...] = ()     # from discovery: paths reached twice
+    not_read: int = 0               # from discovery: files of other suffixes
+    retire_worker: bool = False     # the worker met an internal error: replace it
 
     @property
     def unreadable(self) -> bool:
         total = len(self.reports) if self.sessions_in_file < 0 else self.sessions_in_file
-        return self.last and not total and bool(self.problems)
+        return self.last and not total and any(p.session is None for p in self.problems)
 
 
 @attrs.define
@@ -51,8 +94,12 @@ class Summary:
     unreadable_files: list[str] = attrs.field(factory=list)
     file_problems: int = 0
     sessions: int = 0
+    sessions_not_checked: int = 0
     sessions_with_violations: int = 0
     sessions_with_warnings: int = 0
+    not_read: int = 0
+    notes: list[str] = attrs.field(factory=list)
+    internal_errors: int = 0
     findings_by_clause: Counter = attrs.field(factory=Counter)
     violations_by_clause: Counter = attrs.field(factory=Counter)
     waivers_applied: set = attrs.field(factory=set)
@@ -60,7 +107,14 @@ class Summary:
 
     def add(self, outcome: FileOutcome) -> None:
         self.files += outcome.last
-        self.file_problems += len(outcome.problems)
+        self.not_read += outcome.not_read
+        self.notes.extend(outcome.notes)
+        for problem in outcome.problems:
+            if problem.session is None:
+                self.file_problems += 1
+            else:
+                self.sessions_not_checked += 1
+            self.internal_errors += problem.internal
         if outcome.unreadable:
             self.unreadable_files.append(outcome.file)
         for report in outcome.reports:
@@ -80,122 +134,458 @@ class Summary:
         def ranked(counter: Counter) -> list[list[Any]]:
             return [[clause, n] for clause, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
         return {"files": self.files, "unreadable_files": sorted(self.unreadable_files),
-                "file_problems": self.file_problems, "sessions": self.sessions,
+                "file_problems": self.file_problems, "not_read": self.not_read, "notes": list(self.notes),
+                "sessions": self.sessions, "sessions_not_checked": self.sessions_not_checked,
                 "sessions_with_violations": self.sessions_with_violations,
                 "sessions_with_warnings": self.sessions_with_warnings,
                 "findings_by_clause": ranked(self.findings_by_clause),
                 "violations_by_clause": ranked(self.violations_by_clause)}
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]:
-    """The files to audit, in a stable order, and the paths that do not exist."""
-    files: list[Path] = []
-    missing: list[InputError] = []
+# -- discovery
+@attrs.define
+class Discovery:
+    files: list[str] = attrs.field(factory=list)
+    problems: list[Problem] = attrs.field(factory=list)
+    notes: list[str] = attrs.field(factory=list)
+    not_read: int = 0
+    _seen: dict = attrs.field(factory=dict)        # (device, inode) -> the path first met
+
+
+def discover(paths: Iterable[str | Path]) -> Discovery:
+    """The files to audit in a stable order, and every path that cannot be, with the reason."""
+    found = Discovery()
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
-        elif path.is_file():
-            files.append(path)
+        path = str(Path(raw))
+        status, why = _stat(path)
+        if status is None and not os.path.lexists(path):
+            found.problems.append(Problem(path, f"{path}: no such file or directory"))
+        elif status is None:
+            found.problems.append(Problem(path, f"{path}: cannot read the file ({why})"))
+        elif stat.S_ISDIR(status.st_mode):
+            _walk(path, status, found)
         else:
-            missing.append(InputError("no such file or directory", location=Location(str(path))))
-    return files, missing
+            _add(path, status, found)
+    return found
 
 
-# -- worker side: the rule base is loaded once per process
-_worker_rulebook: Rulebook | None = None
-_worker_as_of: dt.datetime | None = None
-_worker_waivers: tuple[Waiver, ...] = ()
+def _stat(path: str) -> tuple[os.stat_result | None, str | None]:
+    try:
+        return os.stat(path), None
+    except OSError as error:
+        return None, why_unreadable(path, error)
 
 
-def _init_worker(rule_dirs: tuple[str, ...], as_of: dt.datetime, waivers: tuple[Waiver, ...]) -> None:
-    global _worker_rulebook, _worker_as_of, _worker_waivers
-    _worker_rulebook = load_rulebook(*rule_dirs) if rule_dirs else None
-    _worker_as_of = as_of
-    _worker_waivers = waivers
-
-
-def _check_all(file: str, sessions, problems: list[str]) -> list[dict[str, Any]]:
-    reports = []
-    for session in sessions:
-        try:
-            report = check_session(session, _worker_rulebook, _worker_as_of, timeline=False)
-            reports.append(apply_waivers(report, _worker_waivers, _worker_as_of).to_json())
-        except InputError as error:      # e.g. an audit date before the session's events
-            problems.append(f"{file}: session '{session.id}': {error}")
-    return reports
-
-
-def _audit_task(task: tuple) -> FileOutcome:
-    kind, file, payload = task
-    if kind == "file":
-        result = read_file(file)
-        problems = [str(p) for p in result.problems]
-        reports = _check_all(file, result.sessions, problems)
-        return FileOutcome(file, tuple(reports), tuple(problems))
-    if kind == "sessions":            # a slice of a large log, already split by session
-        builders = [build_session(sid, file, items) for sid, items in payload]
-        result = finish(builders, [])
-        problems = [str(p) for p in result.problems]
-        reports = _check_all(file, result.sessions, problems)
-        return FileOutcome(file, tuple(reports), tuple(problems), last=False)
-    problems, count = payload          # "end": the file-level problems of a large log
-    return FileOutcome(file, (), tuple(problems), last=True, sessions_in_file=count)
-
-
-BIG_LOG = 4 * 1024 * 1024   # bytes: above this, a log is split by session across the workers
-SLICE = 64                  # sessions per task
-
-
-def _tasks(files: list[Path]) -> Iterator[tuple]:
-    for path in files:
-        file = str(path)
-        if path.suffix.lower() not in (".jsonl", ".ndjson") or path.stat().st_size <= BIG_LOG:
-            yield ("file", file, None)
-            continue
-        try:
-            text = decode_text(path.read_bytes(), file)
-        except (InputError, OSError):
-            yield ("file", file, None)     # the reader reports it
-            continue
-        sessions, problems = split_log(text, file)
-        items = list(sessions.items())
-        for i in range(0, len(items), SLICE):
-            yield ("sessions", file, items[i:i + SLICE])
-        yield ("end", file, ([str(p) for p in problems], len(items)))
-
-
-def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tuple[str, ...] = (),
-              jobs: int | None = None, waivers: tuple[Waiver, ...] = (),
-              progress: Callable[[int, int, int], None] | None = None) -> Iterator[FileOutcome]:
-    """Yield one outcome per input (in input order), then nothing else; missing paths first.
-
-    ``progress(files_done, files_total, sessions_done)`` is called after each file.
-    """
-    files, missing = discover(paths)
-    for error in missing:
-        yield FileOutcome(str(error.location.file), (), (str(error),))
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    sessions = 0
-    if jobs == 1 or len(files) <= 1:
-        _init_worker(rule_dirs, as_of, waivers)
-        outcomes: Iterable[FileOutcome] = map(_audit_task, _tasks(files))
-        done = 0
-        for outcome in outcomes:
-            sessions += len(outcome.reports)
-            done += outcome.last
-            if progress:
-                progress(done, len(files), sessions)
-            yield outcome
+def _add(path: str, status: os.stat_result, found: Discovery) -> None:
+    kind = special_file_kind(status.st_mode)
+    if kind is not None:
+        found.problems.append(Problem(path, f"{path}: cannot read the file ({kind}, not a regular file)"))
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rule_dirs, as_of, waivers)) as pool:
-        done = 0
-        for outcome in pool.map(_audit_task, _tasks(files), chunksize=2):
+    first = _first(found, path, status)
+    if first is not None:
+        found.notes.append(f"{path}: named twice: audited once" if first == path
+                           else f"{path}: same file as {first}: audited once")
+        return
+    found.files.append(path)
+
+
+def _first(found: Discovery, path: str, status: os.stat_result) -> str | None:
+    key = (status.st_dev, status.st_ino)
+    first = found._seen.get(key)
+    if first is None:
+        found._seen[key] = path
+    return first
+
+
+def _walk(directory: str, status: os.stat_result, found: Discovery) -> None:
+    first = _first(found, directory, status)
+    if first is not None:
+        found.notes.append(f"{directory}: named twice: searched once" if first == directory
+                           else f"{directory}: same directory as {first}: searched once")
+        return
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError as error:
+        found.problems.append(Problem(directory, f"{directory}: cannot list the directory "
+                                                 f"({why_unreadable(directory, error)})"))
+        return
+    for name in names:
+        path = str(Path(directory) / name)
+        status, why = _stat(path)
+        if status is not None and stat.S_ISDIR(status.st_mode):
+            _walk(path, status, found)
+        elif os.path.splitext(name)[1].lower() not in SUFFIXES:
+            found.not_read += 1
+        elif status is None:
+            found.problems.append(Problem(path, f"{path}: cannot read the file ({why})"))
+        else:
+            _add(path, status, found)
+
+
+# -- tasks (built in the parent, run in the workers)
+@attrs.frozen
+class ScanIds:
+    """List a file's session ids, cheaply."""
+    file: str
+
+    def without(self, _step: str) -> "ScanIds":
+        return self
+
+
+@attrs.frozen
+class ReadFile:
+    """Read one file and check its sessions, except ``skip`` (merged elsewhere, or failed)."""
+    file: str
+    skip: frozenset = frozenset()
+
+    @property
+    def label(self) -> str:
+        return self.file
+
+    def without(self, step: str) -> "ReadFile":
+        return attrs.evolve(self, skip=self.skip | {step})
+
+
+@attrs.frozen
+class CheckSlice:
+    """Check some sessions of a large log, already split by session in the parent."""
+    file: str
+    items: tuple
+    skip: frozenset = frozenset()
+
+    @property
+    def label(self) -> str:
+        return self.file
+
+    def without(self, step: str) -> "CheckSlice":
+        return attrs.evolve(self, skip=self.skip | {step})
+
+
+@attrs.frozen
+class MergeSessions:
+    """Check sessions whose events are spread over ``files``, one session for each id."""
+    files: tuple[str, ...]
+    ids: tuple[str, ...]
+    skip: frozenset = frozenset()
+
+    @property
+    def label(self) -> str:
+        return ", ".join(self.files)
+
+    def without(self, step: str) -> "MergeSessions":
+        return attrs.evolve(self, skip=self.skip | {step})
+
+
+# -- worker side: the rule base comes from the parent (forked) or is handed over once
+@attrs.define
+class _Setup:
+    rulebook: Rulebook | None = None
+    as_of: dt.datetime | None = None
+    waivers: tuple[Waiver, ...] = ()
+
+
+_setup = _Setup()
+
+
+def _init_worker(rulebook: Rulebook, as_of: dt.datetime, waivers: tuple[Waiver, ...]) -> None:
+    global _setup
+    _setup = _Setup(rulebook, as_of, waivers)
+
+
+def _run_task(task: Any, beat: Callable[[str], None]) -> Any:
+    if isinstance(task, ScanIds):
+        return scan_session_ids(task.file)
+    if isinstance(task, ReadFile):
+        result = read_file(task.file)
+        problems = [_file_problem(task.file, error) for error in result.problems]
+        reports, more, damaged = _check_sessions(result.sessions, task.skip, beat)
+        return FileOutcome(task.file, tuple(reports), tuple(problems + more),
+                           sessions_in_file=len(result.sessions), retire_worker=damaged)
+    if isinstance(task, CheckSlice):
+        result = finish([build_session(sid, task.file, items) for sid, items in task.items], [])
+        problems = [_file_problem(task.file, error) for error in result.problems]
+        reports, more, damaged = _check_sessions(result.sessions, task.skip, beat)
+        return FileOutcome(task.file, tuple(reports), tuple(problems + more), last=False, retire_worker=damaged)
+    sessions, problems = _merged_sessions(task)
+    reports, more, damaged = _check_sessions(sessions, task.skip, beat)
+    return FileOutcome(task.label, tuple(reports), tuple(problems + more), last=False, retire_worker=damaged)
+
+
+def _check_sessions(sessions: Iterable[Session], skip: frozenset,
+                    beat: Callable[[str], None]) -> tuple[list[dict[str, Any]], list[Problem], bool]:
+    reports, problems, damaged = [], [], False
+    for session in sessions:
+        if session.id in skip:
+            continue
+        beat(session.id)
+        try:
+            if _fault_hook is not None:
+                _fault_hook(session)
+            report = check_session(session, _setup.rulebook, _setup.as_of, timeline=False)
+            reports.append(apply_waivers(report, _setup.waivers, _setup.as_of).to_json())
+        except Exception as error:   # noqa: BLE001 - one session never stops the audit
+            problem = session_problem(session.source, session.id, error)
+            damaged |= problem.internal
+            problems.append(problem)
+    return reports, problems, damaged
+
+
+def session_problem(source: str, session_id: str, error: BaseException) -> Problem:
+    """A session that could not be checked, as one line naming the file, line and session."""
+    if isinstance(error, ComplianceError) and error.exit_code != 70:
+        location = error.location
+        where = str(location) if location is not None else source
+        error = _unlocated(error)
+        return Problem(source, f"{where}: session '{session_id}' not checked: {error}", session=session_id,
+                       line=location.line if location is not None else None)
+    text = str(error) if isinstance(error, ComplianceError) else f"{type(error).__name__}: {error}"
+    return Problem(source, f"{source}: session '{session_id}' not checked: internal error: {_clip(text)}",
+                   session=session_id, internal=True,
+                   detail="".join(traceback.format_exception(type(error), error, error.__traceback__)))
+
+
+def _unlocated(error: ComplianceError) -> ComplianceError:
+    copy = error.__class__.__new__(error.__class__)
+    copy.__dict__.update(error.__dict__, location=None)
+    return copy
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _file_problem(file: str, error: InputError) -> Problem:
+    return Problem(file, str(error), line=error.location.line if error.location is not None else None)
+
+
+_SESSION_KEY = re.compile(r'"session"\s*:\s*("(?:[^"\\]|\\.)*")')
+_RECORD_SESSION = re.compile(r"^session[ \t]*:(.*)$", re.MULTILINE)
+
+
+def scan_session_ids(file: str) -> tuple[str, ...]:
+    """The session ids of a file, in order, without building its events. Unreadable: none."""
+    try:
+        text = read_bytes(file).decode("utf-8", "replace")
+    except InputError:
+        return ()
+    ids: dict[str, None] = {}
+    if file.lower().endswith(_LOGS):
+        for line in text.split("\n"):
+            sid = _log_line_session(line)
+            if isinstance(sid, str) and sid.strip():
+                ids[sid] = None
+        return tuple(ids)
+    if file.lower().endswith(".json"):
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            return ()
+        sid = doc.get("session") if isinstance(doc, dict) else None
+        return (sid,) if isinstance(sid, str) and sid.strip() else ()
+    match = _RECORD_SESSION.search(text)
+    if match is not None:
+        from ._yaml import YamlError, load_yaml
+        try:
+            sid = load_yaml("session:" + match.group(1)).get("session")
+        except (YamlError, AttributeError):
+            sid = None
+        if isinstance(sid, str) and sid.strip():
+            return (sid,)
+    return tuple(s.id for s in read_file(file).sessions)
+
+
+def _log_line_session(line: str) -> Any:
+    if line.count('"session"') == 1:         # the usual line: no need to decode all of it
+        match = _SESSION_KEY.search(line)
+        if match is not None:
+            try:
+                return json.loads(match.group(1))
+            except ValueError:
+                return None
+    if '"session"' not in line:
+        return None
+    try:
+        raw = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return raw.get("session") if isinstance(raw, dict) else None
+
+
+def _merged_sessions(task: MergeSessions) -> tuple[list[Session], list[Problem]]:
+    wanted = set(task.ids) - task.skip
+    pieces: dict[str, list[Session]] = {sid: [] for sid in task.ids}
+    problems: list[Problem] = []
+    for file in task.files:
+        try:
+            for session in _sessions_of(file, wanted):
+                pieces[session.id].append(session)
+        except InputError as error:      # the file's own task reports it; its sessions are not whole
+            for sid in (s for s in task.ids if s in wanted):
+                problems.append(Problem(task.label, f"{task.label}: session '{sid}' not checked: part of it "
+                                                    f"is in a file that cannot be read ({error})", session=sid))
+            return [], problems
+    sessions = []
+    for sid in task.ids:
+        if sid not in wanted or not pieces[sid]:
+            continue
+        try:
+            sessions.append(merge_pieces(sid, pieces[sid]))
+        except InputError as error:
+            problems.append(session_problem(task.label, sid, error))
+    return sessions, problems
+
+
+def _sessions_of(file: str, wanted: set[str]) -> list[Session]:
+    """The sessions of ``file`` among ``wanted``. Raises InputError if the file cannot be read."""
+    if not file.lower().endswith(_LOGS):
+        result = read_file(file)
+        if not result.sessions and result.problems:
+            raise result.problems[0]
+        return [s for s in result.sessions if s.id in wanted]
+    text = decode_text(read_bytes(file), file)
+    split, _ = split_log(text, file)
+    builders = [build_session(sid, file, items) for sid, items in split.items() if sid in wanted]
+    for builder in builders:
+        if builder.overflow is not None:
+            raise builder.overflow
+    return [b.build() for b in builders]
+
+
+def _positional(event: Any) -> bool:
+    """An id the reader made from the event's line or position (the same in every file)."""
+    line = event.location.line if event.location is not None else None
+    if line is not None:
+        return event.id == f"L{line}"
+    return re.fullmatch(r"[de][0-9]+", event.id) is not None
+
+
+def merge_pieces(session_id: str, pieces: list[Session]) -> Session:
+    """One session from its parts read in several files, in file order.
+
+    Raises:
+        InputError: the merged session has more events than a session may have.
+    """
+    if len(pieces) == 1:
+        return pieces[0]
+    builder = SessionBuilder(session_id, ", ".join(p.source for p in pieces))
+    for piece in pieces:
+        for event in piece.events:
+            if _positional(event):
+                event = attrs.evolve(event, id=f"{piece.source}:{event.id}")
+            builder.add(event)        # an id given twice across files is a D4 duplicate
+    if builder.overflow is not None:
+        raise builder.overflow
+    problems = [p for piece in pieces for p in piece.problems] + builder.problems
+    return Session(id=session_id, events=builder.events, source=builder.file, problems=problems)
+
+
+# -- the parent: plan, run, and turn failures into problems
+def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tuple[str, ...] = (),
+              rulebook: Rulebook | None = None, jobs: int | None = None, waivers: tuple[Waiver, ...] = (),
+              time_limit: float | None = TIME_LIMIT,
+              progress: Callable[[int, int, int], None] | None = None) -> Iterator[FileOutcome]:
+    """Yield the outcomes in input order: discovery's first, then one or more per file.
+
+    ``progress(files_done, files_total, sessions_done)`` is called after each outcome.
+    """
+    found = discover(paths)
+    yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read)
+    for problem in found.problems:
+        yield FileOutcome(problem.file, (), (problem,))
+    if rulebook is None:
+        rulebook = load_rulebook(*rule_dirs) if rule_dirs else default_rulebook()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    done = sessions = 0
+    with Pool(jobs, _init_worker, (rulebook, as_of, waivers), _run_task, time_limit=time_limit) as pool:
+        merged = _plan_merges(pool, found.files) if len(found.files) > 1 else {}
+        for result in pool.run(_tasks(found.files, merged)):
+            outcome = _outcome(result)
             sessions += len(outcome.reports)
             done += outcome.last
             if progress:
-                progress(done, len(files), sessions)
+                progress(done, len(found.files), sessions)
             yield outcome
+
+
+def _plan_merges(pool: Pool, files: list[str]) -> dict[str, list[int]]:
+    """Session id -> the indexes of the files holding it, for ids held by several files."""
+    first: dict[str, int] = {}
+    merged: dict[str, list[int]] = {}
+    for index, result in enumerate(pool.run(ScanIds(file) for file in files)):
+        for sid in result.value or ():
+            if sid not in first:
+                first[sid] = index
+            else:
+                merged.setdefault(sid, [first[sid]]).append(index)
+    return merged
+
+
+def _tasks(files: list[str], merged: dict[str, list[int]]) -> Iterator[Any]:
+    skip: dict[int, set[str]] = {}
+    groups: dict[int, dict[tuple[int, ...], list[str]]] = {}
+    for sid, indexes in merged.items():
+        for index in indexes:
+            skip.setdefault(index, set()).add(sid)
+        groups.setdefault(indexes[0], {}).setdefault(tuple(indexes), []).append(sid)
+    for index, file in enumerate(files):
+        yield from _file_tasks(file, frozenset(skip.get(index, ())))
+        for indexes, ids in groups.get(index, {}).items():
+            for i in range(0, len(ids), MERGE_SLICE):
+                yield MergeSessions(tuple(files[j] for j in indexes), tuple(ids[i:i + MERGE_SLICE]))
+
+
+def _file_tasks(file: str, skip: frozenset) -> Iterator[Any]:
+    try:
+        big = file.lower().endswith(_LOGS) and os.stat(file).st_size > BIG_LOG
+        text = decode_text(read_bytes(file), file) if big else None
+    except (OSError, InputError):
+        text = None                     # the worker reads it again and reports why it cannot
+    if text is None:
+        yield ReadFile(file, skip)
+        return
+    sessions, problems = split_log(text, file)
+    del text
+    items = [(sid, tuple(lines)) for sid, lines in sessions.items() if sid not in skip]
+    for i in range(0, len(items), SLICE):
+        yield CheckSlice(file, tuple(items[i:i + SLICE]))
+    yield Ready(FileOutcome(file, (), tuple(_file_problem(file, p) for p in problems),
+                            sessions_in_file=len(sessions)))
+
+
+def _outcome(result: Done) -> FileOutcome:
+    if result.task is None:             # a Ready outcome
+        return result.value
+    task = result.task
+    failures = tuple(_failure_problem(task.label, f) for f in result.failures)
+    if result.value is None and not isinstance(task, ReadFile):     # the sessions of a failed slice
+        ids = task.ids if isinstance(task, MergeSessions) else tuple(sid for sid, _ in task.items)
+        failures += tuple(Problem(task.label, f"{task.label}: session '{sid}' not checked: its task failed",
+                                  session=sid) for sid in ids if sid not in task.skip)
+        return FileOutcome(task.label, (), failures, last=False)
+    if result.value is None:
+        return FileOutcome(task.label, (), failures, sessions_in_file=0)
+    return attrs.evolve(result.value, problems=result.value.problems + failures)
+
+
+_CRASH_SIGNALS = {"SIGSEGV", "SIGBUS", "SIGABRT", "SIGFPE", "SIGILL"}
+
+
+def _failure_problem(label: str, failure: Failure) -> Problem:
+    if failure.step is None:
+        subject, doing = f"{label}: not read", "reading it"
+    else:
+        subject, doing = f"{label}: session '{failure.step}' not checked", "checking it"
+    if failure.kind == "died":
+        text = f"the worker process died twice while {doing} ({failure.detail})"
+        internal = any(name in failure.detail for name in _CRASH_SIGNALS)
+        return Problem(label, f"{subject}: {text}", session=failure.step, internal=internal)
+    if failure.kind == "exceeded":
+        what = "check" if failure.step is not None else "reading"
+        return Problem(label, f"{subject}: {what} exceeded {failure.detail} s (--time-limit)", session=failure.step)
+    last = failure.detail.strip().splitlines()[-1] if failure.detail.strip() else "unknown"
+    return Problem(label, f"{subject}: internal error: {_clip(last)}", session=failure.step, internal=True,
+                   detail=failure.detail)
 
 
 class Progress:
@@ -206,11 +596,16 @@ class Progress:
         self.start = time.monotonic()
 
     def __call__(self, done: int, total: int, sessions: int) -> None:
+        if self.stream is None:
+            return
         elapsed = max(time.monotonic() - self.start, 1e-6)
         rate = sessions / elapsed
         left = (total - done) * elapsed / done if done else 0
-        self.stream.write(f"\r{done}/{total} files · {sessions} sessions · {rate:,.0f} sessions/s · "
-                          f"{left:,.0f} s left ")
-        self.stream.flush()
-        if done == total:
-            self.stream.write("\n")
+        try:
+            self.stream.write(f"\r{done}/{total} files · {sessions} sessions · {rate:,.0f} sessions/s · "
+                              f"{left:,.0f} s left ")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+        except (OSError, ValueError):   # a closed terminal: the audit goes on without progress
+            self.stream = None

@@ -3,18 +3,30 @@
 Exit codes (as linters do):
   0   no violation
   1   at least one violation found (or, for ``rules test``, a failing example)
-  2   the run could not do all it was asked: bad usage, unusable input, invalid rule base
-  70  an internal error (a bug of ours or of the rules engine)
+  2   the run could not do all it was asked: bad usage, unusable input, invalid rule base, output
+      that cannot be written; an audit gives 2 when an input could not be used even if it also
+      found violations (they are all in its output)
+  70  an internal error (a bug of ours or of the rules engine), in one line (--debug: traceback)
+  130 / 143  stopped by SIGINT / SIGTERM (workers stopped, no temporary file left)
+  141 standard output closed by its reader (``| head``): nothing more is printed, as a tool
+      killed by SIGPIPE would be reported by the shell (128 + 13)
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import json
+import math
+import os
+import signal
 import sys
-from typing import Sequence, TextIO
+from typing import Iterator, Sequence, TextIO
 
 from . import __version__, _time
+from .audit import TIME_LIMIT
+from .audit_output import OutputError, atomic_output
 from .checker import check_session
 from .errors import ComplianceError, EngineError, UsageError
 from .readers import read_path
@@ -23,13 +35,21 @@ from .rulebook import Rule, Rulebook, load_rule_files, load_rulebook
 from .waivers import apply_waivers, load_waivers, unused_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_SIGINT, EXIT_PIPE, EXIT_SIGTERM = 130, 141, 143
 
 EPILOG = """exit codes:
   0   no violation
   1   violations found (rules test: an example failed)
-  2   unusable input, invalid rule base or bad usage
+  2   unusable input, invalid rule base, bad usage, output that cannot be written
+      (audit: also when violations were found but some input could not be used)
   70  internal error
+  130 interrupted (SIGINT), 143 terminated (SIGTERM)
+  141 standard output closed by its reader (| head): the rest is not printed
 """
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised like KeyboardInterrupt so that workers and temporary files are cleaned up."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--rules", action="append", default=[], metavar="DIR",
                        help="extra rule directory (overrides rules of the same id); repeatable")
     check.add_argument("--waivers", metavar="FILE", help="YAML file of accepted deviations")
+    check.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
 
     audit = sub.add_parser("audit", help="check archives: many files and sessions, with a summary",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -63,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="jsonl streams one line per session (flat memory on huge archives)")
     audit.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
     audit.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    audit.add_argument("--time-limit", dest="time_limit", type=_seconds, default=TIME_LIMIT, metavar="SECONDS",
+                       help=f"longest check of one session; past it, its worker is stopped and the "
+                            f"session reported (default: {TIME_LIMIT:g})")
     audit.add_argument("--fail-on", dest="fail_on", choices=["violation", "warning", "never"], default="violation",
                        help="which findings make the exit code 1 (default: violation)")
     audit.add_argument("--lang", choices=["fr", "en"], default="fr")
@@ -85,6 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got '{text}'")
+    return value
+
+
 def parse_as_of(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
@@ -96,28 +130,96 @@ def parse_as_of(text: str | None) -> dt.datetime | None:
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    """Run one command; never raises (every outcome is an exit code and at most one line)."""
+    own_stdout = stdout is None
+    stdout = sys.stdout if own_stdout else stdout      # None when the process's stdout is closed
+    stderr = sys.stderr if stderr is None else stderr
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    with _sigterm_raises():
+        try:
+            return _main(argv, stdout, stderr, own_stdout, debug)
+        except KeyboardInterrupt:
+            _say(stderr, "compliance: interrupted")
+            return EXIT_SIGINT
+        except Terminated:
+            _say(stderr, "compliance: terminated")
+            return EXIT_SIGTERM
+
+
+def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO, own_stdout: bool,
+          debug: bool) -> int:
+    from .audit_output import GuardedStream
+    out = GuardedStream(stdout)
     try:
         args = build_parser().parse_args(argv)
-        return _run(args, stdout, stderr)
+        code = _run(args, out, stderr)
+        out.flush()
+        if own_stdout and stdout is not None:
+            stdout.flush()      # what argparse printed (--help) too
+        return code
+    except OutputError as error:
+        if error.errno == errno.EPIPE:
+            if own_stdout:
+                _discard_stdout()
+            return EXIT_PIPE
+        _say(stderr, f"compliance: error: {error}")
+        return EXIT_UNUSABLE
+    except BrokenPipeError:      # stdout written by another way (argparse's --help)
+        if own_stdout:
+            _discard_stdout()
+        return EXIT_PIPE
     except EngineError as error:
-        print(f"compliance: internal error: {error}", file=stderr)
-        if debug:
-            import traceback
-            traceback.print_exc(file=stderr)
-        return EXIT_INTERNAL
+        return _internal(error, stderr, debug)
     except ComplianceError as error:
         problems = getattr(error, "problems", (error,))
         for problem in problems:
-            print(f"compliance: error: {problem}", file=stderr)
+            _say(stderr, f"compliance: error: {problem}")
         return error.exit_code
     except SystemExit as exit_:  # --help, --version
         return int(exit_.code or 0)
-    except KeyboardInterrupt:
-        print("compliance: interrupted", file=stderr)
-        return 130
+    except Exception as error:   # noqa: BLE001 - a bug of ours: one line, exit 70
+        return _internal(error, stderr, debug)
+
+
+def _internal(error: Exception, stderr: TextIO, debug: bool) -> int:
+    text = str(error) if isinstance(error, EngineError) else f"{type(error).__name__}: {error}"
+    text = " ".join(text.split())
+    _say(stderr, f"compliance: internal error (a bug, please report it): {text[:500]}"
+                 + ("" if debug else " (--debug shows the traceback)"))
+    if debug:
+        import traceback
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            traceback.print_exception(error, file=stderr)
+    return EXIT_INTERNAL
+
+
+def _say(stderr: TextIO | None, line: str) -> None:
+    """One line on stderr, if stderr is still there to take it."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(line, file=stderr, flush=True)
+
+
+def _discard_stdout() -> None:
+    """After EPIPE: point stdout at /dev/null so the interpreter's last flush stays quiet."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    def terminate(_signum: int, _frame: object) -> None:
+        raise Terminated()
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:           # not the main thread: leave signals alone
+        previous = None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -156,9 +258,9 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.command == "audit":
         from .audit_output import write_audit
         as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        if args.rules:
-            load_rulebook(*args.rules)      # an invalid rule base stops the audit before it starts
-        return write_audit(args, as_of, stdout, stderr)
+        # an invalid rule base stops the audit before it starts
+        rulebook = load_rulebook(*args.rules) if args.rules else None
+        return write_audit(args, as_of, stdout, stderr, rulebook)
     # check
     rulebook = load_rulebook(*args.rules) if args.rules else None
     as_of = parse_as_of(args.as_of)
@@ -166,22 +268,22 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     waivers = load_waivers(args.waivers) if args.waivers else ()
     reports = []
-    for file in args.files:
-        for session in read_path(file):
-            reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
-    if args.format == "text" and _is_terminal(stdout):
-        stdout.write(REPORTERS["text"](reports, args.lang, colour=True))
-    else:
-        stdout.write(REPORTERS[args.format](reports, args.lang))
+    with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
+        for file in args.files:
+            for session in read_path(file):
+                reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
+        if args.format == "text" and args.output is None and _is_terminal(stdout):
+            out.write(REPORTERS["text"](reports, args.lang, colour=True))
+        else:
+            out.write(REPORTERS[args.format](reports, args.lang))
     for waiver in unused_waivers(waivers, {r.session for r in reports}):
-        print(f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
-              f"({waiver.clause}) matches no session checked: unused", file=stderr)
+        _say(stderr, f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
+                     f"({waiver.clause}) matches no session checked: unused")
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
 
 
 def _is_terminal(stream: TextIO) -> bool:
     """Colour only for a person at a terminal (and never when NO_COLOR is set)."""
-    import os
     return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
 
 

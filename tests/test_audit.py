@@ -77,3 +77,57 @@ def test_a_large_log_split_across_workers_gives_the_same_audit(tmp_path, clean_s
     assert whole == split_one == split_two
     summary = json.loads(whole[1].splitlines()[-1])
     assert summary["files"] == 2 and summary["sessions"] == 140 and summary["file_problems"] == 1
+
+
+def test_summary_accounts_for_sessions_not_checked_and_files_not_read(tmp_path):
+    import shutil
+    from conftest import EXAMPLES
+    for name in ("session-conforme.yaml", "session-deux-jours.yaml", "session-conforme.expected"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    code, out, _ = run("audit", str(tmp_path), "--as-of", "2026-04-30", "--format", "json", "--jobs", "1")
+    summary = json.loads(out)["summary"]
+    assert code == 2
+    assert (summary["files"], summary["sessions"], summary["sessions_not_checked"], summary["not_read"],
+            summary["file_problems"], summary["unreadable_files"]) == (2, 1, 1, 1, 0, [])
+    code, text, _ = run("audit", str(tmp_path), "--as-of", "2026-04-30", "--lang", "en")
+    assert "  sessions: 1 · not checked: 1 · with violations: 0 · with warnings: 0\n" in text
+    assert "  not read: 1 (other suffixes)\n" in text
+
+
+def test_merged_session_ids_given_by_position_name_their_file():
+    from compliance.audit import merge_pieces
+    from compliance.events import parse_event
+    from compliance.errors import Location
+    from compliance.model import Session
+
+    def piece(file, lines):
+        events = [parse_event({"type": "session_opened", "at": at}, Location(file, n), session="S",
+                              default_id=f"L{n}") for n, at in lines]
+        return Session(id="S", events=events, source=file)
+    merged = merge_pieces("S", [piece("a.jsonl", [(1, "2026-03-10T08:00:00+01:00")]),
+                                piece("b.jsonl", [(1, "2026-03-11T08:00:00+01:00")])])
+    assert [e.id for e in merged.events] == ["a.jsonl:L1", "b.jsonl:L1"]
+    assert merged.source == "a.jsonl, b.jsonl" and merged.problems == ()
+
+
+def _sleepy(task, beat):
+    import time
+    beat(f"step-{task[0]}")
+    time.sleep(task[1])
+    return task[0]
+
+
+def _nothing():
+    pass
+
+
+def test_the_pool_gives_results_in_task_order_whatever_finishes_first():
+    from compliance.pool import Pool, Ready
+    tasks = [(i, delay) for i, delay in enumerate([0.2, 0.0, 0.1, 0.0, 0.15, 0.0, 0.05])]
+    for jobs in (1, 3):
+        with Pool(jobs, _nothing, (), _sleepy) as pool:
+            results = list(pool.run([*tasks[:3], Ready("ready"), *tasks[3:]]))
+            assert [r.value for r in results] == [0, 1, 2, "ready", 3, 4, 5, 6]
+            assert all(r.failures == () for r in results)
+            pids = pool.pids
+        assert len(pids) == jobs and pool.pids == []

@@ -140,3 +140,36 @@ def test_audit_progress_is_shown_on_a_terminal():
     progress(2, 2, 25)
     text = stream.getvalue()
     assert "1/2 files · 10 sessions" in text and "2/2 files · 25 sessions" in text and text.endswith("\n")
+
+
+def test_a_bug_of_ours_is_one_line_and_exit_70(monkeypatch):
+    import compliance.cli
+
+    def broken(*_args):
+        raise KeyError("planted")
+    monkeypatch.setattr(compliance.cli, "_run", broken)
+    code, out, err = run("rules", "list")
+    assert (code, out) == (70, "")
+    assert err == "compliance: internal error (a bug, please report it): KeyError: 'planted' " \
+                  "(--debug shows the traceback)\n"
+    code, _, err = run("--debug", "rules", "list")
+    assert code == 70 and err.startswith("compliance: internal error (a bug, please report it): KeyError: 'planted'\n"
+                                         "Traceback (most recent call last):")
+
+
+def test_check_output_is_written_atomically(tmp_path):
+    out = tmp_path / "report.json"
+    code, stdout, _ = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30",
+                          "--format", "json", "--output", str(out))
+    assert (code, stdout) == (0, "")
+    assert json.loads(out.read_text(encoding="utf-8"))["reports"][0]["session"] == "TP-00417-2026-03-10"
+    bad = ROOT / "tests" / "data" / "bad_records" / "missing-field.yaml"
+    code, _, _ = run("check", str(bad), "--output", str(out))
+    assert code == 2 and json.loads(out.read_text(encoding="utf-8"))["reports"]     # the previous report kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_audit_time_limit_must_be_a_positive_number():
+    code, _, err = run("audit", str(EXAMPLES), "--time-limit", "0")
+    assert code == 2 and err == "compliance: error: argument --time-limit: expected a positive number of " \
+                                "seconds, got '0'\n"

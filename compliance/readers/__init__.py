@@ -14,6 +14,9 @@ for error messages, and text that holds a lone surrogate is refused where it is 
 """
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 from ..errors import InputError, Location, ProblemList
@@ -35,14 +38,53 @@ def read_file(path: str | Path) -> ReadResult:
         return ReadResult([], [InputError("unknown file type", location=Location(file),
                                           expected="a .jsonl event log or a .yaml/.yml/.json session record")])
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return ReadResult([], [InputError(f"cannot read the file ({error.strerror})", location=Location(file))])
-    try:
-        text = decode_text(data, file)
+        text = decode_text(read_bytes(path), file)
     except InputError as error:
         return ReadResult([], [error])
     return reader(text, file)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a regular file. A FIFO, a socket or a device is refused, never opened for long:
+    ``stat`` first, then a non-blocking open checked again with ``fstat`` (the path may change).
+
+    Raises:
+        InputError: the file cannot be read, saying why.
+    """
+    file = str(path)
+    try:
+        kind = special_file_kind(os.stat(path).st_mode)
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+            with os.fdopen(fd, "rb") as stream:
+                kind = special_file_kind(os.fstat(fd).st_mode)
+                if kind is None:
+                    return stream.read()
+    except OSError as error:
+        raise InputError(f"cannot read the file ({why_unreadable(path, error)})", location=Location(file)) from None
+    raise InputError(f"cannot read the file ({kind}, not a regular file)", location=Location(file))
+
+
+def special_file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is ("a FIFO", "a directory"...)."""
+    for test, kind in ((stat.S_ISREG, None), (stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def why_unreadable(path: str | Path, error: OSError) -> str:
+    """The reason an ``OSError`` gives for a path, in words a user can act on."""
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if error.errno == errno.ENOENT and os.path.islink(path):
+        try:
+            return f"dangling symbolic link to '{os.readlink(path)}'"
+        except OSError:
+            return "dangling symbolic link"
+    return error.strerror or str(error)
 
 
 def read_path(path: str | Path) -> list[Session]:
@@ -81,4 +123,4 @@ def decode_text(data: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-__all__ = ["read_file", "read_path", "ReadResult", "decode_text"]
+__all__ = ["read_file", "read_path", "read_bytes", "ReadResult", "decode_text"]

@@ -1,0 +1,280 @@
+"""Worker processes for audits: results in submission order, a dead or stuck worker costs one step.
+
+Why not ``ProcessPoolExecutor``: one dead worker breaks the whole executor (every pending result
+is lost) and it cannot bound the time of a task. Here each worker has its own pipe, so the pool
+always knows which task a worker holds and which *step* of it (a session being checked) it is on:
+
+* a task announces each step with ``beat(label)``; a step (or the part of a task before its first
+  step) that runs longer than ``time_limit`` seconds has its worker killed, becomes a
+  ``Failure`` of kind ``"exceeded"``, and the task goes on without that step in another worker;
+* a worker that dies (a crash in the engine, a kill) has its task run again in another worker;
+  dying twice on the same step makes it a ``Failure`` of kind ``"died"`` and the task goes on
+  without it; dying twice before any step fails the whole task (its value is ``None``);
+* an exception that escapes a task (a bug) fails the task with kind ``"error"``.
+
+A task is an object with ``without(label)``: the same task, skipping that step.
+Workers ignore SIGINT (the parent decides when to stop) and exit when their pipe closes; on Linux
+the kernel also kills them if the parent dies (even by SIGKILL), so none is ever left behind.
+``close()`` kills every worker and reaps it.
+On Linux workers are forked: they share what the parent loaded (the rule base) for free.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+import traceback
+from collections import Counter, deque
+from multiprocessing.connection import wait
+from typing import Any, Callable, Iterable, Iterator
+
+import attrs
+
+MAX_RESTARTS = 20     # per task: past this, the task fails whatever its steps
+
+
+@attrs.frozen
+class Failure:
+    step: str | None     # the step that failed, None when outside any step
+    kind: str            # "died", "exceeded" or "error"
+    detail: str          # how the worker died, the limit in seconds, or a traceback
+
+
+@attrs.frozen
+class Done:
+    value: Any                         # what the task returned; None when it failed as a whole
+    failures: tuple[Failure, ...] = ()
+    task: Any = None                   # the task as last run (with the steps it went without)
+
+
+@attrs.frozen
+class Ready:
+    """A result known without a worker, kept in its place in the order."""
+    value: Any
+
+
+@attrs.define
+class _Job:
+    seq: int
+    task: Any
+    step: str | None = None
+    deaths: Counter = attrs.field(factory=Counter)
+    restarts: int = 0
+    failures: list[Failure] = attrs.field(factory=list)
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, ask the kernel to kill this worker when the parent dies, even by SIGKILL."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:      # the parent died before the request took effect
+        os._exit(1)
+
+
+def _serve(conn, parent: int, init: Callable[..., None], init_args: tuple,
+           runner: Callable[[Any, Callable], Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+    try:
+        init(*init_args)
+        while True:
+            message = conn.recv()
+            if message is None:
+                return
+            try:
+                value = runner(message, lambda label: conn.send(("step", label)))
+            except Exception:      # a bug: report it, and leave (this process may be damaged)
+                conn.send(("error", traceback.format_exc()))
+                return
+            retire = bool(getattr(value, "retire_worker", False))
+            conn.send(("done", value))
+            if retire:
+                return
+    except (EOFError, OSError, KeyboardInterrupt):   # the parent is gone or stopping us
+        return
+
+
+class _Worker:
+    def __init__(self, pool: "Pool"):
+        parent, child = pool._context.Pipe()
+        self.process = pool._context.Process(target=_serve, daemon=True,
+                                             args=(child, os.getpid(), pool._init, pool._init_args,
+                                                   pool._runner))
+        self.process.start()
+        child.close()
+        self.conn = parent
+        self.job: _Job | None = None
+        self.deadline = float("inf")
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _how_it_died(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
+
+
+class Pool:
+    """``jobs`` worker processes, each set up by ``init(*init_args)``, running ``runner(task, beat)``."""
+
+    def __init__(self, jobs: int, init: Callable[..., None], init_args: tuple,
+                 runner: Callable[[Any, Callable[[str], None]], Any], *, time_limit: float | None = None):
+        self.jobs = max(1, jobs)
+        self.time_limit = time_limit or None
+        self.window = 4 * self.jobs          # tasks taken ahead: bounds the results held in memory
+        self._init, self._init_args, self._runner = init, init_args, runner
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        self._context = multiprocessing.get_context(method)
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Kill and reap every worker; SIGINT and SIGTERM wait until it is done."""
+        mask = getattr(signal, "pthread_sigmask", None)
+        blocked = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
+        try:
+            workers, self._workers = self._workers, []
+            for worker in workers:
+                worker.stop()
+        finally:
+            if mask:
+                mask(signal.SIG_SETMASK, blocked)
+
+    @property
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers]
+
+    def run(self, tasks: Iterable[Any]) -> Iterator[Done]:
+        """One ``Done`` per task (a ``Ready`` passes through), in the order of ``tasks``."""
+        source = iter(tasks)
+        queue: deque[_Job] = deque()
+        results: dict[int, Done] = {}
+        taken = yielded = 0
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and taken - yielded < self.window:
+                    try:
+                        item = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    if isinstance(item, Ready):
+                        results[taken] = Done(item.value)
+                    else:
+                        queue.append(_Job(taken, item))
+                    taken += 1
+                if yielded in results:
+                    yield results.pop(yielded)
+                    yielded += 1
+                    continue
+                if exhausted and taken == yielded:
+                    return
+                self._dispatch(queue)
+                self._wait(queue, results)
+        except BaseException:      # interrupted, or the consumer stopped: no worker survives
+            self.close()
+            raise
+
+    # -- internals
+    def _dispatch(self, queue: deque[_Job]) -> None:
+        while queue:
+            worker = next((w for w in self._workers if w.job is None), None)
+            if worker is None:
+                if len(self._workers) >= self.jobs:
+                    return
+                worker = _Worker(self)
+                self._workers.append(worker)
+            job = queue.popleft()
+            job.step = None
+            try:
+                worker.conn.send(job.task)
+            except OSError:             # died while idle: not the task's fault
+                queue.appendleft(job)
+                self._remove(worker)
+                continue
+            worker.job = job
+            worker.deadline = time.monotonic() + self.time_limit if self.time_limit else float("inf")
+
+    def _wait(self, queue: deque[_Job], results: dict[int, Done]) -> None:
+        busy = [w for w in self._workers if w.job is not None]
+        if not busy:
+            return
+        nearest = min(w.deadline for w in busy)
+        timeout = None if nearest == float("inf") else max(0.0, nearest - time.monotonic())
+        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+        for worker in busy:
+            self._handle(worker, queue, results)
+
+    def _handle(self, worker: _Worker, queue: deque[_Job], results: dict[int, Done]) -> None:
+        job = worker.job
+        try:
+            while job is worker.job and worker.conn.poll():
+                kind, payload = worker.conn.recv()
+                if kind == "step":
+                    job.step = payload
+                    if self.time_limit:
+                        worker.deadline = time.monotonic() + self.time_limit
+                elif kind == "done":
+                    worker.job = None
+                    results[job.seq] = Done(payload, tuple(job.failures), job.task)
+                    if getattr(payload, "retire_worker", False):
+                        self._remove(worker)
+                else:   # "error": a bug in the task
+                    worker.job = None
+                    job.failures.append(Failure(job.step, "error", payload))
+                    results[job.seq] = Done(None, tuple(job.failures), job.task)
+                    self._remove(worker)
+        except (EOFError, OSError):
+            pass                     # the worker died; its exit is handled below
+        if worker.job is None:
+            return
+        if not worker.process.is_alive():
+            worker.process.join()
+            detail = _how_it_died(worker.process.exitcode)
+            self._remove(worker)
+            job.deaths[job.step] += 1
+            if job.deaths[job.step] < 2:
+                self._retry(job, queue, results, None)
+            else:
+                self._retry(job, queue, results, Failure(job.step, "died", detail))
+        elif time.monotonic() >= worker.deadline:
+            self._remove(worker)
+            self._retry(job, queue, results, Failure(job.step, "exceeded", f"{self.time_limit:g}"))
+
+    def _retry(self, job: _Job, queue: deque[_Job], results: dict[int, Done], failure: Failure | None) -> None:
+        job.restarts += 1
+        if failure is not None:
+            job.failures.append(failure)
+        if (failure is not None and failure.step is None) or job.restarts > MAX_RESTARTS:
+            results[job.seq] = Done(None, tuple(job.failures), job.task)
+            return
+        if failure is not None:
+            job.task = job.task.without(failure.step)
+        queue.appendleft(job)
+
+    def _remove(self, worker: _Worker) -> None:
+        worker.job = None
+        worker.stop()
+        self._workers.remove(worker)
