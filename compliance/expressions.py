@@ -155,7 +155,7 @@ class _Parser:
                                           f"{MAX_SPAN_DAYS:,} days")
                 return Span(int(seconds))
             if abs(exact) > MAX_NUMBER:
-                raise ExpressionError(f"number {value} is out of range: at most {MAX_NUMBER:,} in size")
+                raise ExpressionError(f"number {value} is out of range (at most ±{MAX_NUMBER:,})")
             return Literal(float(value) if "." in value else int(value))
         if kind == "word" and "." not in value:
             if value in ("true", "false"):
