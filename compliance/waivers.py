@@ -114,6 +114,10 @@ def _unknown_target(file: str, node: YamlMap, rulebook: Rulebook) -> InputError 
     if rule_id is None:
         return None
     checks = {r.id: r for r in rulebook.checks}
+    if rule_id not in checks and any(r.id == rule_id for r in rulebook.rules):
+        return InputError(f"rule '{rule_id}' derives facts and checks no clause",
+                          location=Location(file, node.line_of("rule")),
+                          expected=f"a rule of clause {clause}")
     if rule_id not in checks:
         return InputError(f"unknown rule '{rule_id}'", location=Location(file, node.line_of("rule")),
                           expected=f"a rule of clause {clause}",
