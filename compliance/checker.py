@@ -9,8 +9,9 @@ END at the current clock and keeps only the findings that no later event can wit
   arrive in time order, so nothing earlier can still come);
 * the other rules (pending deadlines, absences without bound) are judged by ``finish``.
 
-Limits: a session holds at most ``MAX_EVENTS`` events (the readers' cap), and one evaluation
-stops after ``engine.MAX_MATCHES`` rule matches with ``EffortLimitError``, naming the session.
+Limits: a session holds at most ``MAX_EVENTS`` events (the readers' cap), and an evaluation that
+would exceed the engine's effort limits (docs/rules.md, "Limits") ends with ``EffortLimitError``,
+naming the session.
 A ``Checker`` is meant for one thread; several checkers may run in several threads (the engine
 serialises its own use).
 """
@@ -87,7 +88,7 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
     Raises:
         UsageError: when ``as_of`` is earlier than the last event.
         InputError: more than ``MAX_EVENTS`` events, a reused event id, or (``EffortLimitError``)
-            more rule matches than the engine's effort limit.
+            an effort limit of the engine reached (docs/rules.md, "Limits").
     """
     checker = Checker(rulebook)
     checker.extend(session.events)

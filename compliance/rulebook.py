@@ -31,8 +31,8 @@ END = "end"     # reserved alias: the end of the record, whose ``at`` is the aud
 MAX_UNCONSTRAINED_JOINS = 2
 MAX_EXAMPLE_COUNT = 10_000
 _UNREADABLE = object()   # what _Loader._read returns once it has reported why
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ALIAS = re.compile(r"^[^\W\d]\w*$", re.UNICODE)
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")          # whole text (fullmatch)
+_ALIAS = re.compile(r"[^\W\d]\w*", re.UNICODE)
 
 
 @attrs.frozen
@@ -300,7 +300,7 @@ class _Loader:
         ok = True
         for key in node:
             if key not in required and key not in optional:
-                self.problem(Location(file, node.line_of(key)), f"{what}: unknown key '{key}'",
+                self.problem(Location(file, node.line_of(key)), f"{what}: unknown key '{printable(key)}'",
                              hint=did_you_mean(str(key), required | optional))
                 ok = False
         for key in sorted(required - set(node)):
@@ -322,7 +322,7 @@ class _Loader:
         by_id: dict[str, tuple[str, YamlMap, bool]] = {}
         for file, node, override in self.raw_rules:
             rule_id = node.get("id")
-            if not isinstance(rule_id, str) or not _ID.match(rule_id):
+            if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
                 self.problem(Location(file, node.line), "rule 'id'",
                              expected="a slug of letters, digits, '.', '_' or '-'", got=rule_id)
                 continue
@@ -409,7 +409,7 @@ class _RuleReader:
             unknown = [k for k in entry if k not in keys]
             if unknown or (not absent and ("match" not in entry or "event" not in entry)):
                 self.bad(unknown[0] if unknown else None,
-                         f"'when' entry: unknown key '{unknown[0]}'" if unknown else "'when' entry",
+                         f"'when' entry: unknown key '{printable(unknown[0])}'" if unknown else "'when' entry",
                          node=entry, expected=None if unknown else "'match: <alias>' with 'event: <type>', or 'absent: <type>'",
                          hint=did_you_mean(str(unknown[0]), keys) if unknown else None)
                 continue
@@ -419,13 +419,13 @@ class _RuleReader:
                          expected="an event type name", got=event)
                 continue
             if event not in vocab:
-                self.bad("absent" if absent else "event", f"unknown event type '{event}'", node=entry,
+                self.bad("absent" if absent else "event", f"unknown event type '{printable(event)}'", node=entry,
                          hint=did_you_mean(str(event), vocab))
                 continue
             alias = None
             if not absent:
                 alias = entry["match"]
-                if not isinstance(alias, str) or not _ALIAS.match(alias) or alias == END:
+                if not isinstance(alias, str) or not _ALIAS.fullmatch(alias) or alias == END:
                     self.bad("match", "alias", node=entry,
                              expected=f"an identifier other than '{END}'", got=alias)
                     continue
@@ -555,8 +555,8 @@ class _RuleReader:
             self.bad("derive", "'derive'", expected="a mapping with 'type' and 'fields'", got=spec)
             return None
         type_name = spec["type"]
-        if type_name in events.EVENT_TYPES or not _ALIAS.match(type_name):
-            self.bad("derive", f"derived type '{type_name}'",
+        if type_name in events.EVENT_TYPES or not _ALIAS.fullmatch(type_name):
+            self.bad("derive", f"derived type '{printable(type_name)}'",
                      expected="a new identifier, not an event type")
             return None
         if any(p.absent for p in patterns) or any(r.alias == END for p in patterns for c in p.conditions for r in c.refs()):
@@ -573,13 +573,13 @@ class _RuleReader:
             try:
                 ref = parse_value(text)
             except ExpressionError as error:
-                self.bad("derive", f"field '{name}': {error}")
+                self.bad("derive", f"field '{printable(name)}': {error}")
                 continue
             if not isinstance(ref, Ref) or name in ("at", "id", "session", "type"):
-                self.bad("derive", f"field '{name}'", expected="a plain alias.field (at is computed)")
+                self.bad("derive", f"field '{printable(name)}'", expected="a plain alias.field (at is computed)")
                 continue
             if ref.alias == END:
-                self.bad("derive", f"field '{name}' may not read '{END}'",
+                self.bad("derive", f"field '{printable(name)}' may not read '{END}'",
                          hint="derived facts must be certain as soon as they are asserted")
                 continue
             kind = self.operand_kind(ref, kinds, spec)
@@ -603,7 +603,7 @@ class _RuleReader:
         if not isinstance(clause, str):
             self.bad("clause", "'clause'", expected="a clause id of rules/clauses.yaml", got=clause)
         elif clause not in self.loader.clauses:
-            self.bad("clause", f"unknown clause '{clause}'",
+            self.bad("clause", f"unknown clause '{printable(clause)}'",
                      hint=did_you_mean(str(clause), self.loader.clauses) or "see rules/clauses.yaml")
         severity = node["severity"]
         if severity not in SEVERITIES:
@@ -666,10 +666,10 @@ class _RuleReader:
             try:
                 expr = parse_value(text)
             except ExpressionError as error:
-                self.bad("values", f"value '{name}': {error}")
+                self.bad("values", f"value '{printable(name)}': {error}")
                 continue
             if any(r.alias == END for r in _refs(expr)):
-                self.bad("values", f"value '{name}' may not read '{END}'",
+                self.bad("values", f"value '{printable(name)}' may not read '{END}'",
                          hint="the audit date would make live and batch findings differ")
                 continue
             family = self.operand_kind(expr, kinds, raw)
@@ -689,7 +689,7 @@ class _RuleReader:
             alias, _, field = name.partition(".")
             if alias in kinds and field in kinds[alias]:
                 continue
-            self.bad("message", f"message ({lang}): placeholder '{{{name}}}' is not provided",
+            self.bad("message", f"message ({lang}): placeholder '{{{printable(name)}}}' is not provided",
                      expected="{value name} or {alias.field} of a matched event",
                      hint=did_you_mean(name, list(values) + [f"{a}.{f}" for a in kinds for f in kinds[a]]))
 
@@ -789,6 +789,11 @@ def _matched_types(node: YamlMap) -> set[str]:
 
 _ARTICLE = {"instant": "an instant", "duration": "a duration", "literal": "a text or choice",
             "number": "a number", "bool": "true/false"}
+
+
+def printable(value: object) -> str:
+    """A name as written, its control characters escaped: a problem stays on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
 
 
 def _quoted(text: object, limit: int = 80) -> str:

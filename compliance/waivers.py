@@ -25,7 +25,7 @@ from . import _time
 from ._yaml import YamlError, YamlList, YamlMap, load_yaml
 from .errors import InputError, Location, ProblemList, did_you_mean
 from .model import Report, Status, Waiver, WaiverUse
-from .rulebook import Rulebook
+from .rulebook import Rulebook, printable
 
 REQUIRED = {"session", "clause", "justification", "accepted_by", "expires"}
 OPTIONAL = {"rule"}
@@ -68,7 +68,7 @@ def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Wa
         bad = [k for k in node if k not in REQUIRED | OPTIONAL]
         missing = sorted(REQUIRED - set(node))
         if bad or missing:
-            problems.append(InputError(f"unknown key '{bad[0]}'" if bad else f"missing key '{missing[0]}'",
+            problems.append(InputError(f"unknown key '{printable(bad[0])}'" if bad else f"missing key '{missing[0]}'",
                                        location=Location(file, node.line_of(bad[0]) if bad else node.line),
                                        hint=did_you_mean(str(bad[0]), REQUIRED | OPTIONAL) if bad else None))
             continue
@@ -107,7 +107,7 @@ def _unknown_target(file: str, node: YamlMap, rulebook: Rulebook) -> InputError 
     clause = node["clause"]
     clauses = [c.id for c in rulebook.clauses]
     if clause not in clauses:
-        return InputError(f"unknown clause '{clause}'", location=Location(file, node.line_of("clause")),
+        return InputError(f"unknown clause '{printable(clause)}'", location=Location(file, node.line_of("clause")),
                           expected="a clause id of the catalogue",
                           hint=did_you_mean(clause, clauses))
     rule_id = node.get("rule")
@@ -115,11 +115,11 @@ def _unknown_target(file: str, node: YamlMap, rulebook: Rulebook) -> InputError 
         return None
     checks = {r.id: r for r in rulebook.checks}
     if rule_id not in checks and any(r.id == rule_id for r in rulebook.rules):
-        return InputError(f"rule '{rule_id}' derives facts and checks no clause",
+        return InputError(f"rule '{printable(rule_id)}' derives facts and checks no clause",
                           location=Location(file, node.line_of("rule")),
                           expected=f"a rule of clause {clause}")
     if rule_id not in checks:
-        return InputError(f"unknown rule '{rule_id}'", location=Location(file, node.line_of("rule")),
+        return InputError(f"unknown rule '{printable(rule_id)}'", location=Location(file, node.line_of("rule")),
                           expected=f"a rule of clause {clause}",
                           hint=did_you_mean(rule_id, checks))
     if checks[rule_id].clause != clause:

@@ -207,3 +207,18 @@ def test_a_file_of_rules_with_an_example_count_that_is_not_a_number_is_refused(t
     with pytest.raises(ProblemList) as caught:
         load_rule_files([path])
     assert str(caught.value).startswith(f"{path}:14:") and "'count': expected a whole number" in str(caught.value)
+
+
+def test_the_rule_language_doc_states_the_limits_the_code_enforces():
+    from compliance import engine, expressions, rulebook
+    from compliance.readers._result import MAX_EVENTS
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for phrase in [f"A rule may have at most **{rulebook.MAX_UNCONSTRAINED_JOINS}**",
+                   f"at most ±{expressions.MAX_NUMBER:,}",
+                   f"at most {expressions.MAX_SPAN_DAYS:,} days",
+                   f"has at most {expressions.MAX_TERMS} terms",
+                   f"at most **{MAX_EVENTS:,} events**",
+                   f"at most **{engine.MAX_COMBINATIONS:,}\n  combinations**",
+                   f"at most **{engine.MAX_COMPARISONS:,} comparisons**",
+                   f"at most **{engine.MAX_MATCHES:,} rule matches**"]:
+        assert phrase in text, phrase
