@@ -18,6 +18,7 @@ serialises its own use).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any, Iterable
 
 import attrs
@@ -48,25 +49,28 @@ class _Prepared:
 
 _prepared: dict[int, _Prepared] = {}
 _default_rulebook: Rulebook | None = None
+_cache_lock = threading.RLock()    # checkers created in several threads share one preparation
 
 
 def default_rulebook() -> Rulebook:
     """The shipped rule base, loaded once per process."""
     global _default_rulebook
-    if _default_rulebook is None:
-        _default_rulebook = load_rulebook()
-    return _default_rulebook
+    with _cache_lock:
+        if _default_rulebook is None:
+            _default_rulebook = load_rulebook()
+        return _default_rulebook
 
 
 def _prepare(rulebook: Rulebook | None) -> _Prepared:
-    rulebook = rulebook or default_rulebook()
-    prepared = _prepared.get(id(rulebook))
-    if prepared is None or prepared.rulebook is not rulebook:
-        prepared = _prepared[id(rulebook)] = _Prepared(
-            rulebook, compiler.compile_rulebook(rulebook), {r.id: r for r in rulebook.rules},
-            {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings),
-            frozenset(r.clause for r in rulebook.checks))
-    return prepared
+    with _cache_lock:
+        rulebook = rulebook or default_rulebook()
+        prepared = _prepared.get(id(rulebook))
+        if prepared is None or prepared.rulebook is not rulebook:
+            prepared = _prepared[id(rulebook)] = _Prepared(
+                rulebook, compiler.compile_rulebook(rulebook), {r.id: r for r in rulebook.rules},
+                {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings),
+                frozenset(r.clause for r in rulebook.checks))
+        return prepared
 
 
 def session_time_zone(events: Iterable[Event]) -> str:
