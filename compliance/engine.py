@@ -7,13 +7,15 @@
 * facts only (never events: an event is consumed by the first rule it completes);
 * actions never raise into the engine (it swallows exceptions); errors are collected and raised
   as ``EngineError`` once the run is over;
-* an effort limit: a session run stops after ``MAX_MATCHES`` rule matches (findings before
-  deduplication, derived facts included) with ``EffortLimitError``. durable's Python layer runs
-  the actions one by one after each ``assert_fact``; raising out of an action does not stop it
-  (the exception is swallowed and the next action runs) and neither does returning early. What
-  stops it is the action's completion callback called with an error: the loop then abandons
-  the action (``abandon_action`` frees its context) and ``assert_fact`` raises that error, the
-  other pending actions unrun. ``delete_state`` still runs and frees them with the session;
+* effort limits, each ending the run with ``EffortLimitError``: before it, a session whose
+  estimated comparisons exceed ``MAX_COMPARISONS`` is refused; during it, the run stops after
+  ``MAX_MATCHES`` rule matches (findings before deduplication, derived facts included).
+  durable's Python layer runs the actions one by one after each ``assert_fact``; raising out of
+  an action does not stop it (the exception is swallowed and the next action runs), and neither
+  does returning early. What stops it is the action's completion callback called with an error:
+  the loop then abandons the action (``abandon_action`` frees its context) and ``assert_fact``
+  raises that error, the other pending actions unrun. ``delete_state`` still runs and frees them
+  with the session;
 * one caller at a time: the engine's state is process-wide (the ruleset table, and the one live
   session this module keeps), so every call into it holds a lock. Several threads may use
   checkers at once; their engine runs are serialised (the C calls hold the GIL anyway).
@@ -37,13 +39,12 @@ MAX_PROPERTIES = 200   # the engine fails beyond ~253 properties per fact
 # Real sessions make tens of matches (at most 41 over 400 generated sessions of up to 40
 # candidates); each match costs Python work, so a runaway rule is stopped well before it hurts.
 MAX_MATCHES = 10_000
-# Checked before a run, per rule, from the number of facts of each type (docs/rules.md, Limits):
-# the partial matches its first match and unconstrained joins make the engine hold (memory:
-# 2,000 x 2,000 took 1.5 GB), and the comparisons of each pattern's facts with the partial
-# matches before it (time: 20,000 tests of one candidate, 8e8 comparisons, took 44 s). Generated
-# sessions of up to 40 candidates needed at most 32,160 comparisons.
-MAX_COMBINATIONS = 100_000
-MAX_COMPARISONS = 20_000_000
+# Checked before a run, from the number of facts of each type (docs/rules.md, Limits): the
+# comparisons of each pattern's facts with the partial matches before it, summed over the rules.
+# It bounds time (20,000 tests of one candidate, 8e8 comparisons, took 44 s) and memory, since a
+# partial match is kept for each comparison that succeeds (4e6 of them took 1.5 GB). Generated
+# sessions of up to 40 candidates need at most 163,222; the examples about 1,000 to 5,500.
+MAX_COMPARISONS = 2_000_000
 Match = tuple[str, dict[str, dict[str, Any]]]   # (rule id, {internal alias: fact})
 
 _ruleset_names = itertools.count(1)
@@ -153,29 +154,35 @@ class Engine:
         with _lock:
             return self._run(facts, end_at)
 
-    def _check_combinations(self, facts: list[dict[str, Any]]) -> None:
+    def _check_comparisons(self, facts: list[dict[str, Any]]) -> None:
+        """Refuse a session whose estimated comparisons exceed MAX_COMPARISONS.
+
+        Per rule: each pattern compares its facts with every partial match so far; the first
+        match and each unconstrained join multiply the partial matches, other joins are assumed
+        to keep them (an overestimate for selective conditions, exact for the ones that are not).
+        """
         counts = Counter(fact["type"] for fact in facts)
         # derived facts are not known before the run: the match limit bounds them
         counts.update({type_name: 1 for type_name, _ in self.compiled.derivations.values()})
+        total, heaviest = 0, (0, "")
         for rule_id, plan in self.compiled.plans.items():
             partial, comparisons = 1, 0
             for type_name, multiplies in plan:
                 comparisons += partial * counts[type_name]
                 if multiplies:
                     partial *= counts[type_name]
-            if partial > MAX_COMBINATIONS:
-                raise EffortLimitError(
-                    f"rule '{rule_id}' would combine "
-                    + " x ".join(f"{counts[t]:,} {t}" for t, multiplies in plan if multiplies),
-                    expected=f"at most {MAX_COMBINATIONS:,} combinations per rule (effort limit)")
-            if comparisons > MAX_COMPARISONS:
-                raise EffortLimitError(
-                    f"rule '{rule_id}' would need {comparisons:,} comparisons of "
-                    + ", ".join(sorted({f"{counts[t]:,} {t}" for t, _ in plan})),
-                    expected=f"at most {MAX_COMPARISONS:,} per rule (effort limit)")
+            total += comparisons
+            heaviest = max(heaviest, (comparisons, rule_id))
+        if total > MAX_COMPARISONS:
+            comparisons, rule_id = heaviest
+            types = sorted({t for t, _ in self.compiled.plans[rule_id]})
+            raise EffortLimitError(
+                f"the rules would need {total:,} comparisons of events ({comparisons:,} for rule "
+                f"'{rule_id}', over " + ", ".join(f"{counts[t]:,} {t}" for t in types) + ")",
+                expected=f"at most {MAX_COMPARISONS:,} per session (effort limit)")
 
     def _run(self, facts: list[dict[str, Any]], end_at: int) -> list[Match]:
-        self._check_combinations(facts)
+        self._check_comparisons(facts)
         sid = f"s{next(_sids)}"
         self._matches, self._errors, self._fired = [], [], 0
         try:
