@@ -8,22 +8,30 @@ END at the current clock and keeps only the findings that no later event can wit
 * a rule with absences is certain once the clock has passed every absence's time bound (events
   arrive in time order, so nothing earlier can still come);
 * the other rules (pending deadlines, absences without bound) are judged by ``finish``.
+
+Limits: a session holds at most ``MAX_EVENTS`` events (the readers' cap), and an evaluation that
+would exceed the engine's effort limits (docs/rules.md, "Limits") ends with ``EffortLimitError``,
+naming the session.
+A ``Checker`` is meant for one thread; several checkers may run in several threads (the engine
+serialises its own use).
 """
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any, Iterable
 
 import attrs
 
 from . import __version__, _time, compiler
-from .engine import engine_for
-from .errors import EngineError, InputError, UsageError
+from .engine import EffortLimitError, engine_for
+from .errors import EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned
 from .expressions import Arith, Ref, Span
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
 from .model import ClauseStatus, Evidence, Finding, Report, Session, Severity, Status, Text
+from .readers._result import MAX_EVENTS
 from .rulebook import Rule, Rulebook, load_rulebook
 
 _SEVERITY_ORDER = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.PENDING: 2}
@@ -41,25 +49,28 @@ class _Prepared:
 
 _prepared: dict[int, _Prepared] = {}
 _default_rulebook: Rulebook | None = None
+_cache_lock = threading.RLock()    # checkers created in several threads share one preparation
 
 
 def default_rulebook() -> Rulebook:
     """The shipped rule base, loaded once per process."""
     global _default_rulebook
-    if _default_rulebook is None:
-        _default_rulebook = load_rulebook()
-    return _default_rulebook
+    with _cache_lock:
+        if _default_rulebook is None:
+            _default_rulebook = load_rulebook()
+        return _default_rulebook
 
 
 def _prepare(rulebook: Rulebook | None) -> _Prepared:
-    rulebook = rulebook or default_rulebook()
-    prepared = _prepared.get(id(rulebook))
-    if prepared is None or prepared.rulebook is not rulebook:
-        prepared = _prepared[id(rulebook)] = _Prepared(
-            rulebook, compiler.compile_rulebook(rulebook), {r.id: r for r in rulebook.rules},
-            {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings),
-            frozenset(r.clause for r in rulebook.checks))
-    return prepared
+    with _cache_lock:
+        rulebook = rulebook or default_rulebook()
+        prepared = _prepared.get(id(rulebook))
+        if prepared is None or prepared.rulebook is not rulebook:
+            prepared = _prepared[id(rulebook)] = _Prepared(
+                rulebook, compiler.compile_rulebook(rulebook), {r.id: r for r in rulebook.rules},
+                {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings),
+                frozenset(r.clause for r in rulebook.checks))
+        return prepared
 
 
 def session_time_zone(events: Iterable[Event]) -> str:
@@ -80,6 +91,8 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
         timeline: include every event in the report (for timelines); audits leave it out.
     Raises:
         UsageError: when ``as_of`` is earlier than the last event.
+        InputError: more than ``MAX_EVENTS`` events, a reused event id, or (``EffortLimitError``)
+            an effort limit of the engine reached (docs/rules.md, "Limits").
     """
     checker = Checker(rulebook)
     checker.extend(session.events)
@@ -92,6 +105,12 @@ class Checker:
     >>> checker = Checker()                           # doctest: +SKIP
     >>> new_findings = checker.feed(event)            # doctest: +SKIP
     >>> report = checker.finish(as_of)                # doctest: +SKIP
+
+    ``feed`` and ``extend`` take ``Event`` objects (``parse_event`` builds them from a record's
+    mapping); anything else raises ``TypeError``. Once ``finish`` has been called the checker
+    takes no more events (``UsageError``); ``finish`` itself may be called again, and judges the
+    same events afresh at its own ``as_of``. One checker per thread; checkers in different
+    threads do not disturb each other.
     """
 
     def __init__(self, rulebook: Rulebook | None = None):
@@ -103,12 +122,26 @@ class Checker:
         self._latest: dt.datetime | None = None
         self._facts: list[list[dict[str, Any]]] = []    # per event, built once (live replays)
         self._facts_tz: str | None = None
+        self._finished = False
 
     @property
     def events(self) -> tuple[Event, ...]:
         return tuple(self._events)
 
+    def _admit(self, event: object, method: str) -> None:
+        """Refuse what is not an event, and any event once the checker is finished."""
+        if not isinstance(event, Event):
+            raise TypeError(f"Checker.{method} takes a compliance Event (see parse_event), "
+                            f"got {type(event).__name__}")
+        if self._finished:
+            raise UsageError(f"Checker.{method} after finish",
+                             expected="a new Checker for further events")
+
     def _accept(self, event: Event) -> None:
+        if len(self._events) >= MAX_EVENTS:
+            raise InputError(f"session '{self._session}' has more than {MAX_EVENTS:,} events",
+                             location=event.location, expected="a session of plausible size; "
+                             "it is not checked")
         if self._session is None:
             self._session = event.session
         elif event.session != self._session:
@@ -122,8 +155,15 @@ class Checker:
         self._latest = event.at if self._latest is None else max(self._latest, event.at)
 
     def extend(self, events: Iterable[Event]) -> None:
-        """Add events without evaluating (batch use); any order."""
+        """Add events without evaluating (batch use); any order.
+
+        Raises:
+            TypeError: an item that is not an ``Event``.
+            UsageError: called after ``finish``.
+            InputError: another session, a reused id, more than ``MAX_EVENTS`` events.
+        """
         for event in events:
+            self._admit(event, "extend")
             self._accept(event)
 
     def feed(self, event: Event) -> list[Finding]:
@@ -131,8 +171,12 @@ class Checker:
 
         A finding returned here is never withdrawn: ``finish`` reports it again.
         Raises:
-            InputError: an event earlier than the previous one, another session, a reused id.
+            TypeError: ``event`` is not an ``Event`` (a mapping, None, a text...).
+            UsageError: called after ``finish``.
+            InputError: an event earlier than the previous one, another session, a reused id,
+                more than ``MAX_EVENTS`` events, or the effort limit (``EffortLimitError``).
         """
+        self._admit(event, "feed")
         if self._latest is not None and event.at < self._latest:
             raise InputError("event out of time order", location=event.location,
                              expected=f"a time no earlier than {self._latest.isoformat()}",
@@ -161,6 +205,7 @@ class Checker:
         if self._latest is not None and as_of < self._latest:
             raise UsageError("audit date", expected=f"no earlier than the last event "
                              f"({self._latest.isoformat()})", got=as_of.isoformat())
+        self._finished = True
         findings = {key: f for key, f, _, _ in self._evaluate(_time.epoch(as_of))}
         missing = set(self._emitted) - set(findings)
         if missing:  # the live contract: never withdraw
@@ -192,7 +237,13 @@ class Checker:
         engine = engine_for(self._p.compiled)
         day = self._session_day(tz)
         seen = set()
-        for rule_id, matched in engine.run(facts, end_at):
+        try:
+            matches = engine.run(facts, end_at)
+        except EffortLimitError as error:
+            raise EffortLimitError(error.message, location=self._limit_location(error, facts),
+                                   subject=f"session '{self._session}'", expected=error.expected,
+                                   hint="the session is not checked; see docs/rules.md, Limits") from None
+        for rule_id, matched in matches:
             rule = self._p.rules[rule_id]
             if day is not None and not rule.applies_on(day):
                 continue
@@ -203,6 +254,13 @@ class Checker:
                 continue
             seen.add(key)
             yield key, finding, rule, named
+
+    def _limit_location(self, error: EffortLimitError, facts: list[dict[str, Any]]) -> Location | None:
+        """The event being asserted when the limit was reached, else the session's file."""
+        if error.fact is not None:
+            return self._events[facts[error.fact]["src"][0]].location
+        first = self._events[0].location
+        return Location(first.file) if first is not None else None
 
     def _finding(self, rule: Rule, matched: dict[str, dict[str, Any]], tz: dt.tzinfo) -> Finding:
         indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})

@@ -22,7 +22,7 @@ import attrs
 from . import _time, events
 from .errors import Location, RulebookError
 from .expressions import Arith, Condition, Literal, Ref, Span
-from .rulebook import END, Rule, Rulebook
+from .rulebook import END, Rule, Rulebook, unconstrained
 
 OPEN_TYPE = "__open__"
 END_TYPE = "__end__"
@@ -43,6 +43,10 @@ class CompiledRulebook:
     derivations: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]]
     # rule id -> {internal alias: rule alias}
     aliases: dict[str, dict[str, str]]
+    # rule id -> ((type, multiplies), ...) for each pattern in order: the engine compares each
+    # pattern's facts with every partial match so far, and the first match and each
+    # unconstrained join multiply the partial matches (``engine`` bounds both per session)
+    plans: dict[str, tuple[tuple[str, bool], ...]] = attrs.field(factory=dict)
 
 
 def fact_field(name: str) -> str:
@@ -56,16 +60,18 @@ def internal_alias(alias: str) -> str:
 def compile_rulebook(rulebook: Rulebook) -> CompiledRulebook:
     """Translate every rule; raise RulebookError when a rule would break an engine limit."""
     ruleset: dict[str, Any] = {OPEN_RULE: {"all": [{"m": {"type": OPEN_TYPE}}], "run": OPEN_RULE}}
-    derivations, aliases = {}, {}
+    derivations, aliases, plans = {}, {}, {}
     for rule in rulebook.rules:
         ruleset[rule.id] = dict(compile_rule(rule), run=rule.id)
         aliases[rule.id] = {internal_alias(p.alias): p.alias for p in rule.patterns if p.alias}
+        multiplying = [id(p) for p in unconstrained(rule.patterns)]
+        plans[rule.id] = tuple((p.event, id(p) in multiplying) for p in rule.patterns)
         if rule.derive is not None:
             type_name, fields = rule.derive
             derivations[rule.id] = (type_name, tuple(
                 (name, internal_alias(ref.alias), fact_field(ref.field)) for name, ref in fields))
     _check_limits(rulebook, ruleset)
-    return CompiledRulebook(ruleset, derivations, aliases)
+    return CompiledRulebook(ruleset, derivations, aliases, plans)
 
 
 def needs_end(rule: Rule) -> bool:

@@ -6,22 +6,37 @@
   deleted), then the data facts with explicit sequential ids, then END alone, then delete;
 * facts only (never events: an event is consumed by the first rule it completes);
 * actions never raise into the engine (it swallows exceptions); errors are collected and raised
-  as ``EngineError`` once the run is over.
+  as ``EngineError`` once the run is over;
+* effort limits, each ending the run with ``EffortLimitError``: before it, a session whose
+  estimated comparisons exceed ``MAX_COMPARISONS`` is refused; during it, the run stops after
+  ``MAX_MATCHES`` rule matches (findings before deduplication, derived facts included).
+  durable's Python layer runs the actions one by one after each ``assert_fact``; raising out of
+  an action does not stop it (the exception is swallowed and the next action runs), and neither
+  does returning early. What stops it is the action's completion callback called with an error:
+  the loop then abandons the action (``abandon_action`` frees its context) and ``assert_fact``
+  raises that error, the other pending actions unrun. ``delete_state`` still runs and frees them
+  with the session;
+* one caller at a time: the engine's state is process-wide (the ruleset table, and the one live
+  session this module keeps), so every call into it holds a lock. Several threads may use
+  checkers at once; their engine runs are serialised (the C calls hold the GIL anyway).
 """
 from __future__ import annotations
 
 import copy
 import itertools
 import json
+import threading
 import warnings
-from typing import Any
+from collections import Counter
+from typing import Any, Callable
 
 from . import _capi
 
 _capi.provide_removed_symbols()   # before the engine's C library is loaded
 
 import durable_rules_engine  # noqa: E402
-from durable.engine import Host, MessageNotHandledException, MessageObservedException  # noqa: E402
+from durable.engine import (Host, MessageNotHandledException, MessageObservedException,  # noqa: E402
+                            Promise)
 
 # durable's Python layer calls datetime.utcfromtimestamp on every action (deprecated since 3.12):
 # one warning per fact would flood the user's log and cost time; the call itself is harmless.
@@ -29,49 +44,86 @@ warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp
                         category=DeprecationWarning, module=r"durable\.engine")
 
 from .compiler import END_TYPE, JOIN_KEY, OPEN_RULE, OPEN_TYPE, CompiledRulebook
-from .errors import EngineError
+from .errors import EngineError, InputError
 
 MAX_PROPERTIES = 200   # the engine fails beyond ~253 properties per fact
+# Real sessions make tens of matches (at most 41 over 400 generated sessions of up to 40
+# candidates); each match costs Python work, so a runaway rule is stopped well before it hurts.
+MAX_MATCHES = 10_000
+# Checked before a run, from the number of facts of each type (docs/rules.md, Limits): the
+# comparisons of each pattern's facts with the partial matches before it, summed over the rules.
+# It bounds time (20,000 tests of one candidate, 8e8 comparisons, took 44 s) and memory, since a
+# partial match is kept for each comparison that succeeds (4e6 of them took 1.5 GB). Generated
+# sessions of up to 40 candidates need at most 163,222; the examples about 1,000 to 5,500.
+MAX_COMPARISONS = 2_000_000
 Match = tuple[str, dict[str, dict[str, Any]]]   # (rule id, {internal alias: fact})
 
 _ruleset_names = itertools.count(1)
 _sids = itertools.count(1)
+_lock = threading.Lock()     # serialises every call into durable_rules (see the module docstring)
+
+
+class EffortLimitError(InputError):
+    """A session needed more than ``MAX_MATCHES`` rule matches: its check was stopped.
+
+    ``fact`` is the position (in the facts given to ``Engine.run``) of the fact being asserted
+    when the limit was reached, or None for the end-of-record fact.
+    """
+
+    fact: int | None = None
+
+
+class _Stop(Exception):
+    """Handed to durable's completion callback to end the dispatch loop (see the docstring)."""
+
+
+class _Action(Promise):
+    """One rule's action, run by durable's dispatch loop, able to stop it."""
+
+    def __init__(self, body: Callable[[Any], None], engine: "Engine", counted: bool = True):
+        super().__init__(body)
+        self._engine, self._counted = engine, counted
+
+    def run(self, c: Any, complete: Callable[[Any], None]) -> None:
+        if self._counted:
+            self._engine._fired += 1
+            if self._engine._fired > self._engine.max_matches:
+                complete(_Stop())    # durable abandons this action and raises _Stop
+                return
+        self._func(c)                # never raises: the bodies catch and record
+        complete(None)
 
 
 class _QuietHost(Host):
-    """A synchronous Host: no polling threads, actions looked up by name."""
-
-    def __init__(self, actions: dict[str, Any]):
-        self._named_actions = actions
-        super().__init__()
+    """A synchronous Host: no polling threads (actions are given as ``_Action`` objects)."""
 
     def _run(self) -> None:  # the stock Host starts two timer threads here
         pass
-
-    def get_action(self, action_name: str) -> Any:
-        return self._named_actions[action_name]
 
 
 class Engine:
     """A compiled rule base loaded into durable_rules, ready to run sessions one at a time."""
 
-    def __init__(self, compiled: CompiledRulebook):
+    def __init__(self, compiled: CompiledRulebook, max_matches: int = MAX_MATCHES):
         self.compiled = compiled
+        self.max_matches = max_matches
         self.name = f"tp{next(_ruleset_names)}"
         self._matches: list[Match] = []
         self._errors: list[str] = []
-        actions = {OPEN_RULE: lambda c: None}
-        for rule_id in compiled.ruleset:
+        self._fired = self._last_seq = 0
+        # set_rulesets deletes every "run" key of what it is given: hand it a copy
+        ruleset = copy.deepcopy(compiled.ruleset)
+        for rule_id, rule in ruleset.items():
             if rule_id == OPEN_RULE:
-                continue
-            if rule_id in compiled.derivations:
-                actions[rule_id] = self._derive_action(rule_id)
+                rule["run"] = _Action(lambda c: None, self, counted=False)
+            elif rule_id in compiled.derivations:
+                rule["run"] = _Action(self._derive_action(rule_id), self)
             else:
-                actions[rule_id] = self._match_action(rule_id)
-        self._host = _QuietHost(actions)
+                rule["run"] = _Action(self._match_action(rule_id), self)
+        self._host = _QuietHost()
         try:
-            # set_rulesets deletes every "run" key of what it is given: hand it a copy
-            self._host.set_rulesets({self.name: copy.deepcopy(compiled.ruleset)})
+            with _lock:
+                self._host.set_rulesets({self.name: ruleset})
         except durable_rules_engine.error as error:
             raise EngineError(f"durable_rules refused the compiled rule base: {error}") from error
 
@@ -104,14 +156,53 @@ class Engine:
         return action
 
     def run(self, facts: list[dict[str, Any]], end_at: int) -> list[Match]:
-        """Assert one session's facts (in order) then END at ``end_at``; return every match."""
+        """Assert one session's facts (in order) then END at ``end_at``; return every match.
+
+        Raises:
+            EffortLimitError: more than ``max_matches`` matches; the run was stopped.
+            EngineError: the engine failed or an action did.
+        """
+        with _lock:
+            return self._run(facts, end_at)
+
+    def _check_comparisons(self, facts: list[dict[str, Any]]) -> None:
+        """Refuse a session whose estimated comparisons exceed MAX_COMPARISONS.
+
+        Per rule: each pattern compares its facts with every partial match so far; the first
+        match and each unconstrained join multiply the partial matches, other joins are assumed
+        to keep them (an overestimate for selective conditions, exact for the ones that are not).
+        """
+        counts = Counter(fact["type"] for fact in facts)
+        # derived facts are not known before the run: the match limit bounds them
+        counts.update({type_name: 1 for type_name, _ in self.compiled.derivations.values()})
+        total, heaviest = 0, (0, "")
+        for rule_id, plan in self.compiled.plans.items():
+            partial, comparisons = 1, 0
+            for type_name, multiplies in plan:
+                comparisons += partial * counts[type_name]
+                if multiplies:
+                    partial *= counts[type_name]
+            total += comparisons
+            heaviest = max(heaviest, (comparisons, rule_id))
+        if total > MAX_COMPARISONS:
+            comparisons, rule_id = heaviest
+            types = sorted({t for t, _ in self.compiled.plans[rule_id]})
+            raise EffortLimitError(
+                f"the rules would need {total:,} comparisons of events ({comparisons:,} for rule "
+                f"'{rule_id}', over " + ", ".join(f"{counts[t]:,} {t}" for t in types) + ")",
+                expected=f"at most {MAX_COMPARISONS:,} per session (effort limit)")
+
+    def _run(self, facts: list[dict[str, Any]], end_at: int) -> list[Match]:
+        self._check_comparisons(facts)
         sid = f"s{next(_sids)}"
-        self._matches, self._errors = [], []
+        self._matches, self._errors, self._fired = [], [], 0
         try:
             self._assert(sid, 0, {"type": OPEN_TYPE, "at": end_at})
             for seq, fact in enumerate(facts, start=1):
                 self._assert(sid, seq, fact)
             self._assert(sid, len(facts) + 1, {"type": END_TYPE, "at": end_at})
+        except _Stop:
+            raise self._limit_error(len(facts)) from None
         finally:
             try:
                 self._host.delete_state(self.name, sid)
@@ -121,7 +212,14 @@ class Engine:
             raise EngineError("rule action failed: " + "; ".join(self._errors[:3]))
         return self._matches
 
+    def _limit_error(self, fact_count: int) -> EffortLimitError:
+        error = EffortLimitError("rule matches beyond the effort limit",
+                                 expected=f"at most {self.max_matches:,} per session")
+        error.fact = self._last_seq - 1 if 1 <= self._last_seq <= fact_count else None
+        return error
+
     def _assert(self, sid: str, seq: int, fact: dict[str, Any]) -> None:
+        self._last_seq = seq
         if len(fact) > MAX_PROPERTIES:
             raise EngineError(f"fact with {len(fact)} properties", expected=f"at most {MAX_PROPERTIES}")
         message = dict(fact, sid=sid, id=str(seq))
@@ -140,12 +238,14 @@ class Engine:
 
 
 _engines: dict[int, Engine] = {}
+_engines_lock = threading.Lock()
 
 
 def engine_for(compiled: CompiledRulebook) -> Engine:
     """The process's engine for this compiled rule base (rulesets are never freed: build once)."""
     key = id(compiled)
-    engine = _engines.get(key)
-    if engine is None or engine.compiled is not compiled:
-        engine = _engines[key] = Engine(compiled)
-    return engine
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None or engine.compiled is not compiled:
+            engine = _engines[key] = Engine(compiled)
+        return engine

@@ -9,11 +9,14 @@ A condition reads one field of the event being matched and compares it::
 
 A value (for messages and evidence) is an operand alone: ``e.at - s.at``, ``c.at + 15 days``.
 
-This module only parses; the rule loader checks names and kinds against the event vocabulary.
+This module parses and bounds numbers; the rule loader checks names and kinds against the event
+vocabulary. Numbers are bounded here because the engine holds rule constants in a C ``long`` and
+computes in 64-bit integers that wrap silently: a rule that could overflow is refused, never run.
 """
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from typing import Union
 
 import attrs
@@ -26,6 +29,16 @@ UNITS = {
     "day": _time.DAY, "days": _time.DAY, "d": _time.DAY,
 }
 COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
+# A number literal fits in 32 bits: the engine parses rule constants into a C long (32 bits on
+# some platforms).
+MAX_NUMBER = 2**31 - 1
+MAX_SPAN_DAYS = 10_000                  # about 27 years: no regulatory delay comes near
+MAX_SPAN = MAX_SPAN_DAYS * _time.DAY    # 864,000,000 s, below MAX_NUMBER
+# Every field a rule reads is below 2^40 in magnitude (instants of years 1 to 9999 are within
+# 2^38 seconds of the epoch; durations are at most 10,000,000 minutes or days), so a chain of at
+# most MAX_TERMS fields and spans stays far inside the engine's signed 64-bit integers.
+MAX_TERMS = 20
+_MAX_DIGITS = 12                        # longer numbers are refused before conversion
 
 
 class ExpressionError(ValueError):
@@ -86,7 +99,7 @@ def operand_refs(operand) -> tuple[Ref, ...]:
 _TOKEN = re.compile(r"""
     \s*(?:
       (?P<str>'[^']*'|"[^"]*")
-    | (?P<num>-?\d+(?:\.\d+)?)
+    | (?P<num>-?[0-9]+(?:\.[0-9]+)?)
     | (?P<op>==|!=|<=|>=|<|>|\+|-|\[|\]|,)
     | (?P<word>[^\W\d][\w]*(?:\.[^\W\d][\w]*)?)
     )""", re.VERBOSE | re.UNICODE)
@@ -129,12 +142,21 @@ class _Parser:
         if kind == "str":
             return Literal(value[1:-1])
         if kind == "num":
-            number = float(value) if "." in value else int(value)
+            whole = value.lstrip("-").split(".")[0]
+            if len(whole.lstrip("0")) > _MAX_DIGITS or len(value) > 2 * _MAX_DIGITS:
+                raise ExpressionError(f"number {_clip(value)} has too many digits")
+            exact = Fraction(value)
             nxt = self.peek()
             if nxt and nxt[0] == "word" and nxt[1] in UNITS:
                 self.take()
-                return Span(int(number * UNITS[nxt[1]]))
-            return Literal(number)
+                seconds = exact * UNITS[nxt[1]]
+                if abs(seconds) > MAX_SPAN:
+                    raise ExpressionError(f"duration {value} {nxt[1]} is too long: at most "
+                                          f"{MAX_SPAN_DAYS:,} days")
+                return Span(int(seconds))
+            if abs(exact) > MAX_NUMBER:
+                raise ExpressionError(f"number {value} is out of range (at most ±{MAX_NUMBER:,})")
+            return Literal(float(value) if "." in value else int(value))
         if kind == "word" and "." not in value:
             if value in ("true", "false"):
                 return Literal(value == "true")
@@ -146,7 +168,11 @@ class _Parser:
         if kind == "word" and "." in value:
             self.take()
             left: Ref | Arith = Ref(*value.split("."))
+            terms = 1
             while (nxt := self.peek()) and nxt[0] == "op" and nxt[1] in "+-":
+                terms += 1
+                if terms > MAX_TERMS:
+                    raise ExpressionError(f"arithmetic with more than {MAX_TERMS} terms")
                 op = self.take()[1]
                 left = Arith(left, op, self.operand_term())
             return left
@@ -209,3 +235,7 @@ def parse_value(text: str):
     if not isinstance(operand, (Ref, Arith)):
         raise ExpressionError("a value must read a matched event: alias.field")
     return operand
+
+
+def _clip(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"

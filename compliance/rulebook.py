@@ -25,8 +25,14 @@ from .expressions import (Arith, Condition, ExpressionError, Literal, Ref, Span,
 
 SEVERITIES = ("violation", "warning", "pending")
 END = "end"     # reserved alias: the end of the record, whose ``at`` is the audit date
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ALIAS = re.compile(r"^[^\W\d]\w*$", re.UNICODE)
+# A 'match' entry that no condition relates to an earlier match multiplies the combinations the
+# engine must build by the number of events of its type; beyond this many per rule, evaluation
+# time explodes (6 such joins over 40 events ran for minutes). The shipped rules need 2.
+MAX_UNCONSTRAINED_JOINS = 2
+MAX_EXAMPLE_COUNT = 10_000
+_UNREADABLE = object()   # what _Loader._read returns once it has reported why
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")          # whole text (fullmatch)
+_ALIAS = re.compile(r"[^\W\d]\w*", re.UNICODE)
 
 
 @attrs.frozen
@@ -209,7 +215,7 @@ class _Loader:
             data = path.read_bytes()
         except OSError as error:
             self.problem(Location(str(path)), f"cannot read the file ({error.strerror})")
-            return None
+            return _UNREADABLE
         self.digest.update(path.name.encode() + b"\0" + data + b"\0")
         try:
             return load_yaml(data.decode("utf-8"))
@@ -217,14 +223,14 @@ class _Loader:
             self.problem(Location(str(path)), "not UTF-8 text")
         except YamlError as error:
             self.problem(Location(str(path), error.line, error.column), f"YAML: {error.message}")
-        return None
+        return _UNREADABLE
 
     # -- catalogue
     def load_catalogue(self, path: Path) -> None:
         doc = self._read(path)
-        if doc is None:
+        if doc is _UNREADABLE:
             return
-        where = Location(str(path), getattr(doc, "line", None))
+        where = Location(str(path), getattr(doc, "line", 1))
         if not isinstance(doc, YamlMap) or not isinstance(doc.get("clauses"), YamlList):
             self.problem(where, "clause catalogue", expected="a mapping with a 'clauses' list")
             return
@@ -240,6 +246,10 @@ class _Loader:
             if not self._closed(str(path), node, {"id", "section", "title", "breach", "no_evidence"},
                                 {"applies_if", "retired"}, f"clause {node.get('id')!r}"):
                 continue
+            if not (isinstance(node["id"], str) and isinstance(node["section"], str)
+                    and isinstance(node.get("applies_if", []), list)):
+                self.problem(loc, "clause", expected="text 'id' and 'section', a list 'applies_if'")
+                continue
             title = self._text(str(path), node, "title", f"clause {node['id']}")
             if title is None:
                 continue
@@ -254,7 +264,11 @@ class _Loader:
     def load_files(self, files: list[Path], *, override: bool) -> None:
         for path in files:
             doc = self._read(path)
+            if doc is _UNREADABLE:
+                continue
             if doc is None:
+                self.problem(Location(str(path), 1), "empty rule file",
+                             expected="a mapping with 'section' and 'rules'")
                 continue
             if not isinstance(doc, YamlMap):
                 self.problem(Location(str(path), getattr(doc, "line", 1)), "rule file",
@@ -262,22 +276,31 @@ class _Loader:
                 continue
             if not self._closed(str(path), doc, {"section", "rules"}, {"title", "sources"}, "rule file"):
                 continue
+            self._check_section(str(path), doc)
             rules = doc["rules"]
             if not isinstance(rules, YamlList):
-                self.problem(Location(str(path), doc.line_of("rules")), "'rules'", expected="a list")
+                self.problem(Location(str(path), doc.line_of("rules")), "'rules'", expected="a list", got=rules)
                 continue
-            for node in rules:
+            for line, node in zip(rules.item_lines, rules):
                 if not isinstance(node, YamlMap):
-                    self.problem(Location(str(path), rules.line), "rule", expected="a mapping", got=node)
+                    self.problem(Location(str(path), line), "rule", expected="a mapping", got=node)
                     continue
                 self.raw_rules.append((str(path), node, override))
+
+    def _check_section(self, file: str, doc: YamlMap) -> None:
+        sections = sorted({c.section for c in self.clauses.values()})
+        section = doc["section"]
+        if sections and (not isinstance(section, str) or section not in sections):
+            self.problem(Location(file, doc.line_of("section")), "unknown 'section'",
+                         expected="a section of the clause catalogue: " + ", ".join(sections),
+                         got=section, hint=did_you_mean(str(section), sections))
 
     # -- validation helpers
     def _closed(self, file: str, node: YamlMap, required: set[str], optional: set[str], what: str) -> bool:
         ok = True
         for key in node:
             if key not in required and key not in optional:
-                self.problem(Location(file, node.line_of(key)), f"{what}: unknown key '{key}'",
+                self.problem(Location(file, node.line_of(key)), f"{what}: unknown key '{printable(key)}'",
                              hint=did_you_mean(str(key), required | optional))
                 ok = False
         for key in sorted(required - set(node)):
@@ -299,7 +322,7 @@ class _Loader:
         by_id: dict[str, tuple[str, YamlMap, bool]] = {}
         for file, node, override in self.raw_rules:
             rule_id = node.get("id")
-            if not isinstance(rule_id, str) or not _ID.match(rule_id):
+            if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
                 self.problem(Location(file, node.line), "rule 'id'",
                              expected="a slug of letters, digits, '.', '_' or '-'", got=rule_id)
                 continue
@@ -386,19 +409,23 @@ class _RuleReader:
             unknown = [k for k in entry if k not in keys]
             if unknown or (not absent and ("match" not in entry or "event" not in entry)):
                 self.bad(unknown[0] if unknown else None,
-                         f"'when' entry: unknown key '{unknown[0]}'" if unknown else "'when' entry",
+                         f"'when' entry: unknown key '{printable(unknown[0])}'" if unknown else "'when' entry",
                          node=entry, expected=None if unknown else "'match: <alias>' with 'event: <type>', or 'absent: <type>'",
                          hint=did_you_mean(str(unknown[0]), keys) if unknown else None)
                 continue
             event = entry["absent"] if absent else entry["event"]
+            if not isinstance(event, str):
+                self.bad("absent" if absent else "event", "event type", node=entry,
+                         expected="an event type name", got=event)
+                continue
             if event not in vocab:
-                self.bad("absent" if absent else "event", f"unknown event type '{event}'", node=entry,
+                self.bad("absent" if absent else "event", f"unknown event type '{printable(event)}'", node=entry,
                          hint=did_you_mean(str(event), vocab))
                 continue
             alias = None
             if not absent:
                 alias = entry["match"]
-                if not isinstance(alias, str) or not _ALIAS.match(alias) or alias == END:
+                if not isinstance(alias, str) or not _ALIAS.fullmatch(alias) or alias == END:
                     self.bad("match", "alias", node=entry,
                              expected=f"an identifier other than '{END}'", got=alias)
                     continue
@@ -416,7 +443,7 @@ class _RuleReader:
                 try:
                     cond = parse_condition(text)
                 except ExpressionError as error:
-                    self.bad("where", f"condition {text!r}: {error}", node=entry)
+                    self.bad("where", f"condition {_quoted(text)}: {error}", node=entry)
                     continue
                 if self.check_condition(cond, event, vocab[event], kinds, entry):
                     conditions.append(cond)
@@ -426,7 +453,23 @@ class _RuleReader:
                 kinds[alias] = vocab[event]
         if self.ok and not any(not p.absent for p in patterns) and len(patterns) > 1:
             self.bad("when", "a rule with several absences needs at least one 'match'")
+        if self.ok:
+            self.check_joins(patterns)
         return patterns, kinds
+
+    def check_joins(self, patterns: list[Pattern]) -> None:
+        """Refuse more than MAX_UNCONSTRAINED_JOINS unconstrained joins (see docs/rules.md)."""
+        joins = unconstrained(patterns)[1:]
+        if len(joins) > MAX_UNCONSTRAINED_JOINS:
+            p = joins[MAX_UNCONSTRAINED_JOINS]
+            self.loader.problem(
+                Location(self.file, p.line),
+                f"'match: {p.alias}' is related to no earlier match by a condition "
+                f"(unconstrained join number {MAX_UNCONSTRAINED_JOINS + 1})",
+                subject=f"rule '{self.rule_id}'",
+                expected=f"at most {MAX_UNCONSTRAINED_JOINS} unconstrained joins per rule",
+                hint="add a condition such as 'candidate == t.candidate'")
+            self.ok = False
 
     def operand_kind(self, operand, kinds: dict[str, dict[str, str]], entry: YamlMap) -> str | None:
         """The kind family of an operand, or None after reporting a problem."""
@@ -473,11 +516,11 @@ class _RuleReader:
                         entry: YamlMap) -> bool:
         kind = fields.get(cond.field)
         if kind is None:
-            self.bad("where", f"condition {cond.text!r}: no field '{cond.field}' on this event",
+            self.bad("where", f"condition {_quoted(cond.text)}: no field '{cond.field}' on this event",
                      node=entry, hint=did_you_mean(cond.field, fields))
             return False
         if kind == "list":
-            self.bad("where", f"condition {cond.text!r}: list field '{cond.field}' cannot be compared",
+            self.bad("where", f"condition {_quoted(cond.text)}: list field '{cond.field}' cannot be compared",
                      node=entry, hint="match its items as '<event>.<field>'")
             return False
         if cond.op == "in":
@@ -490,17 +533,17 @@ class _RuleReader:
             if got is None:
                 return False
             if got != want:
-                self.bad("where", f"condition {cond.text!r}: field '{cond.field}' holds {_ARTICLE[want]}, "
+                self.bad("where", f"condition {_quoted(cond.text)}: field '{cond.field}' holds {_ARTICLE[want]}, "
                          f"compared with {_ARTICLE[got]}", node=entry)
                 return False
             if kind == "enum" and isinstance(operand, Literal):
                 choices = _choices(event, cond.field)
                 if choices and operand.value not in choices:
-                    self.bad("where", f"condition {cond.text!r}: '{operand.value}' is not a value of "
+                    self.bad("where", f"condition {_quoted(cond.text)}: '{operand.value}' is not a value of "
                              f"'{cond.field}'", node=entry, expected="one of " + ", ".join(choices))
                     return False
         if cond.op in ("<", "<=", ">", ">=") and want == "bool":
-            self.bad("where", f"condition {cond.text!r}: '{cond.op}' cannot order true and false",
+            self.bad("where", f"condition {_quoted(cond.text)}: '{cond.op}' cannot order true and false",
                      node=entry)
             return False
         return True
@@ -512,8 +555,8 @@ class _RuleReader:
             self.bad("derive", "'derive'", expected="a mapping with 'type' and 'fields'", got=spec)
             return None
         type_name = spec["type"]
-        if type_name in events.EVENT_TYPES or not _ALIAS.match(type_name):
-            self.bad("derive", f"derived type '{type_name}'",
+        if type_name in events.EVENT_TYPES or not _ALIAS.fullmatch(type_name):
+            self.bad("derive", f"derived type '{printable(type_name)}'",
                      expected="a new identifier, not an event type")
             return None
         if any(p.absent for p in patterns) or any(r.alias == END for p in patterns for c in p.conditions for r in c.refs()):
@@ -530,10 +573,14 @@ class _RuleReader:
             try:
                 ref = parse_value(text)
             except ExpressionError as error:
-                self.bad("derive", f"field '{name}': {error}")
+                self.bad("derive", f"field '{printable(name)}': {error}")
                 continue
             if not isinstance(ref, Ref) or name in ("at", "id", "session", "type"):
-                self.bad("derive", f"field '{name}'", expected="a plain alias.field (at is computed)")
+                self.bad("derive", f"field '{printable(name)}'", expected="a plain alias.field (at is computed)")
+                continue
+            if ref.alias == END:
+                self.bad("derive", f"field '{printable(name)}' may not read '{END}'",
+                         hint="derived facts must be certain as soon as they are asserted")
                 continue
             kind = self.operand_kind(ref, kinds, spec)
             if kind is None:
@@ -553,8 +600,10 @@ class _RuleReader:
     def read_check(self, patterns: list[Pattern], kinds, vocab) -> Rule | None:
         node = self.node
         clause = node["clause"]
-        if clause not in self.loader.clauses:
-            self.bad("clause", f"unknown clause '{clause}'",
+        if not isinstance(clause, str):
+            self.bad("clause", "'clause'", expected="a clause id of rules/clauses.yaml", got=clause)
+        elif clause not in self.loader.clauses:
+            self.bad("clause", f"unknown clause '{printable(clause)}'",
                      hint=did_you_mean(str(clause), self.loader.clauses) or "see rules/clauses.yaml")
         severity = node["severity"]
         if severity not in SEVERITIES:
@@ -617,10 +666,10 @@ class _RuleReader:
             try:
                 expr = parse_value(text)
             except ExpressionError as error:
-                self.bad("values", f"value '{name}': {error}")
+                self.bad("values", f"value '{printable(name)}': {error}")
                 continue
             if any(r.alias == END for r in _refs(expr)):
-                self.bad("values", f"value '{name}' may not read '{END}'",
+                self.bad("values", f"value '{printable(name)}' may not read '{END}'",
                          hint="the audit date would make live and batch findings differ")
                 continue
             family = self.operand_kind(expr, kinds, raw)
@@ -640,7 +689,7 @@ class _RuleReader:
             alias, _, field = name.partition(".")
             if alias in kinds and field in kinds[alias]:
                 continue
-            self.bad("message", f"message ({lang}): placeholder '{{{name}}}' is not provided",
+            self.bad("message", f"message ({lang}): placeholder '{{{printable(name)}}}' is not provided",
                      expected="{value name} or {alias.field} of a matched event",
                      hint=did_you_mean(name, list(values) + [f"{a}.{f}" for a in kinds for f in kinds[a]]))
 
@@ -706,9 +755,29 @@ class _RuleReader:
                                         subject=f"rule '{self.rule_id}'")
                     self.ok = False
             count = ex.get("count")
+            if count is not None and (not isinstance(count, int) or isinstance(count, bool)
+                                      or not 1 <= count <= MAX_EXAMPLE_COUNT):
+                self.bad("count", "'count'", node=ex,
+                         expected=f"a whole number from 1 to {MAX_EXAMPLE_COUNT:,}", got=count)
+                continue
             out.append(Example(name=str(ex.get("name", f"example {index + 1}")), expect=ex["expect"],
                                events=tuple(evs), as_of=as_of, count=count, line=ex.line))
         return out
+
+
+def unconstrained(patterns: Iterable[Pattern]) -> list[Pattern]:
+    """A rule's first ``match`` entry, then each later one that no condition relates to an
+    earlier match (an unconstrained join): the engine builds every combination of these."""
+    earlier: set[str] = set()
+    out = []
+    for p in patterns:
+        if p.absent:
+            continue
+        related = {r.alias for c in p.conditions for r in c.refs()} & earlier
+        if not earlier or not related:
+            out.append(p)
+        earlier.add(p.alias)
+    return out
 
 
 def _matched_types(node: YamlMap) -> set[str]:
@@ -720,6 +789,17 @@ def _matched_types(node: YamlMap) -> set[str]:
 
 _ARTICLE = {"instant": "an instant", "duration": "a duration", "literal": "a text or choice",
             "number": "a number", "bool": "true/false"}
+
+
+def printable(value: object) -> str:
+    """A name as written, its control characters escaped: a problem stays on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
+def _quoted(text: object, limit: int = 80) -> str:
+    """A condition as written, cut short: rule files are input, a text may be huge."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 2] + "…" + shown[-1]
 
 
 def _refs(expr) -> tuple[Ref, ...]:

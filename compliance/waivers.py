@@ -10,7 +10,9 @@
 
 A matching finding becomes *waived* (it no longer counts for the exit code) and shows the
 justification; a waiver past its expiry no longer applies and the report says so; a waiver that
-matches nothing is reported as unused.
+matches nothing is reported as unused. A waiver naming a clause that is not in the catalogue, a
+rule that is not in the rule base or not of that clause, or repeating another (same session,
+clause and rule) is an error of the file, with its line.
 """
 from __future__ import annotations
 
@@ -23,16 +25,22 @@ from . import _time
 from ._yaml import YamlError, YamlList, YamlMap, load_yaml
 from .errors import InputError, Location, ProblemList, did_you_mean
 from .model import Report, Status, Waiver, WaiverUse
+from .rulebook import Rulebook, printable
 
 REQUIRED = {"session", "clause", "justification", "accepted_by", "expires"}
 OPTIONAL = {"rule"}
 
 
-def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
+def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Waiver, ...]:
     """Read a waiver file; every problem names the file and line.
 
+    Args:
+        path: the waiver file.
+        rulebook: the rule base whose clauses and rules waivers may name (default: the shipped
+            one); pass the one the audit checks with.
     Raises:
-        ProblemList: of InputError.
+        InputError: the file cannot be read or is not a mapping with a 'waivers' list.
+        ProblemList: of InputError, one per bad waiver.
     """
     file = str(path)
     try:
@@ -44,23 +52,30 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
     except YamlError as error:
         raise InputError(f"YAML: {error.message}", location=Location(file, error.line, error.column)) from None
     if not isinstance(doc, YamlMap) or set(doc) != {"waivers"} or not isinstance(doc["waivers"], YamlList):
-        raise InputError("waiver file", location=Location(file, 1), expected="a mapping with one key 'waivers', a list")
+        raise InputError("waiver file", location=Location(file, getattr(doc, "line", 1)),
+                         expected="a mapping with one key 'waivers', a list")
+    if rulebook is None:
+        from .checker import default_rulebook   # deferred: the checker loads the engine
+        rulebook = default_rulebook()
     problems: list[InputError] = []
     out = []
-    for node in doc["waivers"]:
-        where = Location(file, getattr(node, "line", None))
+    first_line: dict[tuple[str, str, str | None], int] = {}
+    for line, node in zip(doc["waivers"].item_lines, doc["waivers"]):
+        where = Location(file, line)
         if not isinstance(node, YamlMap):
-            problems.append(InputError("waiver", location=where, expected="a mapping"))
+            problems.append(InputError("waiver", location=where, expected="a mapping", got=node))
             continue
         bad = [k for k in node if k not in REQUIRED | OPTIONAL]
         missing = sorted(REQUIRED - set(node))
         if bad or missing:
-            problems.append(InputError(f"unknown key '{bad[0]}'" if bad else f"missing key '{missing[0]}'",
+            problems.append(InputError(f"unknown key '{printable(bad[0])}'" if bad else f"missing key '{missing[0]}'",
                                        location=Location(file, node.line_of(bad[0]) if bad else node.line),
                                        hint=did_you_mean(str(bad[0]), REQUIRED | OPTIONAL) if bad else None))
             continue
-        if not all(isinstance(node[k], str) and node[k].strip() for k in node):
-            problems.append(InputError("waiver fields", location=where, expected="non-empty texts"))
+        blank = [k for k in node if not (isinstance(node[k], str) and node[k].strip())]
+        if blank:
+            problems.append(InputError(f"'{blank[0]}'", location=Location(file, node.line_of(blank[0])),
+                                       expected="a non-empty text", got=node[blank[0]]))
             continue
         try:
             _time.parse_day(node["expires"])
@@ -68,12 +83,50 @@ def load_waivers(path: str | Path) -> tuple[Waiver, ...]:
             problems.append(InputError("'expires'", location=Location(file, node.line_of("expires")),
                                        expected=str(error).removeprefix("expected "), got=node["expires"]))
             continue
+        problem = _unknown_target(file, node, rulebook)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        key = (node["session"], node["clause"], node.get("rule"))
+        if key in first_line:
+            problems.append(InputError("duplicate waiver (same session, clause and rule)",
+                                       location=Location(file, node.line),
+                                       hint=f"first at line {first_line[key]}"))
+            continue
+        first_line[key] = node.line
         out.append(Waiver(session=node["session"], clause=node["clause"], rule=node.get("rule"),
                           justification=node["justification"], accepted_by=node["accepted_by"],
                           expires=node["expires"], file=file, line=node.line))
     if problems:
         raise ProblemList(problems)
     return tuple(out)
+
+
+def _unknown_target(file: str, node: YamlMap, rulebook: Rulebook) -> InputError | None:
+    """A problem when the waiver's clause or rule is not one the rule base knows."""
+    clause = node["clause"]
+    clauses = [c.id for c in rulebook.clauses]
+    if clause not in clauses:
+        return InputError(f"unknown clause '{printable(clause)}'", location=Location(file, node.line_of("clause")),
+                          expected="a clause id of the catalogue",
+                          hint=did_you_mean(clause, clauses))
+    rule_id = node.get("rule")
+    if rule_id is None:
+        return None
+    checks = {r.id: r for r in rulebook.checks}
+    if rule_id not in checks and any(r.id == rule_id for r in rulebook.rules):
+        return InputError(f"rule '{printable(rule_id)}' derives facts and checks no clause",
+                          location=Location(file, node.line_of("rule")),
+                          expected=f"a rule of clause {clause}")
+    if rule_id not in checks:
+        return InputError(f"unknown rule '{printable(rule_id)}'", location=Location(file, node.line_of("rule")),
+                          expected=f"a rule of clause {clause}",
+                          hint=did_you_mean(rule_id, checks))
+    if checks[rule_id].clause != clause:
+        return InputError(f"rule '{rule_id}' checks clause {checks[rule_id].clause}, not {clause}",
+                          location=Location(file, node.line_of("rule")),
+                          expected=f"a rule of clause {clause}")
+    return None
 
 
 def apply_waivers(report: Report, waivers: tuple[Waiver, ...], as_of: dt.datetime) -> Report:

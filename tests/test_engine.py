@@ -1,13 +1,15 @@
 """The engine adapter against a plain-Python oracle, and its discipline under load."""
 from __future__ import annotations
 
+import datetime as dt
 
+import pytest
 from hypothesis import given, strategies as st
 
 import oracle
-from compliance import _time, check_session, compiler
+from compliance import InputError, Location, Session, _time, check_session, compiler, load_rulebook, parse_event
 from compliance.checker import _prepare, default_rulebook, session_time_zone
-from compliance.engine import engine_for
+from compliance.engine import EffortLimitError, Engine, engine_for
 from mutations import MUTATIONS
 from strategies import scenarios
 
@@ -56,3 +58,109 @@ def test_thousands_of_sessions_through_one_process(scenario, rnd):
         again = check_session(attrs.evolve(session, events=events), as_of=scenario.as_of, timeline=False)
         assert sorted((f.rule, f.message.fr) for f in again.findings) == \
             sorted((f.rule, f.message.fr) for f in first.findings)
+
+
+# ----------------------------------------------------------------------------- effort limits
+
+RUNAWAY = """section: S1
+rules:
+  - id: S1.1-cube
+    clause: S1.1
+    severity: violation
+    title: {fr: "Trois épreuves quelconques", en: "Any three tests"}
+    reference: {text: "test"}
+    when:
+      - match: a
+        event: test_started
+        where: ["test == ZZ"]
+      - match: b
+        event: test_started
+        where: ["test == ZZ"]
+      - match: c
+        event: test_started
+        where: ["test == ZZ"]
+    message: {fr: "m", en: "m"}
+"""
+
+
+@pytest.fixture(scope="module")
+def runaway(tmp_path_factory):
+    """The shipped rules plus one with two unconstrained joins (n^3 matches for n 'ZZ' tests),
+    which generated sessions never start."""
+    directory = tmp_path_factory.mktemp("runaway")
+    (directory / "S1-runaway.yaml").write_text(RUNAWAY, encoding="utf-8")
+    return load_rulebook(directory)
+
+
+def _zz_session(n: int) -> Session:
+    start = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.timezone.utc)
+    raws = [{"type": "test_started", "at": (start + dt.timedelta(minutes=i)).isoformat(), "test": "ZZ",
+             "candidate": f"C{i}"} for i in range(n)]
+    return Session(id="ZZ-1", events=[parse_event(r, Location("zz.jsonl", i + 1), session="ZZ-1",
+                                                  default_id=str(i + 1)) for i, r in enumerate(raws)])
+
+
+AS_OF = dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc)
+
+
+def test_a_runaway_rule_stops_at_the_match_limit_naming_the_session_and_event(runaway):
+    """22 tests make 10,648 matches: the run stops while the 22nd fact is asserted."""
+    with pytest.raises(EffortLimitError) as caught:
+        check_session(_zz_session(22), runaway, as_of=AS_OF)
+    assert str(caught.value) == ("zz.jsonl:22: session 'ZZ-1': rule matches beyond the effort limit: "
+                                 "expected at most 10,000 per session (the session is not checked; "
+                                 "see docs/rules.md, Limits)")
+    assert isinstance(caught.value, InputError)
+    assert len(check_session(_zz_session(21), runaway, as_of=AS_OF).findings) > 0   # 9,261 matches
+
+
+def test_too_many_combinations_are_refused_before_the_run(runaway):
+    """130 tests: the cube rule alone compares 130 + 130^2 + 130^3 = 2,214,030 times."""
+    with pytest.raises(EffortLimitError) as caught:
+        check_session(_zz_session(130), runaway, as_of=AS_OF)
+    text = str(caught.value)
+    assert text.startswith("zz.jsonl: session 'ZZ-1': the rules would need ")
+    assert text.endswith(" comparisons of events (2,214,030 for rule 'S1.1-cube', over 130 test_started): "
+                         "expected at most 2,000,000 per session (effort limit) "
+                         "(the session is not checked; see docs/rules.md, Limits)")
+
+
+def test_too_many_comparisons_are_refused_before_the_run():
+    """5,000 tests of one candidate: each absence of an earlier test compares every pair."""
+    engine = engine_for(_prepare(default_rulebook()).compiled)
+    facts = [{"type": "test_started", "at": 1_773_000_000 + i, "session": "S", "eid": str(i),
+              "src": [i], "test": "T1", "candidate": "C1"} for i in range(5_000)]
+    with pytest.raises(EffortLimitError, match=r"would need [\d,]+ comparisons of events .*5,000 "
+                                                r"test_started\): expected at most 2,000,000 per session"):
+        engine.run(facts, 1_780_000_000)
+
+
+@given(any_session, st.integers(11, 20))
+def test_after_stopped_runs_the_engine_still_matches_the_oracle(runaway, scenario, n):
+    """Stopping durable's action loop (abandon, then delete_state) leaves nothing behind: the
+    same engine then finds exactly what the oracle finds."""
+    prepared = _prepare(runaway)
+    engine = _small_cap_engine(prepared.compiled)
+    tz = dt.timezone.utc
+    bomb = [f for i, e in enumerate(_zz_session(n).events) for f in compiler.event_facts(e, i, tz)]
+    with pytest.raises(EffortLimitError):
+        engine.run(bomb, _time.epoch(AS_OF))            # n^3 > 1,000 matches
+    session = scenario.session()
+    facts = _facts(session, runaway)
+    end_at = _time.epoch(scenario.as_of)
+    got = set()
+    for rule_id, matched in engine.run(facts, end_at):
+        aliases = prepared.compiled.aliases[rule_id]
+        got.add((rule_id, tuple(sorted((aliases[a], tuple(f["src"])) for a, f in matched.items()
+                                       if a in aliases))))
+    assert got == oracle.run(runaway, facts, end_at)
+
+
+_small_cap: dict[int, Engine] = {}
+
+
+def _small_cap_engine(compiled) -> Engine:
+    """One engine per process with a cap of 1,000 matches (rulesets are never freed)."""
+    if id(compiled) not in _small_cap:
+        _small_cap[id(compiled)] = Engine(compiled, max_matches=1_000)
+    return _small_cap[id(compiled)]

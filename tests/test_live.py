@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from compliance import Checker, InputError, check_session
+from compliance import Checker, InputError, Location, UsageError, check_session
 from mutations import MUTATIONS
 from strategies import scenarios
+
+AS_OF = dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc)
 
 # Feeding replays the session so far at each event (quadratic): smaller sessions keep the
 # property affordable at 200 examples; size does not change what live feeding must guarantee.
@@ -79,3 +81,99 @@ def test_an_identity_breach_is_reported_when_the_test_starts(clean_session):
             break
     start = next(e.at for e in events if e.TYPE == "test_started" and e.candidate == "C1")
     assert seen_at is not None and start < seen_at <= start + dt.timedelta(hours=4)
+
+
+# ----------------------------------------------------------------------------- embedding
+
+@pytest.mark.parametrize("thing", [{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00"},
+                                   None, "session_opened", 42])
+def test_feeding_something_that_is_not_an_event_is_a_type_error(thing):
+    checker = Checker()
+    with pytest.raises(TypeError, match=rf"Checker.feed takes a compliance Event \(see parse_event\), "
+                                        rf"got {type(thing).__name__}$"):
+        checker.feed(thing)
+    with pytest.raises(TypeError, match="Checker.extend takes a compliance Event"):
+        checker.extend([thing])
+    assert checker.events == ()
+
+
+def test_a_finished_checker_takes_no_more_events(clean_session):
+    checker = Checker()
+    first, *rest = clean_session.events
+    checker.feed(first)
+    checker.finish(AS_OF)
+    with pytest.raises(UsageError, match="Checker.feed after finish: expected a new Checker"):
+        checker.feed(rest[0])
+    with pytest.raises(UsageError, match="Checker.extend after finish"):
+        checker.extend(rest)
+    assert checker.events == (first,)
+
+
+def test_finish_twice_judges_the_same_events_again(clean_session):
+    checker = Checker()
+    checker.extend(clean_session.events)
+    once = checker.finish(AS_OF)
+    assert checker.finish(AS_OF).to_json() == once.to_json()
+    later = checker.finish(AS_OF + dt.timedelta(days=400))
+    assert later.as_of != once.as_of and later.events == once.events
+
+
+def test_a_live_session_has_the_readers_event_cap(clean_session):
+    """The 50,001st event is refused, naming the session and the event's place."""
+    import attrs
+
+    from compliance.readers._result import MAX_EVENTS
+    template = clean_session.events[0]
+    events = [attrs.evolve(template, id=f"x{i}", location=Location("big.jsonl", i + 1))
+              for i in range(MAX_EVENTS + 1)]
+    checker = Checker()
+    with pytest.raises(InputError) as caught:
+        checker.extend(events)
+    assert str(caught.value) == (f"big.jsonl:{MAX_EVENTS + 1}: session '{template.session}' has more than "
+                                 "50,000 events: expected a session of plausible size; it is not checked")
+    assert len(checker.events) == MAX_EVENTS
+
+
+def test_checkers_in_two_threads_get_the_batch_results():
+    """The engine is process-wide; its adapter serialises runs, so two threads feeding two
+    sessions live get exactly what a single-threaded batch check gives."""
+    import threading
+
+    import attrs
+
+    from compliance import read_path
+    from conftest import EXAMPLES
+    sessions = [attrs.evolve(s, events=sorted(s.events, key=lambda e: e.at))   # feeding order
+                for name in ("session-avec-manquements.yaml", "session-vae.yaml")
+                for s in read_path(EXAMPLES / name)]
+    expected = [check_session(s, as_of=AS_OF).to_json() for s in sessions]
+    for _ in range(3):
+        got: dict[int, object] = {}
+
+        def feed(i: int) -> None:
+            checker = Checker()
+            try:
+                for event in sessions[i].events:
+                    checker.feed(event)
+                got[i] = checker.finish(AS_OF, source=sessions[i].source).to_json()
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                got[i] = repr(error)
+
+        threads = [threading.Thread(target=feed, args=(i,)) for i in range(len(sessions))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [got[i] for i in range(len(sessions))] == expected
+
+
+def test_feed_is_capped_like_extend(clean_session, monkeypatch):
+    """Same code path as extend; the cap is lowered so that live replays stay cheap."""
+    import compliance.checker
+    monkeypatch.setattr(compliance.checker, "MAX_EVENTS", 2)
+    checker = Checker()
+    events = sorted(clean_session.events, key=lambda e: e.at)
+    checker.feed(events[0])
+    checker.feed(events[1])
+    with pytest.raises(InputError, match="has more than 2 events"):
+        checker.feed(events[2])

@@ -30,6 +30,18 @@ def test_default_rule_base_loads_with_a_rule_per_catalogue_section():
     ("kind-mismatch.yaml", 13, "field 'at' holds an instant, compared with a text or choice"),
     ("python-tag.yaml", 2, "YAML"),
     ("alias-bomb.yaml", 2, "anchors (&name) are not allowed"),
+    ("empty.yaml", 1, "empty rule file"),
+    ("only-comment.yaml", 1, "empty rule file"),
+    ("unknown-section.yaml", 1, "unknown 'section': expected a section of the clause catalogue: D, R, S1"),
+    ("event-list.yaml", 10, "event type: expected an event type name, got ['session_opened']"),
+    ("clause-list.yaml", 4, "'clause': expected a clause id of rules/clauses.yaml, got ['S1.1']"),
+    ("span-overflow.yaml", 13, "number 99999999999999999999… has too many digits"),
+    ("span-too-long.yaml", 13, "duration 10001 days is too long: at most 10,000 days"),
+    ("chain-too-long.yaml", 13, "arithmetic with more than 20 terms"),
+    ("number-out-of-range.yaml", 11, "number 2147483648 is out of range (at most ±2,147,483,647)"),
+    ("unconstrained-joins.yaml", 15, "'match: d' is related to no earlier match by a condition "
+                                     "(unconstrained join number 3): expected at most 2"),
+    ("derived-end.yaml", 7, "field 'seen' may not read 'end'"),
 ])
 def test_broken_rule_file_names_file_line_and_problem(name, line, fragment):
     with pytest.raises(ProblemList) as caught:
@@ -84,3 +96,128 @@ def test_a_rule_applies_only_to_sessions_held_while_in_force(tmp_path):
     rules = lambda r: {f.rule for f in r.findings}
     assert "S4.1-temoin-non-inscrit" in rules(check_session(session(2026), as_of=as_of))
     assert "S4.1-temoin-non-inscrit" not in rules(check_session(session(2015), as_of=as_of))
+
+
+def _one_rule(tmp_path, when: str, name: str = "S1-local.yaml"):
+    """A rule file with one S1.1 rule whose 'when' is the given YAML block."""
+    path = tmp_path / name
+    path.write_text("""section: S1
+rules:
+  - id: S1.1-local
+    clause: S1.1
+    severity: violation
+    title: {fr: "t", en: "t"}
+    reference: {text: "r"}
+    when:
+""" + when + """    message: {fr: "m", en: "m"}
+""", encoding="utf-8")
+    return path
+
+
+def test_two_unconstrained_joins_load_a_third_is_refused(tmp_path):
+    """The limit is on 'match' entries related to no earlier match; a condition on a literal
+    or on 'end' does not relate, an absence is not a join, one reference to an earlier alias does."""
+    two = """      - match: a
+        event: test_started
+      - match: b
+        event: test_started
+        where: ["test == T1", "at < end.at"]
+      - absent: test_ended
+      - match: c
+        event: test_started
+      - match: d
+        event: test_started
+        where: ["at > b.at"]
+"""
+    assert load_rule_files([_one_rule(tmp_path, two)]).rule("S1.1-local")
+    three = two + """      - match: f
+        event: test_ended
+"""
+    with pytest.raises(ProblemList) as caught:
+        load_rule_files([_one_rule(tmp_path, three)])
+    assert str(caught.value).startswith(f"{tmp_path / 'S1-local.yaml'}:20:")
+    assert "'match: f'" in str(caught.value) and "at most 2 unconstrained joins" in str(caught.value)
+
+
+@pytest.mark.parametrize("condition", [
+    "at > t.at + 10000 days",
+    "at > t.at - 240000 hours",
+    "at > t.at" + " + 10000 days" * 19,            # 20 terms
+])
+def test_time_arithmetic_at_its_bounds_loads(tmp_path, condition):
+    when = f"""      - match: t
+        event: test_started
+      - match: u
+        event: test_ended
+        where: ["{condition}"]
+"""
+    rule = load_rule_files([_one_rule(tmp_path, when)]).rule("S1.1-local")
+    assert rule.patterns[1].conditions[0].text == condition
+
+
+@pytest.mark.parametrize("value", ["2147483647", "-2147483647", "0"])
+def test_numbers_within_the_engine_range_load(tmp_path, value):
+    when = f"""      - match: s
+        event: session_planned
+        where: ["convocation_lead_days == {value}"]
+"""
+    (cond,) = load_rule_files([_one_rule(tmp_path, when)]).rule("S1.1-local").patterns[0].conditions
+    assert cond.operand.value == int(value)
+
+
+def test_a_span_at_the_bound_is_computed_exactly_by_the_engine(tmp_path):
+    """No wrap-around: 10,000 days after the test start is judged to the minute."""
+    import datetime as dt
+
+    from compliance import check_session, load_rulebook
+    from compliance.events import parse_event
+    from compliance.errors import Location
+    from compliance.model import Session
+
+    rulebook = load_rulebook(_one_rule(tmp_path, """      - match: t
+        event: test_started
+      - match: u
+        event: test_ended
+        where: ["test == t.test", "at > t.at + 9999 days + 24 hours"]
+""").parent)
+    start = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.timezone.utc)
+
+    def fired(after: dt.timedelta) -> bool:
+        raws = [{"type": "test_started", "at": start.isoformat(), "test": "T1", "candidate": "C1"},
+                {"type": "test_ended", "at": (start + after).isoformat(), "test": "T1", "candidate": "C1"}]
+        session = Session(id="S", events=[parse_event(r, Location("t"), session="S", default_id=str(i))
+                                          for i, r in enumerate(raws)])
+        report = check_session(session, rulebook, as_of=start + after + dt.timedelta(days=1))
+        return any(f.rule == "S1.1-local" for f in report.findings)
+
+    assert not fired(dt.timedelta(days=10_000))
+    assert fired(dt.timedelta(days=10_000, minutes=1))
+    assert not fired(dt.timedelta(minutes=1))
+
+
+def test_a_file_of_rules_with_an_example_count_that_is_not_a_number_is_refused(tmp_path):
+    path = _one_rule(tmp_path, """      - match: o
+        event: session_opened
+""")
+    path.write_text(path.read_text(encoding="utf-8") + """    examples:
+      - expect: fire
+        count: [1]
+        events: []
+""", encoding="utf-8")
+    with pytest.raises(ProblemList) as caught:
+        load_rule_files([path])
+    assert str(caught.value).startswith(f"{path}:14:") and "'count': expected a whole number" in str(caught.value)
+
+
+def test_the_rule_language_doc_states_the_limits_the_code_enforces():
+    from compliance import engine, expressions, rulebook
+    from compliance.readers._result import MAX_EVENTS
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for phrase in [f"A rule may have at most **{rulebook.MAX_UNCONSTRAINED_JOINS}**",
+                   f"at most ±{expressions.MAX_NUMBER:,}",
+                   f"at most {expressions.MAX_SPAN_DAYS:,} days",
+                   f"has at most {expressions.MAX_TERMS} terms",
+                   f"at most **{MAX_EVENTS:,} events**",
+                   f"at most **{engine.MAX_COMPARISONS:,} comparisons**",
+                   f"at most **{engine.MAX_MATCHES:,} rule matches**"]:
+        assert phrase in text, phrase

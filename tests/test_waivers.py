@@ -71,3 +71,64 @@ def test_a_broken_waiver_file_names_its_line(tmp_path):
     with pytest.raises(ProblemList) as caught:
         load_waivers(path)
     assert f"{path}:5" in str(caught.value) and "did you mean 'accepted_by'?" in str(caught.value)
+
+
+def _waiver_file(tmp_path, *entries):
+    """A waiver file of the given (session, clause, rule or None) entries, 6 lines each from line 2."""
+    text = "waivers:\n"
+    for session, clause, rule in entries:
+        text += f"  - session: {session}\n    clause: {clause}\n"
+        text += f"    rule: {rule}\n" if rule else "    rule: null\n"
+        text += "    justification: \"Vu.\"\n    accepted_by: \"M. Lenoir\"\n    expires: \"2026-12-31\"\n"
+    path = tmp_path / "w.yaml"
+    path.write_text(text.replace("    rule: null\n", ""), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("entries, line, message", [
+    ([("S", "S3.1x", None)], 3, "unknown clause 'S3.1x': expected a clause id of the catalogue (did you mean 'S3.1'?)"),
+    ([("S", "S3.1", "S3.1-identite-non-controle")], 4,
+     "unknown rule 'S3.1-identite-non-controle': expected a rule of clause S3.1 "
+     "(did you mean 'S3.1-identite-non-controlee'?)"),
+    ([("S", "S2.3", "S3.1-identite-non-controlee")], 4,
+     "rule 'S3.1-identite-non-controlee' checks clause S3.1, not S2.3: expected a rule of clause S2.3"),
+    ([("S", "S3.1", "jury-quorum-atteint")], 4,
+     "rule 'jury-quorum-atteint' derives facts and checks no clause: expected a rule of clause S3.1"),
+    ([("S", "S3.1", None), ("T", "S3.1", None), ("S", "S3.1", None)], 12,
+     "duplicate waiver (same session, clause and rule) (first at line 2)"),
+])
+def test_a_waiver_that_names_nothing_known_or_repeats_another_is_an_error(tmp_path, entries, line, message):
+    path = _waiver_file(tmp_path, *entries)
+    with pytest.raises(ProblemList) as caught:
+        load_waivers(path)
+    (problem,) = caught.value.problems
+    assert str(problem) == f"{path}:{line}: {message}"
+
+
+def test_same_session_and_clause_for_two_rules_are_two_waivers(tmp_path):
+    path = _waiver_file(tmp_path, ("S", "S3.1", None), ("S", "S3.1", "S3.1-identite-non-controlee"))
+    assert [w.rule for w in load_waivers(path)] == [None, "S3.1-identite-non-controlee"]
+
+
+def test_waivers_are_checked_against_the_rule_base_given(tmp_path):
+    """A waiver of a local rule loads with the rule base that has it, not with the shipped one."""
+    from compliance import load_rulebook
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "S3-local.yaml").write_text("""section: S3
+rules:
+  - id: S3.1-regle-locale
+    clause: S3.1
+    severity: warning
+    title: {fr: "t", en: "t"}
+    reference: {text: "r"}
+    when:
+      - match: t
+        event: test_started
+    message: {fr: "m", en: "m"}
+""", encoding="utf-8")
+    path = _waiver_file(tmp_path, ("S", "S3.1", "S3.1-regle-locale"))
+    (waiver,) = load_waivers(path, load_rulebook(rules))
+    assert waiver.rule == "S3.1-regle-locale"
+    with pytest.raises(ProblemList, match="unknown rule 'S3.1-regle-locale'"):
+        load_waivers(path)
