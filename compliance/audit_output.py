@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from typing import Any, Iterator, TextIO
 
 from .audit import TIME_LIMIT, FileOutcome, Progress, Summary, run_audit
-from .errors import ComplianceError
+from .errors import ComplianceError, printable
 from .readers import special_file_kind
+from .reporters._labels import utf8_json
 from .rulebook import Rulebook
 from .waivers import load_waivers
 
@@ -143,7 +144,7 @@ def atomic_output(path: str | None, stdout: TextIO | None) -> Iterator[GuardedSt
 
 
 def _line(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, sort_keys=True) + "\n"
+    return utf8_json(json.dumps(document, ensure_ascii=False, sort_keys=True)) + "\n"
 
 
 def _problem_line(problem: Any) -> dict[str, Any]:
@@ -166,7 +167,7 @@ def write_audit(args: argparse.Namespace, as_of: dt.datetime, stdout: TextIO, st
     problems: list[Any] = []
     fail_severities = {"violation": {"violation"}, "warning": {"violation", "warning"}, "never": set()}[args.fail_on]
     failing = False
-    waivers = load_waivers(args.waivers) if args.waivers else ()
+    waivers = load_waivers(args.waivers, rulebook) if args.waivers else ()
     sessions_json: list[dict[str, Any]] = []
     time_limit = getattr(args, "time_limit", TIME_LIMIT)
     with atomic_output(args.output, stdout) as out, \
@@ -186,9 +187,10 @@ def write_audit(args: argparse.Namespace, as_of: dt.datetime, stdout: TextIO, st
         if args.format == "jsonl":
             out.write(_line({"kind": "summary", **summary_json}))
         elif args.format == "json":
-            out.write(json.dumps({"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(), "sessions": sessions_json,
-                                  "problems": [p.message for p in problems], "summary": summary_json},
-                                 ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+            out.write(utf8_json(json.dumps({"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(),
+                                            "sessions": sessions_json, "problems": [p.message for p in problems],
+                                            "summary": summary_json},
+                                           ensure_ascii=False, indent=2, sort_keys=True)) + "\n")
         else:
             out.write(_text_summary(summary_json, args.lang))
         out.flush()
@@ -216,18 +218,19 @@ def _write_outcome(out: GuardedStream, outcome: FileOutcome, args: argparse.Name
         if args.format == "jsonl":
             out.write(_line(_problem_line(problem)))
         elif args.format == "text":
-            out.write(f"!! {problem.message}\n")
+            out.write(f"!! {printable(problem.message)}\n")
 
 
 def _text_session(report: dict[str, Any], lang: str) -> str:
     counts = {s: sum(1 for f in report["findings"] if f["severity"] == s) for s in ("violation", "warning", "pending")}
     mark = "✗" if counts["violation"] else ("!" if counts["warning"] else "✓")
     clauses = sorted({f["clause"] for f in report["findings"] if f["severity"] == "violation"})
+    session, source = printable(report["session"]), printable(report["source"])
     if lang == "fr":
-        text = f"{mark} {report['session']} ({report['source']}) : {counts['violation']} violation(s), " \
+        text = f"{mark} {session} ({source}) : {counts['violation']} violation(s), " \
                f"{counts['warning']} avertissement(s), {counts['pending']} en attente"
     else:
-        text = f"{mark} {report['session']} ({report['source']}): {counts['violation']} violation(s), " \
+        text = f"{mark} {session} ({source}): {counts['violation']} violation(s), " \
                f"{counts['warning']} warning(s), {counts['pending']} pending"
     return text + (f" — {', '.join(clauses)}" if clauses else "") + "\n"
 
@@ -253,4 +256,4 @@ def _text_summary(s: dict[str, Any], lang: str) -> str:
         lines.append(f"  {'dérogation inutilisée' if fr else 'unused waiver'} : {waiver}")
     for file in s["unreadable_files"]:
         lines.append(f"  {'illisible' if fr else 'unreadable'} : {file}" if fr else f"  unreadable: {file}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"

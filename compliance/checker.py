@@ -94,7 +94,7 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
         InputError: more than ``MAX_EVENTS`` events, a reused event id, or (``EffortLimitError``)
             an effort limit of the engine reached (docs/rules.md, "Limits").
     """
-    checker = Checker(rulebook)
+    checker = Checker(rulebook, session=session.id)
     checker.extend(session.events)
     return checker.finish(as_of, source=session.source, problems=session.problems, timeline=timeline)
 
@@ -111,13 +111,16 @@ class Checker:
     takes no more events (``UsageError``); ``finish`` itself may be called again, and judges the
     same events afresh at its own ``as_of``. One checker per thread; checkers in different
     threads do not disturb each other.
+
+    ``session`` names the session up front (a record's header); otherwise the first event does,
+    and events of any other session are refused.
     """
 
-    def __init__(self, rulebook: Rulebook | None = None):
+    def __init__(self, rulebook: Rulebook | None = None, *, session: str | None = None):
         self._p = _prepare(rulebook)
         self._events: list[Event] = []
         self._emitted: dict[tuple, Finding] = {}
-        self._session: str | None = None
+        self._session: str | None = session
         self._ids: set[str] = set()
         self._latest: dt.datetime | None = None
         self._facts: list[list[dict[str, Any]]] = []    # per event, built once (live replays)

@@ -266,7 +266,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     as_of = parse_as_of(args.as_of)
     if as_of is None:
         as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    waivers = load_waivers(args.waivers) if args.waivers else ()
+    waivers = load_waivers(args.waivers, rulebook) if args.waivers else ()
     reports = []
     with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
         for file in args.files:

@@ -55,7 +55,7 @@ MAX_MATCHES = 10_000
 # It bounds time (20,000 tests of one candidate, 8e8 comparisons, took 44 s) and memory, since a
 # partial match is kept for each comparison that succeeds (4e6 of them took 1.5 GB). Generated
 # sessions of up to 40 candidates need at most 163,222; the examples about 1,000 to 5,500.
-MAX_COMPARISONS = 2_000_000
+MAX_COMPARISONS = 5_000_000   # about 220 candidates in one session; worst case ~2 GB
 Match = tuple[str, dict[str, dict[str, Any]]]   # (rule id, {internal alias: fact})
 
 _ruleset_names = itertools.count(1)

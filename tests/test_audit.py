@@ -131,3 +131,16 @@ def test_the_pool_gives_results_in_task_order_whatever_finishes_first():
             assert all(r.failures == () for r in results)
             pids = pool.pids
         assert len(pids) == jobs and pool.pids == []
+
+
+def test_the_text_audit_escapes_control_characters_in_names(tmp_path, clean_session):
+    """A file name holding ESC and CR cannot repaint the auditor's terminal."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    records = [dict(e.to_record(), session="TP-\x1b[2J-1") for e in clean_session.events]
+    (archive / "log\x1b[31m\r.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    code, stdout, _stderr = run("audit", str(archive), "--as-of", "2026-04-30", "--jobs", "1")
+    assert code == 0
+    assert "\x1b" not in stdout and "\r" not in stdout
+    assert "TP-\\x1b[2J-1" in stdout and "log\\x1b[31m\\r.jsonl" in stdout

@@ -222,8 +222,6 @@ def test_a_record_over_the_size_bound_is_refused_at_once(tmp_path):
         f"{MAX_RECORD:,}"
 
 
-@pytest.mark.xfail(strict=True, reason="the checker takes the id from the events: compliance/checker.py must use "
-                   "Session.id (reported to the lead; this test then passes and the mark goes)")
 def test_the_report_of_a_session_whose_events_are_all_malformed_keeps_its_header_id(tmp_path):
     from compliance import check_session
     path = tmp_path / "all-bad.yaml"

@@ -132,3 +132,26 @@ rules:
     assert waiver.rule == "S3.1-regle-locale"
     with pytest.raises(ProblemList, match="unknown rule 'S3.1-regle-locale'"):
         load_waivers(path)
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_the_cli_checks_waivers_against_its_own_rule_base(tmp_path, command):
+    """With --rules, a waiver may name a rule of that directory: check and audit both load it."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "S3-local.yaml").write_text("""section: S3
+rules:
+  - id: S3.1-regle-locale
+    clause: S3.1
+    severity: warning
+    title: {fr: "t", en: "t"}
+    reference: {text: "r"}
+    when:
+      - match: t
+        event: test_started
+    message: {fr: "m", en: "m"}
+""", encoding="utf-8")
+    waivers = _waiver_file(tmp_path, ("TP-00417-2026-03-10", "S3.1", "S3.1-regle-locale"))
+    code, _out, err = run(command, str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30",
+                          "--rules", str(rules), "--waivers", str(waivers))
+    assert (code, err) == (0, "")
