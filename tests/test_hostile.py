@@ -1,6 +1,8 @@
 """Hostile and broken input: the only outcomes are a report or a documented error."""
 from __future__ import annotations
 
+import attrs
+
 import datetime as dt
 import io
 import json
@@ -287,8 +289,8 @@ def test_a_report_never_holds_a_lone_surrogate():
     from compliance import Session
     from compliance.reporters import REPORTERS
     (session,) = read_path(EXAMPLES / "session-conforme.yaml")
-    report = check_session(Session(id="S\udcff\ud800", events=session.events[:5], source="f\udcff.yaml"),
-                           as_of=FAR)
+    checked = check_session(Session(id=session.id, events=session.events[:5], source="f.yaml"), as_of=FAR)
+    report = attrs.evolve(checked, session="S\udcff\ud800", source="f\udcff.yaml")
     for fmt, render in REPORTERS.items():
         render([report], "fr").encode("utf-8")
 
