@@ -72,6 +72,7 @@ class YamlMap(dict):
 class YamlList(list):
     line: int = 0
     item_lines: list
+    item_columns: list
 
 
 class WrittenInt(int):
@@ -253,6 +254,7 @@ def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> YamlList:
     result = YamlList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    result.item_columns = [child.start_mark.column + 1 for child in node.value]
     return result
 
 

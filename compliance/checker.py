@@ -24,15 +24,15 @@ from typing import Any, Iterable
 import attrs
 
 from . import __version__, _time, compiler
+from .certainty import evaluate, is_certain
 from .engine import EffortLimitError, engine_for
 from .errors import EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned
-from .expressions import Arith, Ref, Span
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
 from .model import ClauseStatus, Evidence, Finding, Report, Session, Severity, Status, Text
 from .readers._result import MAX_EVENTS
-from .rulebook import Rule, Rulebook, load_rulebook
+from .rulebook import Check, Rule, Rulebook, load_rulebook
 
 _SEVERITY_ORDER = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.PENDING: 2}
 
@@ -188,7 +188,7 @@ class Checker:
         now = _time.epoch(event.at)
         new = []
         for key, finding, rule, matched in self._evaluate(now):
-            if key in self._emitted or not _certain(rule, matched, now):
+            if key in self._emitted or not is_certain(rule, matched, now):
                 continue
             self._emitted[key] = finding
             new.append(finding)
@@ -265,7 +265,7 @@ class Checker:
         first = self._events[0].location
         return Location(first.file) if first is not None else None
 
-    def _finding(self, rule: Rule, matched: dict[str, dict[str, Any]], tz: dt.tzinfo) -> Finding:
+    def _finding(self, rule: Check, matched: dict[str, dict[str, Any]], tz: dt.tzinfo) -> Finding:
         indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})
         evidence = tuple(self._evidence(i, tz) for i in indices)
         texts = {}
@@ -337,22 +337,3 @@ class Checker:
         order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
         return tuple(self._evidence(i, tz) for i in order)
 
-
-def evaluate(expr: Any, matched: dict[str, dict[str, Any]]) -> Any:
-    """The value of a value expression over matched facts (engine units: seconds)."""
-    if isinstance(expr, Ref):
-        return matched[expr.alias][compiler.fact_field(expr.field)]
-    if isinstance(expr, Span):
-        return expr.seconds
-    if isinstance(expr, Arith):
-        left, right = evaluate(expr.left, matched), evaluate(expr.right, matched)
-        return left + right if expr.op == "+" else left - right
-    raise AssertionError(expr)
-
-
-def _certain(rule: Rule, matched: dict[str, dict[str, Any]], now: int) -> bool:
-    if rule.certainty == "immediate":
-        return True
-    if rule.certainty == "bounded":
-        return all(evaluate(bound, matched) < now for bound in rule.bounds)
-    return False

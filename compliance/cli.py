@@ -31,7 +31,7 @@ from .checker import check_session
 from .errors import ComplianceError, EngineError, UsageError
 from .readers import read_path
 from .reporters import REPORTERS
-from .rulebook import Rule, Rulebook, load_rule_files, load_rulebook
+from .rulebook import Check, Rule, Rulebook, load_rule_files, load_rulebook
 from .waivers import apply_waivers, load_waivers, unused_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
@@ -245,7 +245,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         rulebook = load_rulebook(*args.rules)
         if args.rules_command == "list":
             for rule in rulebook.checks:
-                stdout.write(f"{rule.id}\t{rule.clause}\t{rule.severity}\t{rule.title.fr}\n")
+                stdout.write(f"{rule.id}\t{rule.clause}\t{rule.severity.value}\t{rule.title.fr}\n")
             return EXIT_OK
         from .selfcheck import run_examples
         results = run_examples(rulebook)
@@ -290,10 +290,10 @@ def _is_terminal(stream: TextIO) -> bool:
 def describe_rule(rulebook: Rulebook, rule: Rule) -> str:
     """A rule as a person reads it: what it checks, where it comes from, how it is tested."""
     lines = [f"{rule.id}  ({rule.file}:{rule.line})"]
-    if rule.is_check:
+    if isinstance(rule, Check):
         clause = rulebook.clause(rule.clause)
         lines += [f"  clause    {clause.id}: {clause.title.fr}", f"            {clause.title.en}",
-                  f"  severity  {rule.severity}", f"  title     {rule.title.fr} / {rule.title.en}",
+                  f"  severity  {rule.severity.value}", f"  title     {rule.title.fr} / {rule.title.en}",
                   f"  reference {rule.reference.text}"]
         for label, value in (("article", rule.reference.article), ("url", rule.reference.url),
                              ("quote", rule.reference.quote)):
@@ -302,13 +302,13 @@ def describe_rule(rulebook: Rulebook, rule: Rule) -> str:
         if rule.in_force != (None, None):
             lines.append(f"  in force  {rule.in_force[0] or '…'} → {rule.in_force[1] or '…'}")
     else:
-        lines.append(f"  derives   {rule.derive[0]}")
+        lines.append(f"  derives   {rule.type}")
     lines.append("  when")
     for p in rule.patterns:
         head = f"absent {p.event}" if p.absent else f"{p.alias} = {p.event}"
         lines.append(f"    {head}" + (f" where {' and '.join(c.text for c in p.conditions)}" if p.conditions else ""))
-    if rule.is_check:
-        lines += [f"  live      {rule.certainty}", f"  message   {rule.message.fr}", f"            {rule.message.en}"]
-    for example in rule.examples:
-        lines.append(f"  example   {example.expect}: {example.name} ({len(example.events)} events, line {example.line})")
+    if isinstance(rule, Check):
+        lines += [f"  live      {rule.certainty.value}", f"  message   {rule.message.fr}", f"            {rule.message.en}"]
+    for example in rule.examples if isinstance(rule, Check) else ():
+        lines.append(f"  example   {example.expect.value}: {example.name} ({len(example.events)} events, line {example.line})")
     return "\n".join(lines) + "\n"

@@ -21,8 +21,9 @@ import attrs
 
 from . import _time, events
 from .errors import Location, RulebookError
-from .expressions import Arith, Condition, Literal, Ref, Span
-from .rulebook import END, Rule, Rulebook, unconstrained
+from .expressions import Arith, Condition, Literal, Operand, Ref, Span
+from .rule_model import END, Derivation, Rule, Rulebook, unconstrained
+from .vocabulary import COMPUTED_FIELDS, Settings
 
 OPEN_TYPE = "__open__"
 END_TYPE = "__end__"
@@ -66,10 +67,9 @@ def compile_rulebook(rulebook: Rulebook) -> CompiledRulebook:
         aliases[rule.id] = {internal_alias(p.alias): p.alias for p in rule.patterns if p.alias}
         multiplying = [id(p) for p in unconstrained(rule.patterns)]
         plans[rule.id] = tuple((p.event, id(p) in multiplying) for p in rule.patterns)
-        if rule.derive is not None:
-            type_name, fields = rule.derive
-            derivations[rule.id] = (type_name, tuple(
-                (name, internal_alias(ref.alias), fact_field(ref.field)) for name, ref in fields))
+        if isinstance(rule, Derivation):
+            derivations[rule.id] = (rule.type, tuple(
+                (name, internal_alias(ref.alias), fact_field(ref.field)) for name, ref in rule.fields))
     _check_limits(rulebook, ruleset)
     return CompiledRulebook(ruleset, derivations, aliases, plans)
 
@@ -227,18 +227,6 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
         for item in items:
             out.append(dict(fact, type=f"{event.TYPE}.{name}", item=item))
     return out
-
-
-def _convocation_lead(event: events.SessionPlanned, settings: dict[str, Any]) -> int:
-    days = event.convocation_lead_days or settings.get(f"convocation_lead_days_{event.kind.value}", 0)
-    return int(days) * _time.DAY
-
-
-# Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}.
-COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Any]]] = {
-    # R5: the record's own lead time, else the rule base's setting for the session kind
-    "session_planned": {"convocation_lead": ("duration", _convocation_lead)},
-}
 
 
 def fact_value(value: Any, kind: str, tz: dt.tzinfo) -> Any:

@@ -6,28 +6,28 @@ import datetime as dt
 import attrs
 
 from .checker import Checker
-from .rulebook import Rule, Rulebook
+from .rulebook import Check, Expect, Rulebook
 
 
 @attrs.frozen
 class ExampleResult:
     rule: str
     example: str
-    expect: str
+    expect: Expect
     fired: int
     ok: bool
     file: str
     line: int | None
 
     def describe(self) -> str:
-        want = "fire" if self.expect == "fire" else "not fire"
+        want = "fire" if self.expect is Expect.FIRE else "not fire"
         return f"{self.file}:{self.line}: rule '{self.rule}', example '{self.example}': expected to {want}, fired {self.fired} time(s)"
 
 
-def run_examples(rulebook: Rulebook, rules: list[Rule] | None = None) -> list[ExampleResult]:
+def run_examples(rulebook: Rulebook, rules: list[Check] | None = None) -> list[ExampleResult]:
     """Check each example: ``fire`` needs at least one finding of its rule (``count`` exactly),
     ``pass`` needs none. The whole rule base runs, so derivations take part."""
-    results = []
+    results: list[ExampleResult] = []
     for rule in rules or rulebook.checks:
         for example in rule.examples:
             checker = Checker(rulebook)
@@ -35,7 +35,7 @@ def run_examples(rulebook: Rulebook, rules: list[Rule] | None = None) -> list[Ex
             last = max((e.at for e in example.events), default=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
             report = checker.finish(example.as_of or last)
             fired = sum(1 for f in report.findings if f.rule == rule.id)
-            if example.expect == "fire":
+            if example.expect is Expect.FIRE:
                 ok = fired >= 1 if example.count is None else fired == example.count
             else:
                 ok = fired == 0

@@ -71,10 +71,8 @@ def run(rulebook: Rulebook, facts: list[dict[str, Any]], end_at: int) -> set[tup
     changed = True
     while changed:
         changed = False
-        for rule in rulebook.rules:
-            if rule.derive is None:
-                continue
-            type_name, fields = rule.derive
+        for rule in rulebook.derivations:
+            type_name, fields = rule.type, rule.fields
             for env in list(matches(rule, facts, end_at)):
                 new = {"type": type_name, **{n: env[r.alias][fact_field(r.field)] for n, r in fields},
                        "at": max(f["at"] for f in env.values()),

@@ -1,0 +1,115 @@
+"""The clause catalogue (``rules/clauses.yaml``): every obligation, its section and severities.
+
+Each clause says what its rules may conclude (docs/rules.md, "Severity"):
+
+* ``breach``: what an explicit breach gives, ``violation`` or ``warning``;
+* ``no_evidence``: what the absence of any record of the duty gives, ``violation``,
+  ``warning``, ``pending`` (a deadline, pending until due) or ``none`` (nothing to record).
+
+A check's severity must be one of these two (``severity_problem``); the loader refuses the rule
+otherwise. The catalogue also holds ``settings`` that rules read as computed fields.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ._problems import Problems
+from ._yaml import YamlList, YamlMap
+from .errors import Location
+from .model import Severity, Text
+
+BREACH = {"violation": Severity.VIOLATION, "warning": Severity.WARNING}
+NO_EVIDENCE = {"violation": Severity.VIOLATION, "warning": Severity.WARNING,
+               "pending": Severity.PENDING, "none": None}
+
+
+@attrs.frozen(kw_only=True)
+class Clause:
+    """One obligation of the catalogue."""
+    id: str
+    section: str
+    title: Text
+    breach: Severity
+    no_evidence: Severity | None        # None: nothing to record when there is no evidence
+    applies_if: tuple[str, ...] = ()    # event types: without any of them the clause is not applicable
+    retired: bool = False
+
+
+def severity_problem(clause: Clause, severity: Severity) -> str | None:
+    """What the catalogue expects when a rule of ``clause`` may not have ``severity``, else None.
+
+    A rule judges either an explicit breach (its severity is the clause's ``breach``) or a duty
+    with no record (``no_evidence``); ``pending`` is only a deadline's ``no_evidence``.
+
+    >>> s85 = Clause(id="S8.5", section="S8", title=Text("", ""), breach=Severity.VIOLATION,
+    ...              no_evidence=Severity.PENDING)
+    >>> severity_problem(s85, Severity.WARNING)
+    'violation (breach) or pending (no_evidence)'
+    >>> severity_problem(s85, Severity.PENDING) is None
+    True
+    """
+    allowed = [(clause.breach, "breach")]
+    if clause.no_evidence is not None:
+        allowed.append((clause.no_evidence, "no_evidence"))
+    if any(severity is have for have, _ in allowed):
+        return None
+    return " or ".join(f"{have.value} ({column})" for have, column in allowed)
+
+
+def read_catalogue(file: str, doc: Any, problems: Problems) -> tuple[dict[str, Clause], dict[str, Any]]:
+    """The clauses (by id, in file order) and settings of a parsed catalogue; problems reported."""
+    clauses: dict[str, Clause] = {}
+    settings: dict[str, Any] = {}
+    where = Location(file, getattr(doc, "line", 1))
+    if not isinstance(doc, YamlMap) or not isinstance(doc.get("clauses"), YamlList):
+        problems.add(where, "clause catalogue", expected="a mapping with a 'clauses' list")
+        return clauses, settings
+    problems.closed(file, doc, {"clauses", "settings"}, set(), "catalogue")
+    raw_settings = doc.get("settings", {})
+    if isinstance(raw_settings, dict):
+        settings.update(raw_settings)
+    for node in doc["clauses"]:
+        clause = _read_clause(file, node, problems)
+        if clause is None:
+            continue
+        if clause.id in clauses:
+            problems.add(Location(file, node.line), f"duplicate clause id '{clause.id}'")
+        clauses[clause.id] = clause
+    return clauses, settings
+
+
+def _read_clause(file: str, node: Any, problems: Problems) -> Clause | None:
+    loc = Location(file, getattr(node, "line", None))
+    if not isinstance(node, YamlMap):
+        problems.add(loc, "clause", expected="a mapping")
+        return None
+    what = f"clause {node.get('id')!r}"
+    if not problems.closed(file, node, {"id", "section", "title", "breach", "no_evidence"},
+                           {"applies_if", "retired"}, what):
+        return None
+    if not (isinstance(node["id"], str) and isinstance(node["section"], str)
+            and isinstance(node.get("applies_if", []), list)):
+        problems.add(loc, "clause", expected="text 'id' and 'section', a list 'applies_if'")
+        return None
+    title = problems.text(file, node, "title", f"clause {node['id']}")
+    breach = _column(file, node, "breach", BREACH, problems)
+    no_evidence = _column(file, node, "no_evidence", NO_EVIDENCE, problems)
+    if title is None or breach is None or no_evidence is _BAD:
+        return None
+    return Clause(id=node["id"], section=node["section"], title=title, breach=breach,
+                  no_evidence=no_evidence if isinstance(no_evidence, Severity) else None,
+                  applies_if=tuple(node.get("applies_if") or ()), retired=bool(node.get("retired", False)))
+
+
+_BAD = object()
+
+
+def _column(file: str, node: YamlMap, key: str, table: dict[str, Any], problems: Problems) -> Any:
+    value = node[key]
+    if isinstance(value, str) and value in table:
+        return table[value]
+    problems.add(Location(file, node.line_of(key)), f"clause {node['id']}: '{key}'",
+                 expected=" | ".join(table), got=value)
+    return _BAD if key == "no_evidence" else None

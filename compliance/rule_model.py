@@ -1,0 +1,177 @@
+"""The validated rule base: immutable values built by ``rulebook`` and read by everything else.
+
+A ``Rulebook`` holds the clause catalogue (``catalogue.Clause``), the section titles, and two
+kinds of rules:
+
+* a ``Check`` judges a clause: when its ``when`` matches, it gives a finding of its severity;
+* a ``Derivation`` asserts a new fact (its ``type`` and ``fields``) that other rules match.
+
+Nothing here reads files or knows the engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+from typing import Iterable, Mapping, NamedTuple, Union
+
+import attrs
+
+from .catalogue import Clause
+from .events import Event
+from .expression_kinds import END
+from .expressions import Arith, Condition, Operand, Ref
+from .model import Severity, Text
+from .vocabulary import FieldKinds
+
+__all__ = ["END", "Certainty", "Check", "Derivation", "Example", "Expect", "Pattern", "Reference",
+           "Rule", "Rulebook", "Value", "unconstrained"]
+
+
+class Certainty(str, enum.Enum):
+    """When a live finding of a check can no longer be withdrawn (events arrive in time order)."""
+    IMMEDIATE = "immediate"     # no absence: certain as soon as it matches
+    BOUNDED = "bounded"         # certain once the clock has passed every absence's time bound
+    FINISH = "finish"           # judged by ``finish`` only
+
+
+class Expect(str, enum.Enum):
+    """What an embedded example expects of its rule."""
+    FIRE = "fire"
+    PASS = "pass"
+
+
+@attrs.frozen
+class Reference:
+    text: str
+    article: str = ""
+    url: str = ""
+    quote: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Pattern:
+    """One line of a rule's ``when``: an event that must be there (``match``) or must not (``absent``).
+
+    A ``first`` entry is read as a ``match`` followed by the absence of an earlier event of its
+    kind meeting the same conditions.
+    """
+    alias: str | None
+    event: str
+    conditions: tuple[Condition, ...]
+    absent: bool
+    line: int | None = attrs.field(eq=False, default=None)
+
+    def refs(self) -> tuple[Ref, ...]:
+        return tuple(ref for cond in self.conditions for ref in cond.refs())
+
+
+@attrs.frozen(kw_only=True)
+class Example:
+    name: str
+    expect: Expect
+    events: tuple[Event, ...]
+    as_of: dt.datetime | None
+    count: int | None = None
+    line: int | None = attrs.field(eq=False, default=None)
+
+
+ValueExpr = Union[Ref, Arith]
+
+
+class Value(NamedTuple):
+    """A named value of a check's finding: its expression and the family it renders as."""
+    name: str
+    expr: ValueExpr
+    family: str
+
+
+InForce = tuple[dt.date | None, dt.date | None]
+
+
+@attrs.frozen(kw_only=True)
+class Check:
+    """A rule that judges a clause: each match of ``patterns`` is a finding of ``severity``."""
+    id: str
+    file: str
+    line: int | None
+    patterns: tuple[Pattern, ...]
+    clause: str
+    severity: Severity
+    title: Text
+    message: Text
+    reference: Reference
+    in_force: InForce = (None, None)
+    values: tuple[Value, ...] = ()
+    evidence: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    certainty: Certainty = Certainty.FINISH
+    bounds: tuple[Operand, ...] = ()      # BOUNDED: the absences' upper time bounds
+    alias_kinds: Mapping[str, FieldKinds] = attrs.field(factory=dict, eq=False, hash=False)
+
+    def applies_on(self, day: dt.date) -> bool:
+        start, until = self.in_force
+        return (start is None or start <= day) and (until is None or day <= until)
+
+
+@attrs.frozen(kw_only=True)
+class Derivation:
+    """A rule that asserts a fact of type ``type`` for each match; certain once asserted."""
+    id: str
+    file: str
+    line: int | None
+    patterns: tuple[Pattern, ...]
+    type: str
+    fields: tuple[tuple[str, Ref], ...]     # (field of the new fact, the matched field it copies)
+    title: Text | None = None
+
+
+Rule = Union[Check, Derivation]
+
+
+@attrs.frozen(kw_only=True)
+class Rulebook:
+    clauses: tuple[Clause, ...]
+    rules: tuple[Rule, ...]                 # derivations first, then checks, each by id
+    fingerprint: str
+    settings: tuple[tuple[str, object], ...] = ()
+    sections: Mapping[str, Text] = attrs.field(
+        factory=dict, converter=lambda m: types.MappingProxyType(dict(m)), eq=False, hash=False)
+
+    def clause(self, clause_id: str) -> Clause:
+        for clause in self.clauses:
+            if clause.id == clause_id:
+                return clause
+        raise KeyError(clause_id)
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(r for r in self.rules if isinstance(r, Check))
+
+    @property
+    def derivations(self) -> tuple[Derivation, ...]:
+        return tuple(r for r in self.rules if isinstance(r, Derivation))
+
+    def setting(self, name: str) -> object:
+        return dict(self.settings)[name]
+
+
+def unconstrained(patterns: Iterable[Pattern]) -> list[Pattern]:
+    """A rule's first ``match`` entry, then each later one that no condition relates to an
+    earlier match (an unconstrained join): the engine builds every combination of these."""
+    earlier: set[str] = set()
+    out = []
+    for p in patterns:
+        if p.absent or p.alias is None:
+            continue
+        related = {r.alias for r in p.refs()} & earlier
+        if not earlier or not related:
+            out.append(p)
+        earlier.add(p.alias)
+    return out

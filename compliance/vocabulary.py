@@ -1,0 +1,74 @@
+"""What a rule may read: the fields of every event type, list items and computed fields.
+
+The event classes (``events``) say what a record holds; this module adds what rules read beyond
+it, so that the rule loader (names and kinds) and the compiler (facts) share one description:
+
+* computed fields (``COMPUTED_FIELDS``): settings that vary by title or centre, resolved per
+  event, such as ``session_planned.convocation_lead``;
+* list items: ``candidate_registered.trainers`` is a type of its own, one fact per item, with
+  field ``item`` and the parent's other fields;
+* derived types, asserted by derivation rules, passed in by the loader.
+
+Kinds are the words of ``events`` (``time``, ``day``, ``duration``, ``int``, ``bool``, ``text``,
+``enum``, ``list``); ``family`` groups those that compare with each other.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from . import _time, events
+
+FieldKinds = dict[str, str]
+"""field name -> kind, for one type a rule may match."""
+
+Settings = Mapping[str, Any]
+Compute = Callable[[Any, Settings], int]
+
+
+def _convocation_lead(event: events.SessionPlanned, settings: Settings) -> int:
+    days = event.convocation_lead_days or settings.get(f"convocation_lead_days_{event.kind.value}", 0)
+    return int(days) * _time.DAY
+
+
+# Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}; a compute
+# function returns the fact's value in engine units (seconds for a duration).
+COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
+    # R5: the record's own lead time, else the rule base's setting for the session kind
+    "session_planned": {"convocation_lead": ("duration", _convocation_lead)},
+}
+
+_FAMILIES = {"time": "instant", "day": "instant", "duration": "duration", "int": "number",
+             "text": "literal", "enum": "literal"}
+
+
+def family(kind: str) -> str:
+    """The family a kind compares within: instant, duration, number, literal, bool (or list).
+
+    >>> family("day"), family("enum"), family("bool")
+    ('instant', 'literal', 'bool')
+    """
+    return _FAMILIES.get(kind, kind)
+
+
+def vocabulary(derived: Mapping[str, FieldKinds] | None = None) -> dict[str, FieldKinds]:
+    """Field kinds of every type a rule may match: events, list items, derived facts."""
+    out = {name: events.field_kinds(name) for name in events.EVENT_TYPES}
+    for name, computed in COMPUTED_FIELDS.items():
+        out[name].update({field: kind for field, (kind, _) in computed.items()})
+    for name, cls in events.EVENT_TYPES.items():
+        for spec in events.specific_fields(cls):
+            if spec.kind == "list":
+                kinds = {k: v for k, v in out[name].items() if v != "list"}
+                kinds["item"] = "text"
+                out[f"{name}.{spec.name}"] = kinds
+    out.update(derived or {})
+    return out
+
+
+def choices(type_name: str, field: str) -> tuple[str, ...]:
+    """The values an enum field may hold (``()`` for other fields and derived types)."""
+    cls = events.EVENT_TYPES.get(type_name.split(".")[0])
+    for spec in events.specific_fields(cls) if cls else ():
+        if spec.name == field:
+            return tuple(spec.choices)
+    return ()
