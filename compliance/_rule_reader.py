@@ -236,12 +236,8 @@ class _RuleReader:
     # -- derivations
     def read_derivation(self, patterns: list[Pattern], kinds: AliasKinds) -> Derivation | None:
         spec = self.node["derive"]
-        if not (isinstance(spec, YamlMap) and set(spec) <= {"type", "fields"} and isinstance(spec.get("type"), str)):
-            self.bad("derive", "'derive'", expected="a mapping with 'type' and 'fields'", got=spec)
-            return None
-        type_name = spec["type"]
-        if type_name in events.EVENT_TYPES or not ALIAS.fullmatch(type_name):
-            self.bad("derive", f"derived type '{printable(type_name)}'", expected="a new identifier, not an event type")
+        type_name = self.derived_type(spec)
+        if type_name is None:
             return None
         if any(p.absent for p in patterns) or any(r.alias == END for p in patterns for r in p.refs()):
             self.bad("when", "a derivation may not use 'absent', 'first' or 'end'",
@@ -253,17 +249,30 @@ class _RuleReader:
             return None
         fields = [f for f in (self.derived_field(name, text, kinds, spec) for name, text in raw_fields.items())
                   if f is not None]
-        field_kinds = {"at": "time", **{name: kinds[ref.alias][ref.field] for name, ref in fields}}
-        previous = self.derived.get(type_name)
-        if previous is not None and previous != field_kinds:
-            self.bad("derive", f"derived type '{type_name}' is asserted with different fields elsewhere")
-        self.derived[type_name] = field_kinds
+        self.record_derived_type(type_name, {"at": "time", **{n: kinds[r.alias][r.field] for n, r in fields}})
         title = self.problems.text(self.file, self.node, "title", f"rule '{self.rule_id}'") \
             if "title" in self.node else None
         if not self.ok:
             return None
         return Derivation(id=self.rule_id, file=self.file, line=self.node.line, patterns=tuple(patterns),
                           type=type_name, fields=tuple(fields), title=title)
+
+    def derived_type(self, spec: Any) -> str | None:
+        if not (isinstance(spec, YamlMap) and set(spec) <= {"type", "fields"} and isinstance(spec.get("type"), str)):
+            self.bad("derive", "'derive'", expected="a mapping with 'type' and 'fields'", got=spec)
+            return None
+        type_name: str = spec["type"]
+        if type_name in events.EVENT_TYPES or not ALIAS.fullmatch(type_name):
+            self.bad("derive", f"derived type '{printable(type_name)}'", expected="a new identifier, not an event type")
+            return None
+        return type_name
+
+    def record_derived_type(self, type_name: str, field_kinds: FieldKinds) -> None:
+        """A derived type is a type rules may match; every derivation asserting it gives it the same fields."""
+        previous = self.derived.get(type_name)
+        if previous is not None and previous != field_kinds:
+            self.bad("derive", f"derived type '{type_name}' is asserted with different fields elsewhere")
+        self.derived[type_name] = field_kinds
 
     def derived_field(self, name: Any, text: Any, kinds: AliasKinds, spec: YamlMap) -> tuple[str, Ref] | None:
         try:
@@ -383,7 +392,7 @@ class _RuleReader:
                 out.append(value)
         return out
 
-    def read_value(self, name: str, text: Any, kinds: AliasKinds, raw: YamlMap) -> Value | None:
+    def read_value(self, name: str, text: Any, kinds: AliasKinds, raw: Any) -> Value | None:
         try:
             expr = parse_value(text)
         except ExpressionError as error:

@@ -64,7 +64,7 @@ def compile_rulebook(rulebook: Rulebook) -> CompiledRulebook:
     derivations, aliases, plans = {}, {}, {}
     for rule in rulebook.rules:
         ruleset[rule.id] = dict(compile_rule(rule), run=rule.id)
-        aliases[rule.id] = {internal_alias(p.alias): p.alias for p in rule.patterns if p.alias}
+        aliases[rule.id] = {internal_alias(p.alias): p.alias for p in rule.patterns if p.alias is not None}
         multiplying = [id(p) for p in unconstrained(rule.patterns)]
         plans[rule.id] = tuple((p.event, id(p) in multiplying) for p in rule.patterns)
         if isinstance(rule, Derivation):
@@ -90,7 +90,7 @@ def compile_rule(rule: Rule) -> dict[str, Any]:
         terms: list[Any] = [{"type": pattern.event}]
         terms += sorted((_condition(c) for c in pattern.conditions), key=_term_rank)
         expr = terms[0] if len(terms) == 1 else {"$and": terms}
-        key = f"x{index}$not" if pattern.absent else internal_alias(pattern.alias)
+        key = f"x{index}$not" if pattern.alias is None else internal_alias(pattern.alias)
         patterns.append({key: expr})
     # dist 0: a fact may fill several patterns of one match. With the engine's default (1), a
     # fact bound to a 'match' is invisible to a later 'absent' of the same type.
@@ -115,7 +115,7 @@ _RELATIONS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
 def _condition(cond: Condition) -> Any:
     field = fact_field(cond.field)
-    if cond.op == "in":
+    if isinstance(cond.operand, tuple):     # 'in': a list of literals
         options = [{field: item.value} for item in cond.operand]
         return options[0] if len(options) == 1 else {"$or": options}
     value = _operand(cond.operand)
@@ -173,8 +173,8 @@ def _pad(expr: Any, first: str, aliases: list[str]) -> None:
 
 
 def _check_limits(rulebook: Rulebook, ruleset: dict[str, Any]) -> None:
-    shared: Counter = Counter()
-    equalities: dict[str, set] = {}
+    shared: Counter[str] = Counter()
+    equalities: dict[str, set[object]] = {}
     for rule in rulebook.rules:
         definition = ruleset[rule.id]
         where = Location(rule.file, rule.line)
@@ -186,7 +186,7 @@ def _check_limits(rulebook: Rulebook, ruleset: dict[str, Any]) -> None:
         for p in rule.patterns:
             for c in p.conditions:
                 if c.op in ("==", "in"):
-                    items = c.operand if c.op == "in" else (c.operand,)
+                    items = c.operand if isinstance(c.operand, tuple) else (c.operand,)
                     for item in items:
                         if isinstance(item, Literal):
                             equalities.setdefault(c.field, set()).add(item.value)

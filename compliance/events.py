@@ -15,7 +15,7 @@ import enum
 import functools
 import re
 import unicodedata
-from typing import Any, ClassVar, NewType
+from typing import Any, Callable, ClassVar, NewType
 
 import attrs
 
@@ -86,7 +86,7 @@ def _known_zone(name: str) -> str | None:
 EVENT_TYPES: dict[str, type["Event"]] = {}
 
 
-def event_type(name: str, *, declaration: bool = False):
+def event_type(name: str, *, declaration: bool = False) -> Callable[[type["Event"]], type["Event"]]:
     """Register an event class under its type name."""
     def register(cls: type["Event"]) -> type["Event"]:
         cls.TYPE = name
@@ -569,9 +569,18 @@ def _kind_of(annotation: Any) -> tuple[str, tuple[str, ...]]:
     return "list", ()
 
 
-@functools.cache
+_SPECS: dict[type[Event], tuple[FieldSpec, ...]] = {}
+
+
 def specific_fields(cls: type[Event]) -> tuple[FieldSpec, ...]:
     """The fields of an event class beyond the common ones, in declaration order."""
+    specs = _SPECS.get(cls)
+    if specs is None:
+        specs = _SPECS[cls] = _read_specs(cls)
+    return specs
+
+
+def _read_specs(cls: type[Event]) -> tuple[FieldSpec, ...]:
     out = []
     for f in attrs.fields(cls):
         if f.name in COMMON_FIELDS or f.metadata.get("internal"):
@@ -580,7 +589,8 @@ def specific_fields(cls: type[Event]) -> tuple[FieldSpec, ...]:
         required = f.default is attrs.NOTHING
         default = None
         if not required:
-            default = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default
+            factory = getattr(f.default, "factory", None)      # an attrs.Factory
+            default = factory() if callable(factory) else f.default
             default = _to_json(default)
         out.append(FieldSpec(f.name, kind, required, f.metadata.get("doc", ""), choices, default))
     return tuple(out)
@@ -636,7 +646,8 @@ def parse_event(raw: Any, location: Location, *, session: str | None = None,
                              expected=value.expected)
     values: dict[str, Any] = {}
     try:
-        values["at"] = _time.parse_time(raw.get("at"))
+        written_at: Any = raw.get("at")         # parse_time refuses what is not a text
+        values["at"] = _time.parse_time(written_at)
     except _time.TimeFormatError as error:
         raise InputError("field 'at'", location=location, subject=subject,
                          expected=str(error).removeprefix("expected "), got=raw.get("at")) from None
@@ -725,7 +736,8 @@ def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, 
     if spec.kind == "enum":
         if not isinstance(value, str) or value not in spec.choices:
             raise bad("one of " + ", ".join(spec.choices))
-        return attrs.fields_dict(cls)[spec.name].type(value)
+        enum_type: Any = attrs.fields_dict(cls)[spec.name].type
+        return enum_type(value)
     if spec.kind == "time":
         try:
             return _time.parse_time(value)
@@ -753,7 +765,7 @@ SCHEMA_VERSION = "1"
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one event, generated from the classes above."""
-    kind_schema = {
+    kind_schema: dict[str, dict[str, Any]] = {
         "time": {"type": "string", "format": "date-time"},
         "day": {"type": "string", "format": "date"},
         "duration": {"type": "integer", "minimum": 0},

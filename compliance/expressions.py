@@ -88,7 +88,7 @@ class Condition:
         return operand_refs(self.operand)
 
 
-def operand_refs(operand) -> tuple[Ref, ...]:
+def operand_refs(operand: Union[Operand, tuple[Literal, ...]]) -> tuple[Ref, ...]:
     if isinstance(operand, Ref):
         return (operand,)
     if isinstance(operand, Arith):
@@ -112,7 +112,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             raise ExpressionError(f"unexpected character {text[pos:].strip()[:1]!r} at position {pos + 1}")
-        kind = m.lastgroup
+        kind = m.lastgroup or ""
         out.append((kind, m.group(kind)))
         pos = m.end()
     return out
@@ -134,8 +134,9 @@ class _Parser:
         return tok
 
     def done(self) -> None:
-        if self.peek() is not None:
-            raise ExpressionError(f"unexpected {self.peek()[1]!r} after the expression")
+        extra = self.peek()
+        if extra is not None:
+            raise ExpressionError(f"unexpected {extra[1]!r} after the expression")
 
     def literal(self) -> Literal | Span:
         kind, value = self.take()
@@ -163,7 +164,7 @@ class _Parser:
             return Literal(value)
         raise ExpressionError(f"expected a literal value, got {value!r}")
 
-    def operand(self):
+    def operand(self) -> Operand:
         kind, value = self.peek() or ("", "")
         if kind == "word" and "." in value:
             self.take()
@@ -178,7 +179,7 @@ class _Parser:
             return left
         return self.literal()
 
-    def operand_term(self):
+    def operand_term(self) -> Ref | Span:
         kind, value = self.peek() or ("", "")
         if kind == "word" and "." in value:
             self.take()
@@ -225,7 +226,7 @@ def parse_condition(text: str) -> Condition:
     return Condition(field, op, operand, text)
 
 
-def parse_value(text: str):
+def parse_value(text: str) -> Ref | Arith:
     """Parse a value expression: ``alias.field`` with optional ``+``/``-`` term."""
     if not isinstance(text, str):
         raise ExpressionError("expected an expression such as 'e.at - s.at'")

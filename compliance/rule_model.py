@@ -89,6 +89,10 @@ class Value(NamedTuple):
 InForce = tuple[dt.date | None, dt.date | None]
 
 
+def _read_only(titles: Mapping[str, Text]) -> Mapping[str, Text]:
+    return types.MappingProxyType(dict(titles))
+
+
 @attrs.frozen(kw_only=True)
 class Check:
     """A rule that judges a clause: each match of ``patterns`` is a finding of ``severity``."""
@@ -135,8 +139,7 @@ class Rulebook:
     rules: tuple[Rule, ...]                 # derivations first, then checks, each by id
     fingerprint: str
     settings: tuple[tuple[str, object], ...] = ()
-    sections: Mapping[str, Text] = attrs.field(
-        factory=dict, converter=lambda m: types.MappingProxyType(dict(m)), eq=False, hash=False)
+    sections: Mapping[str, Text] = attrs.field(factory=dict, converter=_read_only, eq=False, hash=False)
 
     def clause(self, clause_id: str) -> Clause:
         for clause in self.clauses:

@@ -42,6 +42,10 @@ def test_default_rule_base_loads_with_a_rule_per_catalogue_section():
     ("unconstrained-joins.yaml", 15, "'match: d' is related to no earlier match by a condition "
                                      "(unconstrained join number 3): expected at most 2"),
     ("derived-end.yaml", 7, "field 'seen' may not read 'end'"),
+    ("severity-disagrees.yaml", 5, "severity 'violation' disagrees with clause S2.3 in rules/clauses.yaml: "
+                                   "expected warning (breach and no_evidence), got 'violation'"),
+    ("pending-without-deadline.yaml", 5, "severity 'pending' disagrees with clause S1.1 in rules/clauses.yaml: "
+                                         "expected violation (breach) or warning (no_evidence), got 'pending'"),
 ])
 def test_broken_rule_file_names_file_line_and_problem(name, line, fragment):
     with pytest.raises(ProblemList) as caught:
@@ -221,3 +225,87 @@ def test_the_rule_language_doc_states_the_limits_the_code_enforces():
                    f"at most **{engine.MAX_COMPARISONS:,} comparisons**",
                    f"at most **{engine.MAX_MATCHES:,} rule matches**"]:
         assert phrase in text, phrase
+
+
+@pytest.mark.parametrize("name, place, message", [
+    ("kind-mismatch.yaml", "13:17", "condition 'at > t.candidate': field 'at' holds an instant, "
+                                    "compared with a text or choice"),
+    ("where-item.yaml", "14:15", "condition 'valid == yes': field 'valid' holds true/false, "
+                                 "compared with a text or choice"),
+    ("bad-condition.yaml", "11:17", "expected a duration (e.g. 15 days) or alias.field after + or -"),
+])
+def test_a_bad_condition_is_reported_at_its_own_line_and_column(name, place, message):
+    """Not at the 'where:' key: the item itself, as written, so an editor can jump to it."""
+    with pytest.raises(ProblemList) as caught:
+        load_rule_files([BAD / name])
+    first = str(caught.value.problems[0])
+    assert first.startswith(f"{BAD / name}:{place}: rule "), first
+    assert first.endswith(message), first
+
+
+def test_section_titles_come_from_the_rule_files():
+    """One home: each section's title is its rule file's (D has a file for its title alone)."""
+    from compliance.model import Text
+    sections = load_rulebook().sections
+    assert dict(sections) == {
+        "D": Text("Le dossier de session lui-même", "The record itself"),
+        "R": Text("Réglementation complémentaire", "Further regulation"),
+        "S1": Text("Le responsable de session", "The session manager"),
+        "S2": Text("Le jury", "The jury"),
+        "S3": Text("Les candidats", "The candidates"),
+        "S4": Text("Les plis et le DTE", "Sealed envelopes and the DTE"),
+        "S5": Text("Le déroulement des épreuves", "Conduct of the tests"),
+        "S6": Text("La délibération", "Deliberation"),
+        "S7": Text("Le dossier et la décision", "Dossier and decision"),
+        "S8": Text("Après la délibération", "After the deliberation"),
+    }
+    with pytest.raises(TypeError):
+        sections["S1"] = Text("x", "y")     # read-only
+
+
+def test_an_override_directory_may_retitle_a_section(tmp_path):
+    (tmp_path / "S1-local.yaml").write_text(
+        'section: S1\ntitle: {fr: "Responsable", en: "Manager"}\nrules: []\n', encoding="utf-8")
+    assert load_rulebook(tmp_path).sections["S1"].en == "Manager"
+
+
+def test_two_shipped_files_may_not_title_one_section_differently(tmp_path):
+    for name, title in (("a.yaml", "Un"), ("b.yaml", "Deux")):
+        (tmp_path / name).write_text(f'section: S1\ntitle: {{fr: "{title}", en: "x"}}\nrules: []\n',
+                                     encoding="utf-8")
+    with pytest.raises(ProblemList) as caught:
+        load_rule_files([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+    assert str(caught.value) == (f"{tmp_path / 'b.yaml'}:2: section 'S1' titled differently: "
+                                 f"expected the title given in {tmp_path / 'a.yaml'}, got 'Deux'")
+
+
+def test_checks_and_derivations_are_two_types():
+    """A check always has its clause, texts, reference and a Severity; a derivation its type and fields."""
+    from compliance.model import Severity
+    from compliance.rulebook import Certainty, Check, Derivation, Expect
+    rulebook = load_rulebook()
+    assert rulebook.checks and all(isinstance(r, Check) for r in rulebook.checks)
+    assert {r.id for r in rulebook.derivations} == {
+        "entretien-final-passe", "autre-evaluateur-habilite", "deux-autres-evaluateurs-habilites",
+        "jury-habilite-present", "jury-quorum-atteint"}
+    assert set(rulebook.rules) == set(rulebook.checks) | set(rulebook.derivations)
+    quorum = rulebook.rule("jury-quorum-atteint")
+    assert isinstance(quorum, Derivation)
+    assert (quorum.type, [(name, str(ref)) for name, ref in quorum.fields]) == (
+        "jury_quorum", [("first", "j1.juror"), ("second", "j2.juror")])
+    late = rulebook.rule("S8.5-pv-en-attente")
+    assert isinstance(late, Check)
+    assert (late.severity, late.certainty) == (Severity.PENDING, Certainty.FINISH)
+    assert {e.expect for e in late.examples} == {Expect.FIRE, Expect.PASS}
+    duration = rulebook.rule("S5.2-duree-depassee")
+    assert [(v.name, v.family) for v in duration.values] == [("duree", "duration"), ("limite", "duration")]
+
+
+def test_rulebook_and_compiler_do_not_import_each_other():
+    """The vocabulary lives on the events side: no cycle, hidden or not."""
+    import ast
+    def imports(module):
+        tree = ast.parse((ROOT / "compliance" / f"{module}.py").read_text(encoding="utf-8"))
+        return {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert "compiler" not in imports("rulebook") | imports("_rule_reader") | imports("rule_model")
+    assert "rulebook" not in imports("compiler")

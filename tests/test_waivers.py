@@ -118,7 +118,7 @@ def test_waivers_are_checked_against_the_rule_base_given(tmp_path):
     (rules / "S3-local.yaml").write_text("""section: S3
 rules:
   - id: S3.1-regle-locale
-    clause: S3.1
+    clause: S3.3
     severity: warning
     title: {fr: "t", en: "t"}
     reference: {text: "r"}
@@ -127,7 +127,7 @@ rules:
         event: test_started
     message: {fr: "m", en: "m"}
 """, encoding="utf-8")
-    path = _waiver_file(tmp_path, ("S", "S3.1", "S3.1-regle-locale"))
+    path = _waiver_file(tmp_path, ("S", "S3.3", "S3.1-regle-locale"))
     (waiver,) = load_waivers(path, load_rulebook(rules))
     assert waiver.rule == "S3.1-regle-locale"
     with pytest.raises(ProblemList, match="unknown rule 'S3.1-regle-locale'"):
@@ -142,7 +142,7 @@ def test_the_cli_checks_waivers_against_its_own_rule_base(tmp_path, command):
     (rules / "S3-local.yaml").write_text("""section: S3
 rules:
   - id: S3.1-regle-locale
-    clause: S3.1
+    clause: S3.3
     severity: warning
     title: {fr: "t", en: "t"}
     reference: {text: "r"}
@@ -151,7 +151,7 @@ rules:
         event: test_started
     message: {fr: "m", en: "m"}
 """, encoding="utf-8")
-    waivers = _waiver_file(tmp_path, ("TP-00417-2026-03-10", "S3.1", "S3.1-regle-locale"))
+    waivers = _waiver_file(tmp_path, ("TP-00417-2026-03-10", "S3.3", "S3.1-regle-locale"))
     code, _out, err = run(command, str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30",
                           "--rules", str(rules), "--waivers", str(waivers))
     assert (code, err) == (0, "")
