@@ -82,6 +82,9 @@ def check_condition(cond: Condition, type_name: str, fields: FieldKinds, kinds: 
         raise KindError(f"{shown}: no field '{cond.field}' on this event", hint=did_you_mean(cond.field, fields))
     if kind == "list":
         raise KindError(f"{shown}: list field '{cond.field}' cannot be compared", hint=_LIST_HINT)
+    if cond.calendar and kind != "day":
+        raise KindError(f"{shown}: day(...) compares a calendar day, and '{cond.field}' is {kind}",
+                        hint="compare an instant directly: at <= t.at")
     want = family(kind)
     operands = cond.operand if isinstance(cond.operand, tuple) else (cond.operand,)
     for operand in operands:

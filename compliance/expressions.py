@@ -83,6 +83,8 @@ class Condition:
     op: str                       # one of COMPARISONS, or "in"
     operand: Union[Operand, tuple[Literal, ...]]
     text: str = attrs.field(eq=False, default="")
+    # written with ``day(alias.field)``: the field is a calendar day, compared day-inclusive
+    calendar: bool = attrs.field(eq=False, default=False)
 
     def refs(self) -> tuple[Ref, ...]:
         return operand_refs(self.operand)
@@ -100,7 +102,7 @@ _TOKEN = re.compile(r"""
     \s*(?:
       (?P<str>'[^']*'|"[^"]*")
     | (?P<num>-?[0-9]+(?:\.[0-9]+)?)
-    | (?P<op>==|!=|<=|>=|<|>|\+|-|\[|\]|,)
+    | (?P<op>==|!=|<=|>=|<|>|\+|-|\[|\]|,|\(|\))
     | (?P<word>[^\W\d][\w]*(?:\.[^\W\d][\w]*)?)
     )""", re.VERBOSE | re.UNICODE)
 
@@ -221,9 +223,40 @@ def parse_condition(text: str) -> Condition:
         return Condition(field, "in", tuple(items), text)
     if op not in COMPARISONS:
         raise ExpressionError(f"expected a comparison ({', '.join(COMPARISONS)} or in), got {op!r}")
+    if p.peek() == ("word", "day") and p.i + 1 < len(p.tokens) and p.tokens[p.i + 1] == ("op", "("):
+        return _calendar_condition(p, field, op, text)
     operand = p.operand()
     p.done()
     return Condition(field, op, operand, text)
+
+
+# A calendar day is midnight at its start (in the session's zone) inside the engine, so "the day
+# D is on or after the day of instant x" is "D > x - 1 day", and "D is on or before the day of x"
+# is "D <= x" (a day is 24 hours here, as in the rest of the rule language).
+_CALENDAR = {">=": (">", True), "<=": ("<=", False), ">": (">", False), "<": ("<=", True)}
+
+
+def _calendar_condition(p: "_Parser", field: str, op: str, text: str) -> Condition:
+    """``field op day(alias.field)``: a calendar-day field against the day of an instant.
+
+    >>> c = parse_condition("valid_until >= day(o.at)")
+    >>> (c.op, c.operand, c.calendar)
+    ('>', Arith(left=Ref(alias='o', field='at'), op='-', right=Span(seconds=86400)), True)
+    """
+    if op not in _CALENDAR:
+        raise ExpressionError(f"day(...) compares with <=, >=, < or >, got {op!r}")
+    p.take()
+    p.take()
+    kind, value = p.take()
+    if kind != "word" or value.count(".") != 1:
+        raise ExpressionError("day(...) takes alias.field, e.g. day(t.at)")
+    if p.take() != ("op", ")"):
+        raise ExpressionError("expected ')' after day(alias.field")
+    p.done()
+    relation, minus_a_day = _CALENDAR[op]
+    ref = Ref(*value.split("."))
+    operand: Operand = Arith(ref, "-", Span(_time.DAY)) if minus_a_day else ref
+    return Condition(field, relation, operand, text, calendar=True)
 
 
 def parse_value(text: str) -> Ref | Arith:
