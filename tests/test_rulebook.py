@@ -309,3 +309,124 @@ def test_rulebook_and_compiler_do_not_import_each_other():
         return {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert "compiler" not in imports("rulebook") | imports("_rule_reader") | imports("rule_model")
     assert "rulebook" not in imports("compiler")
+
+
+def _rule_file_schema():
+    import importlib.resources
+    import json
+    text = (importlib.resources.files("compliance") / "schemas" / "rules.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("path", sorted(p.name for p in (ROOT / "rules").glob("*.yaml") if p.name != "clauses.yaml"))
+def test_every_shipped_rule_file_follows_the_published_schema(path):
+    import jsonschema
+    from compliance._yaml import load_yaml
+    schema = _rule_file_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    doc = load_yaml((ROOT / "rules" / path).read_text(encoding="utf-8"))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in jsonschema.Draft202012Validator(schema).iter_errors(doc)]
+    assert errors == []
+
+
+@pytest.mark.parametrize("name, path", [
+    ("unknown-key.yaml", ["rules", 0]),            # 'sevrity'
+    ("missing-severity.yaml", ["rules", 0]),
+    ("event-list.yaml", ["rules", 0]),             # a list where an event type is expected
+])
+def test_the_schema_refuses_what_the_loader_refuses_by_shape(name, path):
+    import jsonschema
+    from compliance._yaml import load_yaml
+    doc = load_yaml((BAD / name).read_text(encoding="utf-8"))
+    errors = list(jsonschema.Draft202012Validator(_rule_file_schema()).iter_errors(doc))
+    assert [list(e.absolute_path)[:2] for e in errors] == [path]
+
+
+def test_first_is_a_match_and_the_absence_of_an_earlier_one(tmp_path):
+    """'first: start, per: [candidate]' reads as the start with no earlier start of its candidate."""
+    from compliance.rulebook import Pattern
+    from compliance.expressions import parse_condition
+    (tmp_path / "S3-local.yaml").write_text("""section: S3
+rules:
+  - id: S3.1-premiere-epreuve
+    clause: S3.1
+    severity: violation
+    title: {fr: "t", en: "t"}
+    reference: {text: "r"}
+    when:
+      - first: start
+        event: test_started
+        per: [candidate]
+        where: ["remote == false"]
+    message: {fr: "{start.candidate}", en: "{start.candidate}"}
+    examples:
+      - expect: fire
+        count: 2
+        events:
+          - {type: test_started, at: "2026-03-10T09:00:00+01:00", test: T1, candidate: C1}
+          - {type: test_started, at: "2026-03-10T10:00:00+01:00", test: T2, candidate: C1}
+          - {type: test_started, at: "2026-03-10T11:00:00+01:00", test: T3, candidate: C2}
+      - expect: pass
+        events:
+          - {type: test_started, at: "2026-03-10T09:00:00+01:00", test: T1, candidate: C1, remote: true}
+""", encoding="utf-8")
+    rulebook = load_rulebook(tmp_path)
+    rule = rulebook.rule("S3.1-premiere-epreuve")
+    assert rule.patterns == (
+        Pattern(alias="start", event="test_started", conditions=(parse_condition("remote == false"),), absent=False),
+        Pattern(alias=None, event="test_started", absent=True, conditions=(
+            parse_condition("remote == false"), parse_condition("candidate == start.candidate"),
+            parse_condition("at < start.at"))),
+    )
+    from compliance.selfcheck import run_examples
+    assert [(r.fired, r.ok) for r in run_examples(rulebook, [rule])] == [(2, True), (0, True)]
+
+
+@pytest.mark.parametrize("entry, message", [
+    ('{first: start, event: test_started, per: [candidat]}',
+     "rule 'S3.1-x': 'per': expected field names of 'test_started', got ['candidat'] "
+     "(did you mean 'candidate'?)"),
+    ('{first: start, event: test_started, wher: ["at > 1"]}',
+     "rule 'S3.1-x': 'when' entry: unknown key 'wher' (did you mean 'where'?)"),
+    ('{match: appointment, event: juror_appointed, where: ["habilitation_until >= day(start.at)"]}',
+     "rule 'S3.1-x': unknown alias 'start' (aliases are bound by an earlier 'match' entry)"),
+])
+def test_first_and_day_errors_say_what_was_expected(tmp_path, entry, message):
+    path = tmp_path / "S3-x.yaml"
+    path.write_text(f"""section: S3
+rules:
+  - id: S3.1-x
+    clause: S3.1
+    severity: violation
+    title: {{fr: "t", en: "t"}}
+    reference: {{text: "r"}}
+    when:
+      - {entry}
+    message: {{fr: "m", en: "m"}}
+""", encoding="utf-8")
+    with pytest.raises(ProblemList) as caught:
+        load_rule_files([path])
+    assert str(caught.value.problems[0]).split(": ", 1)[1] == message
+
+
+def test_day_compares_calendar_days_only(tmp_path):
+    path = tmp_path / "R-x.yaml"
+    path.write_text("""section: R
+rules:
+  - id: R4-x
+    clause: R4
+    severity: violation
+    title: {fr: "t", en: "t"}
+    reference: {text: "r"}
+    when:
+      - match: evaluation
+        event: evaluation_recorded
+      - absent: juror_appointed
+        where: ["at >= day(evaluation.at)"]
+    message: {fr: "m", en: "m"}
+""", encoding="utf-8")
+    with pytest.raises(ProblemList) as caught:
+        load_rule_files([path])
+    assert str(caught.value) == (f"{path}:12:17: rule 'R4-x': condition 'at >= day(evaluation.at)': "
+                                 "day(...) compares a calendar day, and 'at' is time "
+                                 "(compare an instant directly: at <= t.at)")
