@@ -231,7 +231,7 @@ class _RuleReader:
                         f"'match: {p.alias}' is related to no earlier match by a condition "
                         f"(unconstrained join number {MAX_UNCONSTRAINED_JOINS + 1})",
                         expected=f"at most {MAX_UNCONSTRAINED_JOINS} unconstrained joins per rule",
-                        hint="add a condition such as 'candidate == t.candidate'")
+                        hint="add a condition such as 'candidate == start.candidate'")
 
     # -- derivations
     def read_derivation(self, patterns: list[Pattern], kinds: AliasKinds) -> Derivation | None:

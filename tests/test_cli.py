@@ -99,7 +99,7 @@ def test_rules_show_names_clause_reference_and_examples():
     code, out, _ = run("rules", "show", "S3.1-identite-non-controlee")
     assert code == 0
     assert "S3.1: L'identité de chaque candidat est contrôlée avant sa première épreuve" in out
-    assert "absent identity_checked where candidate == t.candidate" in out and "example   fire" in out
+    assert "absent identity_checked where candidate == start.candidate" in out and "example   fire" in out
 
 
 def test_rules_show_unknown_id_suggests_one():
