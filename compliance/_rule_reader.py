@@ -339,8 +339,8 @@ class _RuleReader:
             self.bad("severity", "'severity'", expected=" or ".join(s.value for s in Severity), got=raw)
             return None
         allowed = severity_problem(clause, severity) if clause is not None else None
-        if allowed is not None:
-            self.bad("severity", f"severity '{severity.value}' disagrees with clause {clause.id} "  # type: ignore[union-attr]
+        if clause is not None and allowed is not None:
+            self.bad("severity", f"severity '{severity.value}' disagrees with clause {clause.id} "
                      "in rules/clauses.yaml", expected=allowed, got=raw)
             return None
         return severity

@@ -21,9 +21,9 @@ import attrs
 
 from . import _time, events
 from .errors import Location, RulebookError
-from .expressions import Arith, Condition, Literal, Operand, Ref, Span
+from .expressions import Arith, Condition, Literal, Ref, Span
 from .rule_model import END, Derivation, Rule, Rulebook, unconstrained
-from .vocabulary import COMPUTED_FIELDS, Settings
+from .vocabulary import COMPUTED_FIELDS
 
 OPEN_TYPE = "__open__"
 END_TYPE = "__end__"

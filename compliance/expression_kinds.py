@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from .errors import did_you_mean
-from .expressions import Arith, Condition, Literal, Operand, Ref, Span
+from .expressions import Condition, Literal, Operand, Ref, Span
 from .vocabulary import FieldKinds, choices, family
 
 END = "end"     # reserved alias: the end of the record, whose ``at`` is the audit date

@@ -16,6 +16,7 @@ def test_wheel_ships_every_rule_file(tmp_path):
     expected = {f"compliance/_rules/{p.name}" for p in (ROOT / "rules").glob("*.yaml")}
     assert "compliance/_rules/clauses.yaml" in expected
     assert expected <= names
+    assert "compliance/schemas/rules.schema.json" in names      # the published rule-file schema
     assert any(n.startswith("compliance/_capi_compat.") and n.endswith(".so") for n in names), \
         "the C-API compatibility extension (needed on Python 3.13+) is missing from the wheel"
 
