@@ -30,11 +30,9 @@ from .events import Event, SessionPlanned
 from .expressions import Arith, Ref, Span
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
-from .model import ClauseStatus, Evidence, Finding, Report, Session, Severity, Status, Text
+from .model import ClauseStatus, Evidence, Finding, Report, Session, Status, Text, judge_clause
 from .readers._result import MAX_EVENTS
 from .rulebook import Rule, Rulebook, load_rulebook
-
-_SEVERITY_ORDER = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.PENDING: 2}
 
 
 @attrs.define
@@ -315,16 +313,13 @@ class Checker:
             if clause.retired:
                 continue
             mine = [f for f in findings if f.clause == clause.id]
-            if mine:
-                worst = min(mine, key=lambda f: _SEVERITY_ORDER[f.severity]).severity
-                status = Status(worst.value)
-            elif clause.applies_if and not present.intersection(clause.applies_if):
-                status = Status.NOT_APPLICABLE
+            if clause.applies_if and not present.intersection(clause.applies_if):
+                otherwise = Status.NOT_APPLICABLE
             elif clause.id in self._p.clauses_with_rules and clause.id not in in_force:
-                status = Status.NOT_APPLICABLE      # its rules were not in force on the session day
+                otherwise = Status.NOT_APPLICABLE      # its rules were not in force on the session day
             else:
-                status = Status.COMPLIANT
-            statuses.append(ClauseStatus(clause=clause.id, status=status, title=clause.title,
+                otherwise = Status.COMPLIANT
+            statuses.append(ClauseStatus(clause=clause.id, status=judge_clause(mine, otherwise), title=clause.title,
                                          findings=len(mine)))
         return Report(session=self._session or "", source=source,
                       as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 import attrs
 
@@ -23,6 +23,15 @@ class Severity(str, enum.Enum):
     VIOLATION = "violation"   # a must / must-not was breached
     WARNING = "warning"       # a recommendation missed, or a duty without evidence
     PENDING = "pending"       # a deadline not yet due at the audit date
+
+
+# Worst first: the order a clause's status and a summary follow.
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.VIOLATION, Severity.WARNING, Severity.PENDING)
+
+
+def worst_severity(severities: Iterable[Severity]) -> Severity:
+    """The most serious of ``severities`` (violation, then warning, then pending)."""
+    return min(severities, key=SEVERITY_ORDER.index)
 
 
 class Status(str, enum.Enum):
@@ -97,6 +106,19 @@ class Finding:
         first = self.evidence[0].index if self.evidence else -1
         return (clause_order.get(self.clause, 10_000), first, self.rule, self.message.fr,
                 tuple(e.index for e in self.evidence))
+
+
+def judge_clause(findings: Sequence[Finding], otherwise: Status) -> Status:
+    """A clause's status from its findings: waived when a waiver accepts every one, else the
+    worst severity of those not waived; ``otherwise`` (compliant, not applicable) when none.
+
+    The checker and the waivers both judge clauses here, so a waived report reads as if it had
+    been checked with its waivers.
+    """
+    if not findings:
+        return otherwise
+    live = [f.severity for f in findings if f.waived is None]
+    return Status(worst_severity(live).value) if live else Status.WAIVED
 
 
 @attrs.frozen(kw_only=True)

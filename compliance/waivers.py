@@ -24,7 +24,7 @@ import attrs
 from . import _time
 from ._yaml import YamlError, YamlList, YamlMap, load_yaml
 from .errors import InputError, Location, ProblemList, did_you_mean
-from .model import Report, Status, Waiver, WaiverUse
+from .model import Report, Waiver, WaiverUse, judge_clause
 from .rulebook import Rulebook, printable
 
 REQUIRED = {"session", "clause", "justification", "accepted_by", "expires"}
@@ -151,12 +151,7 @@ def apply_waivers(report: Report, waivers: tuple[Waiver, ...], as_of: dt.datetim
     statuses = []
     for status in report.clauses:
         of_clause = [f for f in findings if f.clause == status.clause]
-        if of_clause and all(f.waived for f in of_clause):
-            status = attrs.evolve(status, status=Status.WAIVED)
-        elif of_clause and status.status in (Status.VIOLATION, Status.WARNING, Status.PENDING):
-            live = [f.severity.value for f in of_clause if not f.waived]
-            status = attrs.evolve(status, status=Status(min(live, key=["violation", "warning", "pending"].index)))
-        statuses.append(status)
+        statuses.append(attrs.evolve(status, status=judge_clause(of_clause, status.status)))
     used = tuple(WaiverUse(waiver=w, outcome=uses.get(w, "unused")) for w in mine)
     return attrs.evolve(report, findings=tuple(findings), clauses=tuple(statuses), waivers=used)
 
