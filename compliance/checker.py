@@ -285,20 +285,7 @@ class Checker:
                        evidence=evidence, values=values)
 
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
-        event = self._events[index]
-        details = []
-        for name, value in event.fields().items():
-            if isinstance(value, tuple):
-                value = ", ".join(value)
-            elif isinstance(value, dt.datetime):
-                value = _time.render_time(_time.epoch(value), tz)
-            elif hasattr(value, "value"):
-                value = value.value
-            details.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
-        loc = event.location
-        return Evidence(index=index, event_id=event.id, type=event.TYPE,
-                        at=_time.render_time(_time.epoch(event.at), tz), details=tuple(details),
-                        file=loc.file if loc else None, line=loc.line if loc else None)
+        return Evidence.of_event(self._events[index], index, tz)
 
     def _sorted(self, findings: Iterable[Finding]) -> list[Finding]:
         return sorted(findings, key=lambda f: f.sort_key(self._p.clause_order))

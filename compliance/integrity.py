@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from . import _time
 from .errors import ComplianceError
 from .model import Evidence, Finding, Session, Text
@@ -55,14 +57,7 @@ def check_integrity(session: Session, tz: dt.tzinfo) -> list[Finding]:
     findings: list[Finding] = []
 
     def cite(*indices: int) -> tuple[Evidence, ...]:
-        out = []
-        for i in indices:
-            e = events[i]
-            loc = e.location
-            out.append(Evidence(index=i, event_id=e.id, type=e.TYPE,
-                                at=_time.render_time(_time.epoch(e.at), tz),
-                                file=loc.file if loc else None, line=loc.line if loc else None))
-        return tuple(out)
+        return tuple(attrs.evolve(Evidence.of_event(events[i], i, tz), details=()) for i in indices)
 
     for index, event in enumerate(events):
         fields = event.fields()
@@ -87,11 +82,12 @@ def check_integrity(session: Session, tz: dt.tzinfo) -> list[Finding]:
             start = starts.get(event.test)
             if start is None or events[start].at > event.at:
                 cited = cite(start, index) if start is not None else cite(index)
+                ended = _time.render_instant(cited[-1].at)
                 findings.append(Finding(
                     rule="D4-fin-avant-debut", clause="D4", severity="violation", session=session.id,
                     title=TITLES["D4"], evidence=cited,
-                    message=Text(f"L'épreuve {event.test} se termine ({cited[-1].at}) sans avoir commencé avant.",
-                                 f"Test {event.test} ends ({cited[-1].at}) without having started before.")))
+                    message=Text(f"L'épreuve {event.test} se termine ({ended}) sans avoir commencé avant.",
+                                 f"Test {event.test} ends ({ended}) without having started before.")))
     present: dict[str, bool] = {}
     for index, event in sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0])):
         if event.TYPE == "person_arrived":

@@ -1,11 +1,13 @@
 """Values that flow out of a check: sessions in, findings and reports out. No I/O here."""
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Any, Iterable, Sequence
 
 import attrs
 
+from . import _time
 from .events import Event
 
 
@@ -53,18 +55,37 @@ class Session:
     problems: tuple[tuple[str, Any], ...] = attrs.field(converter=tuple, default=(), eq=False)
 
 
+def _aware(_inst: object, attribute: attrs.Attribute[Any], value: dt.datetime) -> None:
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise ValueError(f"{attribute.name}: expected an aware datetime, got {value!r}")
+
+
+def _day(_inst: object, attribute: attrs.Attribute[Any], value: dt.date) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValueError(f"{attribute.name}: expected a calendar day (datetime.date), got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Evidence:
-    """An event cited by a finding."""
+    """An event cited by a finding (or shown on a timeline)."""
     index: int            # position in the session
     event_id: str
     type: str
-    at: str               # rendered in the session's time zone
-    details: tuple[tuple[str, str], ...] = ()
+    at: dt.datetime = attrs.field(validator=_aware)   # to the second, in the session's time zone
+    details: tuple[tuple[str, str], ...] = ()          # the event's fields as text
     file: str | None = None
     line: int | None = None
 
+    @classmethod
+    def of_event(cls, event: Event, index: int, tz: dt.tzinfo) -> "Evidence":
+        """The evidence citing ``event``, the session's ``index``-th, read in ``tz``."""
+        loc = event.location
+        return cls(index=index, event_id=event.id, type=event.TYPE, at=_time.in_zone(event.at, tz),
+                   details=tuple((name, _detail(value, tz)) for name, value in event.fields().items()),
+                   file=loc.file if loc else None, line=loc.line if loc else None)
+
     def where(self) -> str:
+        """``file:line``, the file alone, or ``#n`` (its position) when it has no location."""
         if self.file is None:
             return f"#{self.index + 1}"
         return f"{self.file}:{self.line}" if self.line is not None else self.file
@@ -77,7 +98,7 @@ class Waiver:
     clause: str
     justification: str
     accepted_by: str
-    expires: str                 # YYYY-MM-DD, last day the waiver applies
+    expires: dt.date = attrs.field(validator=_day)   # the last day the waiver applies
     rule: str | None = None
     file: str | None = None
     line: int | None = None
@@ -159,27 +180,50 @@ class Report:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Report":
+        """The report a JSON report holds (times to the minute, as the JSON shows them)."""
+        tz = _time.zone(data["time_zone"])
         return cls(
             **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers")},
-            timeline=tuple(_evidence(e) for e in data.get("timeline", ())),
-            waivers=tuple(WaiverUse(waiver=Waiver(**w["waiver"]), outcome=w["outcome"])
+            timeline=tuple(_evidence(e, tz) for e in data.get("timeline", ())),
+            waivers=tuple(WaiverUse(waiver=_waiver(w["waiver"]), outcome=w["outcome"])
                           for w in data.get("waivers", ())),
             clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
                                        findings=c["findings"]) for c in data["clauses"]),
             findings=tuple(Finding(
                 rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
                 title=Text(**f["title"]), message=Text(**f["message"]),
-                evidence=tuple(_evidence(e) for e in f["evidence"]),
-                waived=Waiver(**f["waived"]) if f.get("waived") else None,
+                evidence=tuple(_evidence(e, tz) for e in f["evidence"]),
+                waived=_waiver(f["waived"]) if f.get("waived") else None,
                 values=tuple(tuple(v) for v in f["values"])) for f in data["findings"]),
         )
 
 
-def _evidence(data: dict[str, Any]) -> Evidence:
-    return Evidence(**dict(data, details=tuple(tuple(d) for d in data["details"])))
+def _detail(value: Any, tz: dt.tzinfo) -> str:
+    """An event field's value as evidence shows it (times in the session's zone)."""
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, dt.datetime):
+        return _time.render_time(_time.epoch(value), tz)
+    if hasattr(value, "value"):        # an enum member of the event vocabulary
+        value = value.value
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _evidence(data: dict[str, Any], tz: dt.tzinfo) -> Evidence:
+    return Evidence(**dict(data, at=_time.parse_report_time(data["at"], tz),
+                           details=tuple(tuple(d) for d in data["details"])))
+
+
+def _waiver(data: dict[str, Any]) -> Waiver:
+    return Waiver(**dict(data, expires=_time.parse_day(data["expires"])))
 
 
 def _serialize(_inst: Any, _field: Any, value: Any) -> Any:
+    """The JSON form: times as the reports render them, days as YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return _time.render_instant(value)
+    if isinstance(value, dt.date):
+        return _time.render_date(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple):

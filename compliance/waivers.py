@@ -78,7 +78,7 @@ def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Wa
                                        expected="a non-empty text", got=node[blank[0]]))
             continue
         try:
-            _time.parse_day(node["expires"])
+            expires = _time.parse_day(node["expires"])
         except _time.TimeFormatError as error:
             problems.append(InputError("'expires'", location=Location(file, node.line_of("expires")),
                                        expected=str(error).removeprefix("expected "), got=node["expires"]))
@@ -96,7 +96,7 @@ def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Wa
         first_line[key] = node.line
         out.append(Waiver(session=node["session"], clause=node["clause"], rule=node.get("rule"),
                           justification=node["justification"], accepted_by=node["accepted_by"],
-                          expires=node["expires"], file=file, line=node.line))
+                          expires=expires, file=file, line=node.line))
     if problems:
         raise ProblemList(problems)
     return tuple(out)
@@ -141,7 +141,7 @@ def apply_waivers(report: Report, waivers: tuple[Waiver, ...], as_of: dt.datetim
         for waiver in mine:
             if waiver.clause != finding.clause or (waiver.rule and waiver.rule != finding.rule):
                 continue
-            if _time.parse_day(waiver.expires) < day:
+            if waiver.expires < day:
                 uses.setdefault(waiver, "expired")
                 continue
             uses[waiver] = "applied"

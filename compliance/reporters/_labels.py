@@ -1,7 +1,15 @@
-"""Fixed words of the reports, French first, and the few helpers every reporter shares."""
+"""Fixed words of the reports, French first, and the helpers every reporter shares: the words
+of a status, a severity and a waiver's outcome, the waiver sentence, the counts of a summary,
+the line citing an evidence, times (rendered here through ``_time``, never parsed back).
+"""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Iterable
+
+from .. import _time
+from ..model import Evidence, Finding, Severity, Status, Waiver
 
 LABELS = {
     "fr": {
@@ -127,22 +135,64 @@ def who_and_details(details: tuple[tuple[str, str], ...]) -> tuple[str, str]:
     return who, rest
 
 
-def long_day(day: str, lang: str) -> str:
-    """``2026-03-10`` → ``mardi 10 mars 2026`` (``Tuesday 10 March 2026``); as is if not a date."""
-    import datetime as dt
-    try:
-        date = dt.date.fromisoformat(day)
-    except ValueError:
-        return day
+def long_day(day: dt.date, lang: str) -> str:
+    """``mardi 10 mars 2026`` (``Tuesday 10 March 2026``)."""
     lang = norm_lang(lang)
-    return f"{WEEKDAYS[lang][date.weekday()]} {date.day} {MONTHS[lang][date.month - 1]} {date.year}"
+    return f"{WEEKDAYS[lang][day.weekday()]} {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
-def summary(findings, lang: str) -> str:
-    """``1 violation(s), 2 avertissement(s), 0 en attente``: the findings not waived."""
-    live = [f.severity.value for f in findings if f.waived is None]
-    return LABELS[norm_lang(lang)]["summary"].format(v=live.count("violation"), w=live.count("warning"),
-                                                     p=live.count("pending"))
+def moment(at: dt.datetime) -> str:
+    """An evidence's time: ``2026-03-10 09:00 (+01:00)``."""
+    return _time.render_instant(at)
+
+
+def status_word(status: Status, lang: str) -> str:
+    return STATUS[norm_lang(lang)][status.value]
+
+
+def severity_word(severity: Severity, lang: str) -> str:
+    return SEVERITY[norm_lang(lang)][severity.value]
+
+
+def outcome_word(outcome: str, lang: str) -> str:
+    """What became of a waiver: applied, expired, unused."""
+    return WAIVER_OUTCOME[norm_lang(lang)][outcome]
+
+
+def waiver_sentence(waiver: Waiver, lang: str) -> str:
+    """``Dérogation acceptée par … jusqu'au 2026-12-31 : …`` (raw text: each reporter escapes it)."""
+    return LABELS[norm_lang(lang)]["waived_by"].format(by=waiver.accepted_by, why=waiver.justification,
+                                                       until=_time.render_date(waiver.expires))
+
+
+def counts(violations: int, warnings: int, pending: int, lang: str) -> str:
+    """``1 violation(s), 2 avertissement(s), 0 en attente``."""
+    return LABELS[norm_lang(lang)]["summary"].format(v=violations, w=warnings, p=pending)
+
+
+def summary(findings: Iterable[Finding], lang: str) -> str:
+    """The counts of the findings not waived."""
+    live = [f.severity for f in findings if f.waived is None]
+    return counts(live.count(Severity.VIOLATION), live.count(Severity.WARNING),
+                  live.count(Severity.PENDING), lang)
+
+
+def evidence_line(e: Evidence, fields: str) -> str:
+    """``2026-03-10 09:00 (+01:00)  test_started (candidate=C1)  [file:3]``: how the text and
+    JUnit reports cite an event; ``fields`` is the caller's choice of the event's fields."""
+    return f"{moment(e.at)}  {e.type}" + (f" ({fields})" if fields else "") + f"  [{e.where()}]"
+
+
+# What XML 1.0 forbids, plus what it only tolerates (DEL, C1 controls) and the bidirectional
+# controls that would reorder the text around them on screen.
+NOT_XML = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                     "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def xml_text(text: object) -> str:
+    """Text XML 1.0 (and HTML) can hold: control characters and bidirectional overrides become
+    U+FFFD."""
+    return NOT_XML.sub("\ufffd", str(text))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -20,7 +20,9 @@ from typing import Any, Sequence
 from urllib.parse import quote
 
 from ..model import Evidence, Finding, Report
-from ._labels import LABELS, SECTIONS, norm_lang, section_of, summary, uri_bytes, utf8_json, who_and_details
+from .. import _time
+from ._labels import (SECTIONS, moment, norm_lang, section_of, summary, uri_bytes, utf8_json, waiver_sentence,
+                      who_and_details)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"violation": "error", "warning": "warning", "pending": "note"}
@@ -102,7 +104,7 @@ def _location(e: Evidence, source: str) -> dict[str, Any] | None:
     if e.file and e.line is not None and e.line > 0:
         physical["region"] = {"startLine": e.line}
     who, rest = who_and_details(e.details)
-    text = " ".join(part for part in (e.at, e.type, f"({', '.join(p for p in (who, rest) if p)})"
+    text = " ".join(part for part in (moment(e.at), e.type, f"({', '.join(p for p in (who, rest) if p)})"
                                       if who or rest else "") if part)
     return {"physicalLocation": physical, "message": {"text": text}}
 
@@ -122,7 +124,7 @@ def _result(report: Report, f: Finding, rule_index: int, lang: str) -> dict[str,
         locations.append({"physicalLocation": {"artifactLocation": {"uri": _uri(report.source)}}})
     events = [e.event_id for e in f.evidence]
     # stable when lines move or wording changes: the session, the rule and what the cited events are
-    cited = [f"{e.type}@{e.at}:" + ",".join(f"{k}={v}" for k, v in e.details) for e in f.evidence]
+    cited = [f"{e.type}@{moment(e.at)}:" + ",".join(f"{k}={v}" for k, v in e.details) for e in f.evidence]
     cited += [f"{k}={v}" for k, v in f.values] + ([] if f.evidence else [f.message.fr])
     digest = hashlib.sha256("\x1f".join([f.session, f.clause, f.rule, *cited]).encode("utf-8"))
     result: dict[str, Any] = {
@@ -142,9 +144,8 @@ def _result(report: Report, f: Finding, rule_index: int, lang: str) -> dict[str,
         w = f.waived
         result["suppressions"] = [{
             "kind": "external", "status": "accepted",
-            "justification": LABELS[lang]["waived_by"].format(by=w.accepted_by, until=w.expires,
-                                                             why=w.justification),
-            "properties": {"acceptedBy": w.accepted_by, "expires": w.expires, "rule": w.rule,
+            "justification": waiver_sentence(w, lang),
+            "properties": {"acceptedBy": w.accepted_by, "expires": _time.render_date(w.expires), "rule": w.rule,
                            "file": w.file, "line": w.line}}]
     return result
 
