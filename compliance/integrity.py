@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import attrs
-
 from . import _time
 from .errors import ComplianceError
 from .model import Evidence, Finding, Session, Text
@@ -57,7 +55,7 @@ def check_integrity(session: Session, tz: dt.tzinfo) -> list[Finding]:
     findings: list[Finding] = []
 
     def cite(*indices: int) -> tuple[Evidence, ...]:
-        return tuple(attrs.evolve(Evidence.of_event(events[i], i, tz), details=()) for i in indices)
+        return tuple(Evidence.of_event(events[i], i, tz) for i in indices)
 
     for index, event in enumerate(events):
         fields = event.fields()
