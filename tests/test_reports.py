@@ -74,3 +74,14 @@ def test_order_of_simultaneous_events_does_not_matter(scenario, rnd):
     b = check_session(moved.session(), as_of=scenario.as_of)
     key = lambda r: sorted((f.rule, f.message.fr) for f in r.findings)
     assert key(a) == key(b)
+
+
+def test_counts_use_real_plurals_in_both_languages():
+    """French keeps 0 and 1 singular, English only 1; "en attente" and "pending" never vary."""
+    from compliance.reporters._labels import counts
+    assert counts(1, 1, 1, "fr") == "1 violation, 1 avertissement, 1 en attente"
+    assert counts(2, 3, 2, "fr") == "2 violations, 3 avertissements, 2 en attente"
+    assert counts(0, 0, 0, "fr") == "0 violation, 0 avertissement, 0 en attente"
+    assert counts(1, 1, 1, "en") == "1 violation, 1 warning, 1 pending"
+    assert counts(2, 3, 2, "en") == "2 violations, 3 warnings, 2 pending"
+    assert counts(0, 0, 0, "en") == "0 violations, 0 warnings, 0 pending"

@@ -16,7 +16,6 @@ LABELS = {
         "session": "Session", "source": "Source", "as_of": "Date d'audit", "tool": "Outil",
         "rulebook": "Base de règles", "events": "événements", "clauses": "Clauses",
         "findings": "Constats", "evidence": "Preuves", "values": "Valeurs", "none": "Aucun constat.",
-        "summary": "{v} violation(s), {w} avertissement(s), {p} en attente",
         "rule": "règle",
         # reporters other than text
         "report_title": "Rapport de conformité — session de Titre Professionnel",
@@ -40,7 +39,6 @@ LABELS = {
         "session": "Session", "source": "Source", "as_of": "Audit date", "tool": "Tool",
         "rulebook": "Rule base", "events": "events", "clauses": "Clauses",
         "findings": "Findings", "evidence": "Evidence", "values": "Values", "none": "No finding.",
-        "summary": "{v} violation(s), {w} warning(s), {p} pending",
         "rule": "rule",
         "report_title": "Compliance report — Titre Professionnel exam session",
         "sessions": "Sessions", "time_zone": "Time zone", "events_count": "Events",
@@ -165,9 +163,28 @@ def waiver_sentence(waiver: Waiver, lang: str) -> str:
                                                        until=_time.render_date(waiver.expires))
 
 
+# (singular, plural) of what a summary counts; "en attente" and "pending" do not vary
+COUNTED = {
+    "fr": {"violation": ("violation", "violations"), "warning": ("avertissement", "avertissements"),
+           "pending": ("en attente", "en attente")},
+    "en": {"violation": ("violation", "violations"), "warning": ("warning", "warnings"),
+           "pending": ("pending", "pending")},
+}
+
+
+def count(n: int, what: str, lang: str) -> str:
+    """``1 violation``, ``2 violations``; French keeps 0 and 1 singular (``0 avertissement``),
+    English only 1 (``0 warnings``)."""
+    lang = norm_lang(lang)
+    singular, plural = COUNTED[lang][what]
+    one = n <= 1 if lang == "fr" else n == 1
+    return f"{n} {singular if one else plural}"
+
+
 def counts(violations: int, warnings: int, pending: int, lang: str) -> str:
-    """``1 violation(s), 2 avertissement(s), 0 en attente``."""
-    return LABELS[norm_lang(lang)]["summary"].format(v=violations, w=warnings, p=pending)
+    """``1 violation, 2 avertissements, 0 en attente``."""
+    return ", ".join((count(violations, "violation", lang), count(warnings, "warning", lang),
+                      count(pending, "pending", lang)))
 
 
 def summary(findings: Iterable[Finding], lang: str) -> str:

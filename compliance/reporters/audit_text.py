@@ -12,7 +12,7 @@ from ._labels import counts
 
 
 def render_audit_session(report: dict[str, Any], lang: str) -> str:
-    """``✗ session (file) : 1 violation(s), … — S2.1, S3.4``: every finding, waived or not."""
+    """``✗ session (file) : 1 violation, 2 avertissements, 0 en attente — S2.1``: every finding, waived or not."""
     found = {s: sum(1 for f in report["findings"] if f["severity"] == s) for s in ("violation", "warning", "pending")}
     mark = "✗" if found["violation"] else ("!" if found["warning"] else "✓")
     clauses = sorted({f["clause"] for f in report["findings"] if f["severity"] == "violation"})
