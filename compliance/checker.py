@@ -213,8 +213,9 @@ class Checker:
             raise EngineError(f"live finding withdrawn at finish: {sorted(missing)[0]}")
         session_id = self._session or ""
         tz = self._tz()
-        record = [problem_finding(clause, error, session_id) for clause, error in problems]
-        record += check_integrity(Session(id=session_id, events=self._events), tz)
+        titles = {c.id: c.title for c in self._p.rulebook.clauses if c.section == "D"}
+        record = [problem_finding(clause, error, session_id, titles) for clause, error in problems]
+        record += check_integrity(Session(id=session_id, events=tuple(self._events)), tz, titles)
         return self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline)
 
     # -- internals
