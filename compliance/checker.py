@@ -18,8 +18,9 @@ serialises its own use).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import attrs
 
@@ -32,7 +33,8 @@ from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
 from .model import ClauseStatus, Evidence, Finding, Report, Session, Status, Text, judge_clause
 from .readers._result import MAX_EVENTS
-from .rulebook import Rule, Rulebook, load_rulebook
+from ._yaml import load_yaml
+from .rulebook import Rule, Rulebook, default_rules_dir, load_rulebook
 
 
 @attrs.define
@@ -313,12 +315,34 @@ class Checker:
                       as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,
                       tool_version=__version__, rulebook=self._p.rulebook.fingerprint,
                       events=len(self._events), clauses=tuple(statuses), findings=tuple(findings),
-                      timeline=self._timeline() if timeline else ())
+                      timeline=self._timeline() if timeline else (),
+                      sections=section_titles(self._p.rulebook))
 
     def _timeline(self) -> tuple[Evidence, ...]:
         tz = self._tz()
         order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
         return tuple(self._evidence(i, tz) for i in order)
+
+
+def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:
+    """The catalogue's sections with their titles (from the rule files), in catalogue order."""
+    titles: Mapping[str, Text] | None = getattr(rulebook, "sections", None)
+    if titles is None:
+        titles = _rule_file_titles()
+    return tuple((section, titles[section]) for section in dict.fromkeys(c.section for c in rulebook.clauses)
+                 if section in titles)
+
+
+@functools.cache
+def _rule_file_titles() -> dict[str, Text]:
+    # TODO(merge): use rulebook.sections (the rules helper's Rulebook keeps each rule file's title)
+    titles = {}
+    for path in sorted(default_rules_dir().glob("*.yaml")):
+        doc = load_yaml(path.read_text(encoding="utf-8"))
+        title = doc.get("title") if isinstance(doc, dict) else None
+        if isinstance(title, dict) and "section" in doc:
+            titles.setdefault(str(doc["section"]), Text(str(title["fr"]), str(title["en"])))
+    return titles
 
 
 def evaluate(expr: Any, matched: dict[str, dict[str, Any]]) -> Any:

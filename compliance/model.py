@@ -164,6 +164,13 @@ class Report:
     findings: tuple[Finding, ...]
     timeline: tuple[Evidence, ...] = ()      # every event of the session, in time order
     waivers: tuple[WaiverUse, ...] = ()
+    # the catalogue's sections (id, title) in catalogue order, for reporters; not part of the
+    # JSON report (bytes kept), so a report read back from JSON has none and shows section ids
+    sections: tuple[tuple[str, Text], ...] = attrs.field(default=(), converter=tuple, eq=False)
+
+    def section_title(self, section: str) -> Text | None:
+        """The title of a section of the catalogue (``S3``, ``D``), if the report knows it."""
+        return dict(self.sections).get(section)
 
     @property
     def violations(self) -> tuple[Finding, ...]:
@@ -176,14 +183,15 @@ class Report:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING and f.waived is None)
 
     def to_json(self) -> dict[str, Any]:
-        return attrs.asdict(self, value_serializer=_serialize)
+        return attrs.asdict(self, value_serializer=_serialize,
+                            filter=attrs.filters.exclude(attrs.fields(Report).sections))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Report":
         """The report a JSON report holds (times to the minute, as the JSON shows them)."""
         tz = _time.zone(data["time_zone"])
         return cls(
-            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers")},
+            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers", "sections")},
             timeline=tuple(_evidence(e, tz) for e in data.get("timeline", ())),
             waivers=tuple(WaiverUse(waiver=_waiver(w["waiver"]), outcome=w["outcome"])
                           for w in data.get("waivers", ())),

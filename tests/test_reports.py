@@ -85,3 +85,35 @@ def test_counts_use_real_plurals_in_both_languages():
     assert counts(1, 1, 1, "en") == "1 violation, 1 warning, 1 pending"
     assert counts(2, 3, 2, "en") == "2 violations, 3 warnings, 2 pending"
     assert counts(0, 0, 0, "en") == "0 violations, 0 warnings, 0 pending"
+
+
+def test_checker_gives_the_report_the_rule_files_section_titles():
+    """Sections in catalogue order, titled as the rule files title them."""
+    from compliance import read_path
+    from conftest import EXAMPLES
+    (session,) = read_path(EXAMPLES / "session-conforme.yaml")
+    report = check_session(session, as_of=dt.datetime.fromisoformat("2026-05-31T00:00:00+02:00"))
+    sections = dict(report.sections)
+    assert [s for s, _ in report.sections][:3] == ["S1", "S2", "S3"]
+    assert (sections["S5"].fr, sections["S5"].en) == ("Le déroulement des épreuves", "Conduct of the tests")
+    assert "sections" not in report.to_json()          # not part of the JSON report
+
+
+def test_reporters_read_section_titles_from_the_report():
+    """Every reporter shows the section title the report carries; without one, the section id."""
+    import attrs
+
+    from compliance import Text, read_path
+    from conftest import EXAMPLES
+    (session,) = read_path(EXAMPLES / "session-avec-manquements.yaml")
+    report = check_session(session, as_of=dt.datetime.fromisoformat("2026-05-31T00:00:00+02:00"))
+    s3 = report.findings[[f.clause.startswith("S3.") for f in report.findings].index(True)]
+    renamed = attrs.evolve(report, sections=(("S3", Text("Titre fr de S3", "English S3 title")),))
+    assert "- **Section** : S3 (Titre fr de S3)" in REPORTERS["markdown"]([renamed], "fr").splitlines()
+    assert "Section S3 (English S3 title)" in REPORTERS["html"]([renamed], "en")
+    assert '<property name="section.S3" value="Titre fr de S3" />' in REPORTERS["junit"]([renamed], "fr")
+    sarif = json.loads(REPORTERS["sarif"]([renamed], "en"))
+    (rule,) = [r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == s3.clause]
+    assert rule["properties"]["sectionTitle"] == "English S3 title"
+    bare = attrs.evolve(report, sections=())
+    assert "- **Section** : S3 (S3)" in REPORTERS["markdown"]([bare], "fr").splitlines()

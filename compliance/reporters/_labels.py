@@ -9,7 +9,7 @@ import re
 from typing import Iterable
 
 from .. import _time
-from ..model import Evidence, Finding, Severity, Status, Waiver
+from ..model import Evidence, Finding, Report, Severity, Status, Text, Waiver
 
 LABELS = {
     "fr": {
@@ -80,18 +80,6 @@ WAIVER_OUTCOME = {
     "en": {"applied": "applied", "expired": "EXPIRED, no longer applies", "unused": "unused"},
 }
 
-# The sections of rules/clauses.yaml (the ``section`` of each clause).
-SECTIONS = {
-    "fr": {"S1": "Le responsable de session", "S2": "Le jury", "S3": "Les candidats",
-           "S4": "Les plis et le DTE", "S5": "Le déroulement des épreuves", "S6": "La délibération",
-           "S7": "Le dossier et la décision", "S8": "Après la délibération",
-           "D": "Le dossier de session lui-même", "R": "Réglementation complémentaire"},
-    "en": {"S1": "The session manager", "S2": "The jury", "S3": "The candidates",
-           "S4": "Sealed envelopes and the DTE", "S5": "Conduct of the tests", "S6": "Deliberation",
-           "S7": "Dossier and decision", "S8": "After the deliberation",
-           "D": "The record itself", "R": "Further regulation"},
-}
-
 WEEKDAYS = {"fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
             "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
 MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -121,9 +109,15 @@ def section_of(clause: str) -> str:
     return match.group(1) if match else clause.rstrip("0123456789") or clause
 
 
-def section_title(clause: str, lang: str) -> str:
-    section = section_of(clause)
-    return SECTIONS[norm_lang(lang)].get(section, section)
+def section_title(report: Report, clause: str, lang: str) -> str:
+    """The title of a clause's section, as the report gives it (else the section id)."""
+    return section_name(report.sections, section_of(clause), lang)
+
+
+def section_name(sections: Iterable[tuple[str, Text]], section: str, lang: str) -> str:
+    """A section's title among ``sections`` (a report's), else the section id itself."""
+    title = dict(sections).get(section)
+    return section if title is None else title.get(norm_lang(lang))
 
 
 def who_and_details(details: tuple[tuple[str, str], ...]) -> tuple[str, str]:

@@ -156,7 +156,7 @@ def _session(n: int, report: Report, lang: str) -> str:
     if not report.findings:
         out.append(f"<p>{_e(L['none'])}</p>")
     for i, f in enumerate(report.findings, start=1):
-        out.append(_finding(n, i, f, lang))
+        out.append(_finding(n, i, f, report, lang))
     out.append(_timeline(n, report, lang))
     if report.waivers:
         out += [f'<h2 id="s{n}-waivers">{_e(L["waivers"])}</h2>', "<ul>"]
@@ -181,7 +181,7 @@ def _kind(f: Finding) -> str:
     return "waived" if f.waived else f.severity.value
 
 
-def _finding(n: int, i: int, f: Finding, lang: str) -> str:
+def _finding(n: int, i: int, f: Finding, report: Report, lang: str) -> str:
     L, c = LABELS[lang], colon(lang)
     kind = _kind(f)
     waived = f" ({_e(status_word(Status.WAIVED, lang))})" if f.waived else ""
@@ -190,7 +190,7 @@ def _finding(n: int, i: int, f: Finding, lang: str) -> str:
            f"{_e(f.clause)} — {_e(f.title.get(lang))}</h3>",
            f"<p>{_e(f.message.get(lang))}</p>",
            f'<p class="rule">{_e(L["rule_label"])}{_e(c)}<code>{_e(f.rule)}</code> · '
-           f"{_e(L['section'])} {_e(section_of(f.clause))} ({_e(section_title(f.clause, lang))})</p>"]
+           f"{_e(L['section'])} {_e(section_of(f.clause))} ({_e(section_title(report, f.clause, lang))})</p>"]
     if f.waived:
         out.append(f'<p class="waiver">{_e(waiver_sentence(f.waived, lang))}</p>')
     if f.values:

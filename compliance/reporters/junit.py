@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from typing import Sequence
 
 from ..model import Finding, Report
-from ._labels import (LABELS, SECTIONS, colon, evidence_line, norm_lang, section_of, severity_word,
+from ._labels import (LABELS, colon, evidence_line, norm_lang, section_name, section_of, severity_word,
                       status_word, summary, waiver_sentence, who_and_details)
 from ._labels import xml_text as _x
 
@@ -79,7 +79,7 @@ def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
         if notes:
             ET.SubElement(case, "system-out").text = _x("\n".join(notes))
     for section in dict.fromkeys(section_of(c.clause) for c in report.clauses):   # catalogue order
-        ET.SubElement(props, "property", name=f"section.{section}", value=_x(SECTIONS[lang].get(section, section)))
+        ET.SubElement(props, "property", name=f"section.{section}", value=_x(section_name(report.sections, section, lang)))
     suite.set("tests", str(len(report.clauses)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")

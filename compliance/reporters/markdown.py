@@ -66,7 +66,7 @@ def _one(report: Report, lang: str) -> str:
     if not report.findings:
         out += [_para(L["none"]), ""]
     for number, finding in enumerate(report.findings, start=1):
-        out += _finding(number, finding, lang)
+        out += _finding(number, finding, report, lang)
     if report.waivers:
         out += [f"## {L['waivers']}", ""]
         for use in report.waivers:
@@ -80,7 +80,7 @@ def _one(report: Report, lang: str) -> str:
     return "\n".join(out)
 
 
-def _finding(number: int, f: Finding, lang: str) -> list[str]:
+def _finding(number: int, f: Finding, report: Report, lang: str) -> list[str]:
     L, c = LABELS[lang], colon(lang)
     severity = f.severity.value
     mark = MARK["waived"] if f.waived else MARK[severity]
@@ -89,7 +89,7 @@ def _finding(number: int, f: Finding, lang: str) -> list[str]:
         head += f" ({status_word(Status.WAIVED, lang)})"
     out = [head, "", _para(f.message.get(lang)), "",
            f"- **{L['rule_label']}**{c}{_code(f.rule)}",
-           f"- **{L['section']}**{c}{_inline(section_of(f.clause))} ({_inline(section_title(f.clause, lang))})"]
+           f"- **{L['section']}**{c}{_inline(section_of(f.clause))} ({_inline(section_title(report, f.clause, lang))})"]
     if f.values:
         out.append(f"- **{L['values']}**{c}" + ", ".join(f"{_inline(k)} = {_inline(v)}" for k, v in f.values))
     if f.waived:

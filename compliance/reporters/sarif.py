@@ -19,9 +19,9 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, Sequence
 from urllib.parse import quote
 
-from ..model import Evidence, Finding, Report
+from ..model import Evidence, Finding, Report, Text
 from .. import _time
-from ._labels import (SECTIONS, moment, norm_lang, section_of, summary, uri_bytes, utf8_json, waiver_sentence,
+from ._labels import (moment, section_name as _section_name, norm_lang, section_of, summary, uri_bytes, utf8_json, waiver_sentence,
                       who_and_details)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -31,16 +31,21 @@ FINGERPRINT = "complianceFinding/v1"
 
 def render_sarif(reports: Sequence[Report], lang: str = "fr") -> str:
     lang = norm_lang(lang)
+    titles: dict[str, Text] = {}
+    for report in reports:                  # reports of one rule base agree; the first one wins
+        for section, title in report.sections:
+            titles.setdefault(section, title)
+    sections = tuple(titles.items())
     rules: dict[str, dict[str, Any]] = {}
     for report in reports:
         for clause in report.clauses:
             if clause.clause not in rules:
-                rules[clause.clause] = _rule(clause.clause, clause.title.fr, clause.title.en, lang)
+                rules[clause.clause] = _rule(clause.clause, clause.title.fr, clause.title.en, sections, lang)
     results = []
     for report in reports:
         for finding in report.findings:
             if finding.clause not in rules:     # a finding of a clause the report does not list
-                rules[finding.clause] = _rule(finding.clause, finding.title.fr, finding.title.en, lang)
+                rules[finding.clause] = _rule(finding.clause, finding.title.fr, finding.title.en, sections, lang)
             results.append(_result(report, finding, list(rules).index(finding.clause), lang))
     driver: dict[str, Any] = {"name": "compliance", "rules": list(rules.values())}
     if reports:
@@ -60,10 +65,10 @@ def render_sarif(reports: Sequence[Report], lang: str = "fr") -> str:
     return utf8_json(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
-def _rule(clause: str, fr: str, en: str, lang: str) -> dict[str, Any]:
+def _rule(clause: str, fr: str, en: str, sections: Sequence[tuple[str, Text]], lang: str) -> dict[str, Any]:
     section = section_of(clause)
     title = fr if lang == "fr" else en
-    section_name = SECTIONS[lang].get(section, section)
+    section_name = _section_name(sections, section, lang)
     if lang == "fr":
         full = f"Clause {clause} du catalogue, section {section} ({section_name}) : {title}"
         help_text = (f"{title}.\nClause {clause}, section {section} ({section_name}) du catalogue des "
