@@ -203,7 +203,7 @@ def render_time(seconds: int, tz: dt.tzinfo) -> str:
     local = _local(seconds, tz)
     if local is None:
         return _beyond(seconds)
-    return f"{_day_text(local)} {local:%H:%M} ({_offset_text(local.utcoffset())})"
+    return f"{_day_text(local)} {local:%H:%M} ({render_offset(local)})"
 
 
 def render_day(seconds: int, tz: dt.tzinfo) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -35,6 +35,9 @@ from .model import ClauseStatus, Evidence, Finding, Report, Session, Status, Tex
 from .readers._result import MAX_EVENTS
 from ._yaml import load_yaml
 from .rulebook import Rule, Rulebook, default_rules_dir, load_rulebook
+
+
+_Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rule, cited events, message
 
 
 @attrs.define
@@ -119,7 +122,7 @@ class Checker:
     def __init__(self, rulebook: Rulebook | None = None, *, session: str | None = None):
         self._p = _prepare(rulebook)
         self._events: list[Event] = []
-        self._emitted: dict[tuple, Finding] = {}
+        self._emitted: dict[_Key, Finding] = {}
         self._session: str | None = session
         self._ids: set[str] = set()
         self._latest: dt.datetime | None = None
@@ -217,7 +220,7 @@ class Checker:
         tz = self._tz()
         titles = {c.id: c.title for c in self._p.rulebook.clauses if c.section == "D"}
         record = [problem_finding(clause, error, session_id, titles) for clause, error in problems]
-        record += check_integrity(Session(id=session_id, events=tuple(self._events)), tz, titles)
+        record += check_integrity(Session(id=session_id, events=self._events), tz, titles)
         return self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline)
 
     # -- internals
@@ -228,7 +231,7 @@ class Checker:
         opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
         return min(opened).astimezone(tz).date() if opened else None
 
-    def _evaluate(self, end_at: int):
+    def _evaluate(self, end_at: int) -> Iterator[tuple[_Key, Finding, Rule, dict[str, dict[str, Any]]]]:
         """Run the engine over the events so far; yield (key, finding, rule, matched facts)."""
         if not self._events:
             return
@@ -262,7 +265,8 @@ class Checker:
     def _limit_location(self, error: EffortLimitError, facts: list[dict[str, Any]]) -> Location | None:
         """The event being asserted when the limit was reached, else the session's file."""
         if error.fact is not None:
-            return self._events[facts[error.fact]["src"][0]].location
+            index: int = facts[error.fact]["src"][0]
+            return self._events[index].location
         first = self._events[0].location
         return Location(first.file) if first is not None else None
 
@@ -336,7 +340,7 @@ def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:
 @functools.cache
 def _rule_file_titles() -> dict[str, Text]:
     # TODO(merge): use rulebook.sections (the rules helper's Rulebook keeps each rule file's title)
-    titles = {}
+    titles: dict[str, Text] = {}
     for path in sorted(default_rules_dir().glob("*.yaml")):
         doc = load_yaml(path.read_text(encoding="utf-8"))
         title = doc.get("title") if isinstance(doc, dict) else None

@@ -45,24 +45,34 @@ class Status(str, enum.Enum):
     WAIVED = "waived"
 
 
+def _events(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(events)
+
+
+def _problems(problems: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
+    return tuple(problems)
+
+
 @attrs.frozen(kw_only=True)
 class Session:
     """One exam session's events, in the order they were recorded."""
     id: str
-    events: tuple[Event, ...] = attrs.field(converter=tuple)
+    events: tuple[Event, ...] = attrs.field(converter=_events)
     source: str = ""
     # what the reader had to leave out, as (clause, error): D2 malformed events, D4 duplicates
-    problems: tuple[tuple[str, Any], ...] = attrs.field(converter=tuple, default=(), eq=False)
+    problems: tuple[tuple[str, Any], ...] = attrs.field(converter=_problems, default=(), eq=False)
 
 
 def _aware(_inst: object, attribute: attrs.Attribute[Any], value: dt.datetime) -> None:
-    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"{attribute.name}: expected an aware datetime, got {value!r}")
+    if value.utcoffset() is None:
         raise ValueError(f"{attribute.name}: expected an aware datetime, got {value!r}")
 
 
 def _day(_inst: object, attribute: attrs.Attribute[Any], value: dt.date) -> None:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise ValueError(f"{attribute.name}: expected a calendar day (datetime.date), got {value!r}")
+        raise TypeError(f"{attribute.name}: expected a calendar day (datetime.date), got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -77,7 +87,7 @@ class Evidence:
     line: int | None = None
 
     @classmethod
-    def of_event(cls, event: Event, index: int, tz: dt.tzinfo) -> "Evidence":
+    def of_event(cls, event: Event, index: int, tz: dt.tzinfo) -> Evidence:
         """The evidence citing ``event``, the session's ``index``-th, read in ``tz``."""
         loc = event.location
         return cls(index=index, event_id=event.id, type=event.TYPE, at=_time.in_zone(event.at, tz),
@@ -123,7 +133,7 @@ class Finding:
     values: tuple[tuple[str, str], ...] = ()
     waived: Waiver | None = None   # set when an unexpired waiver accepts this finding
 
-    def sort_key(self, clause_order: dict[str, int]) -> tuple:
+    def sort_key(self, clause_order: dict[str, int]) -> tuple[int, int, str, str, tuple[int, ...]]:
         first = self.evidence[0].index if self.evidence else -1
         return (clause_order.get(self.clause, 10_000), first, self.rule, self.message.fr,
                 tuple(e.index for e in self.evidence))
@@ -150,6 +160,10 @@ class ClauseStatus:
     findings: int = 0
 
 
+def _sections(sections: Iterable[tuple[str, Text]]) -> tuple[tuple[str, Text], ...]:
+    return tuple(sections)
+
+
 @attrs.frozen(kw_only=True)
 class Report:
     """The outcome of checking one session: every clause's status and every finding."""
@@ -166,7 +180,7 @@ class Report:
     waivers: tuple[WaiverUse, ...] = ()
     # the catalogue's sections (id, title) in catalogue order, for reporters; not part of the
     # JSON report (bytes kept), so a report read back from JSON has none and shows section ids
-    sections: tuple[tuple[str, Text], ...] = attrs.field(default=(), converter=tuple, eq=False)
+    sections: tuple[tuple[str, Text], ...] = attrs.field(default=(), converter=_sections, eq=False)
 
     def section_title(self, section: str) -> Text | None:
         """The title of a section of the catalogue (``S3``, ``D``), if the report knows it."""

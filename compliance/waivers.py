@@ -23,7 +23,7 @@ import attrs
 
 from . import _time
 from ._yaml import YamlError, YamlList, YamlMap, load_yaml
-from .errors import InputError, Location, ProblemList, did_you_mean
+from .errors import ComplianceError, InputError, Location, ProblemList, did_you_mean
 from .model import Report, Waiver, WaiverUse, judge_clause
 from .rulebook import Rulebook, printable
 
@@ -57,7 +57,7 @@ def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Wa
     if rulebook is None:
         from .checker import default_rulebook   # deferred: the checker loads the engine
         rulebook = default_rulebook()
-    problems: list[InputError] = []
+    problems: list[ComplianceError] = []
     out = []
     first_line: dict[tuple[str, str, str | None], int] = {}
     for line, node in zip(doc["waivers"].item_lines, doc["waivers"]):

@@ -117,3 +117,28 @@ def test_reporters_read_section_titles_from_the_report():
     assert rule["properties"]["sectionTitle"] == "English S3 title"
     bare = attrs.evolve(report, sections=())
     assert "- **Section** : S3 (S3)" in REPORTERS["markdown"]([bare], "fr").splitlines()
+
+
+def test_evidence_times_are_instants_in_the_session_zone_until_rendered():
+    """The model carries aware instants; the JSON report renders them as before."""
+    from compliance import read_path
+    from conftest import EXAMPLES
+    (session,) = read_path(EXAMPLES / "session-conforme.yaml")
+    report = check_session(session, as_of=dt.datetime.fromisoformat("2026-05-31T00:00:00+02:00"))
+    first = report.timeline[0]
+    event = session.events[first.index]
+    assert first.at == event.at and str(first.at.tzinfo) == "Europe/Paris"
+    rendered = report.to_json()["timeline"][0]["at"]
+    local = event.at.astimezone(dt.timezone(dt.timedelta(hours=1)))     # March: Paris is UTC+1
+    assert rendered == f"{local:%Y-%m-%d %H:%M} (+01:00)"
+
+
+def test_a_report_time_reads_back_as_the_instant_it_shows():
+    from compliance import _time
+    paris = _time.zone("Europe/Paris")
+    moment = _time.parse_report_time("2026-03-10 09:00 (+01:00)", paris)
+    assert moment == dt.datetime(2026, 3, 10, 8, 0, tzinfo=dt.timezone.utc)
+    assert (_time.render_clock(moment), _time.render_offset(moment)) == ("09:00", "+01:00")
+    old = _time.parse_report_time("1890-01-01 00:00 (+00:09:21)", paris)
+    assert old == dt.datetime(1889, 12, 31, 23, 50, 39, tzinfo=dt.timezone.utc)
+    assert _time.render_instant(old) == "1890-01-01 00:00 (+00:09:21)"

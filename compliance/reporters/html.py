@@ -139,7 +139,7 @@ def _session(n: int, report: Report, lang: str) -> str:
             "<table class=\"checklist\"><thead><tr>"
             f'<th>&#160;</th><th>{_e(L["clause"])}</th><th>{_e(L["status"])}</th>'
             f'<th>{_e(L["clause_title"])}</th><th>{_e(L["count"])}</th></tr></thead><tbody>']
-    first_finding = {}
+    first_finding: dict[str, int] = {}
     for i, f in enumerate(report.findings, start=1):
         first_finding.setdefault(f.clause, i)
     for clause in report.clauses:

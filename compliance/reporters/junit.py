@@ -22,8 +22,7 @@ from typing import Sequence
 
 from ..model import Finding, Report
 from ._labels import (LABELS, colon, evidence_line, norm_lang, section_name, section_of, severity_word,
-                      status_word, summary, waiver_sentence, who_and_details)
-from ._labels import xml_text as _x
+                      status_word, summary, waiver_sentence, who_and_details, xml_text as _x)
 
 _SKIPPED = ("pending", "not_applicable", "waived")
 
@@ -46,7 +45,6 @@ def render_junit(reports: Sequence[Report], lang: str = "fr") -> str:
 
 
 def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
-    L = LABELS[lang]
     suite = ET.SubElement(root, "testsuite", name=_x(report.session))
     props = ET.SubElement(suite, "properties")
     for name, value in (("source", report.source), ("as_of", report.as_of), ("time_zone", report.time_zone),
