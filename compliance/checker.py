@@ -341,8 +341,10 @@ def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:
 def _rule_file_titles() -> dict[str, Text]:
     # TODO(merge): use rulebook.sections (the rules helper's Rulebook keeps each rule file's title)
     titles: dict[str, Text] = {}
-    for path in sorted(default_rules_dir().glob("*.yaml")):
-        doc = load_yaml(path.read_text(encoding="utf-8"))
+    for path in sorted(p for p in default_rules_dir().glob("*.yaml") if p.name != "clauses.yaml"):
+        text = path.read_text(encoding="utf-8")
+        head = text.split("\nrules:", 1)[0]     # the section and title come first: skip the rules
+        doc = load_yaml(head)
         title = doc.get("title") if isinstance(doc, dict) else None
         if isinstance(title, dict) and "section" in doc:
             titles.setdefault(str(doc["section"]), Text(str(title["fr"]), str(title["en"])))
