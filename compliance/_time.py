@@ -145,12 +145,65 @@ def _beyond(seconds: int) -> str:
     return "after 9999-12-31" if seconds > 0 else "before 0001-01-01"
 
 
+def in_zone(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The instant ``moment`` to the whole second, as a local time of ``tz`` (as reports cite it)."""
+    return from_epoch(epoch(moment), tz)
+
+
+def render_instant(moment: dt.datetime) -> str:
+    """An aware instant as ``render_time`` shows it, in the instant's own time zone."""
+    assert moment.tzinfo is not None, "naive datetime"
+    return render_time(epoch(moment), moment.tzinfo)
+
+
+def render_clock(moment: dt.datetime) -> str:
+    """The local time of day of an aware instant: ``09:00``."""
+    return f"{moment:%H:%M}"
+
+
+def render_offset(moment: dt.datetime) -> str:
+    """The UTC offset of an aware instant: ``+01:00`` (``+00:09:21`` for a local mean time)."""
+    offset = moment.utcoffset()
+    assert offset is not None, "naive datetime"
+    return _offset_text(offset)
+
+
+def render_date(day: dt.date) -> str:
+    """A calendar day as ``YYYY-MM-DD`` (year 1 included)."""
+    return _day_text(day)
+
+
+_RENDERED_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}) "
+                            r"\(([+-][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)\)$")
+
+
+def parse_report_time(text: str, tz: dt.tzinfo) -> dt.datetime:
+    """A time as a JSON report writes it (``render_time``) back as an instant of ``tz``.
+
+    Only for reading a JSON report back: the report keeps minutes, so seconds are lost.
+    Raises:
+        TimeFormatError: text in another form.
+    """
+    match = _RENDERED_TIME.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise TimeFormatError("expected a report time such as 2026-03-10 09:00 (+01:00)")
+    day, clock, offset = match.groups()
+    sign = -1 if offset[0] == "-" else 1
+    parts = [int(p) for p in offset[1:].split(":")] + [0]
+    shift = dt.timedelta(hours=parts[0], minutes=parts[1], seconds=parts[2])
+    try:
+        local = dt.datetime.fromisoformat(f"{day}T{clock}")
+    except ValueError as error:
+        raise TimeFormatError(f"expected an existing date and time ({error})") from None
+    return local.replace(tzinfo=dt.timezone(sign * shift)).astimezone(tz)
+
+
 def render_time(seconds: int, tz: dt.tzinfo) -> str:
     """A readable local time with its offset: ``2026-03-10 09:00 (+01:00)``."""
     local = _local(seconds, tz)
     if local is None:
         return _beyond(seconds)
-    return f"{_day_text(local)} {local:%H:%M} ({_offset_text(local.utcoffset())})"
+    return f"{_day_text(local)} {local:%H:%M} ({render_offset(local)})"
 
 
 def render_day(seconds: int, tz: dt.tzinfo) -> str:

@@ -22,6 +22,7 @@ from .audit import TIME_LIMIT, FileOutcome, Progress, Summary, run_audit
 from .errors import ComplianceError, printable
 from .readers import special_file_kind
 from .reporters._labels import utf8_json
+from .reporters.audit_text import render_audit_session, render_audit_summary
 from .rulebook import Rulebook
 from .waivers import load_waivers
 
@@ -222,38 +223,8 @@ def _write_outcome(out: GuardedStream, outcome: FileOutcome, args: argparse.Name
 
 
 def _text_session(report: dict[str, Any], lang: str) -> str:
-    counts = {s: sum(1 for f in report["findings"] if f["severity"] == s) for s in ("violation", "warning", "pending")}
-    mark = "✗" if counts["violation"] else ("!" if counts["warning"] else "✓")
-    clauses = sorted({f["clause"] for f in report["findings"] if f["severity"] == "violation"})
-    session, source = printable(report["session"]), printable(report["source"])
-    if lang == "fr":
-        text = f"{mark} {session} ({source}) : {counts['violation']} violation(s), " \
-               f"{counts['warning']} avertissement(s), {counts['pending']} en attente"
-    else:
-        text = f"{mark} {session} ({source}): {counts['violation']} violation(s), " \
-               f"{counts['warning']} warning(s), {counts['pending']} pending"
-    return text + (f" — {', '.join(clauses)}" if clauses else "") + "\n"
+    return render_audit_session(report, lang)
 
 
 def _text_summary(s: dict[str, Any], lang: str) -> str:
-    fr = lang == "fr"
-    lines = ["", "Résumé" if fr else "Summary",
-             (f"  fichiers : {s['files']} (illisibles : {len(s['unreadable_files'])}, problèmes : {s['file_problems']})"
-              if fr else f"  files: {s['files']} (unreadable: {len(s['unreadable_files'])}, problems: {s['file_problems']})"),
-             (f"  sessions : {s['sessions']} · non vérifiées : {s['sessions_not_checked']} · avec violation : "
-              f"{s['sessions_with_violations']} · avec avertissement : {s['sessions_with_warnings']}" if fr else
-              f"  sessions: {s['sessions']} · not checked: {s['sessions_not_checked']} · with violations: "
-              f"{s['sessions_with_violations']} · with warnings: {s['sessions_with_warnings']}")]
-    if s["not_read"]:
-        lines.append(f"  non lus : {s['not_read']} (autres suffixes)" if fr else
-                     f"  not read: {s['not_read']} (other suffixes)")
-    if s["findings_by_clause"]:
-        lines.append("  constats par clause :" if fr else "  findings by clause:")
-        lines += [f"    {clause:<5} {n}" for clause, n in s["findings_by_clause"]]
-    for note in s["notes"]:
-        lines.append(f"  note : {note}" if fr else f"  note: {note}")
-    for waiver in s["unused_waivers"]:
-        lines.append(f"  {'dérogation inutilisée' if fr else 'unused waiver'} : {waiver}")
-    for file in s["unreadable_files"]:
-        lines.append(f"  {'illisible' if fr else 'unreadable'} : {file}" if fr else f"  unreadable: {file}")
-    return "\n".join(printable(line) for line in lines) + "\n"
+    return render_audit_summary(s, lang)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import attrs
 
@@ -30,11 +30,12 @@ from .errors import EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
-from .model import ClauseStatus, Evidence, Finding, Report, Session, Severity, Status, Text
+from .model import ClauseStatus, Evidence, Finding, Report, Session, Status, Text, judge_clause
 from .readers._result import MAX_EVENTS
 from .rulebook import Check, Rule, Rulebook, load_rulebook
 
-_SEVERITY_ORDER = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.PENDING: 2}
+
+_Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rule, cited events, message
 
 
 @attrs.define
@@ -119,7 +120,7 @@ class Checker:
     def __init__(self, rulebook: Rulebook | None = None, *, session: str | None = None):
         self._p = _prepare(rulebook)
         self._events: list[Event] = []
-        self._emitted: dict[tuple, Finding] = {}
+        self._emitted: dict[_Key, Finding] = {}
         self._session: str | None = session
         self._ids: set[str] = set()
         self._latest: dt.datetime | None = None
@@ -215,8 +216,9 @@ class Checker:
             raise EngineError(f"live finding withdrawn at finish: {sorted(missing)[0]}")
         session_id = self._session or ""
         tz = self._tz()
-        record = [problem_finding(clause, error, session_id) for clause, error in problems]
-        record += check_integrity(Session(id=session_id, events=self._events), tz)
+        titles = {c.id: c.title for c in self._p.rulebook.clauses if c.section == "D"}
+        record = [problem_finding(clause, error, session_id, titles) for clause, error in problems]
+        record += check_integrity(Session(id=session_id, events=self._events), tz, titles)
         return self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline)
 
     # -- internals
@@ -227,7 +229,7 @@ class Checker:
         opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
         return min(opened).astimezone(tz).date() if opened else None
 
-    def _evaluate(self, end_at: int):
+    def _evaluate(self, end_at: int) -> Iterator[tuple[_Key, Finding, Rule, dict[str, dict[str, Any]]]]:
         """Run the engine over the events so far; yield (key, finding, rule, matched facts)."""
         if not self._events:
             return
@@ -261,7 +263,8 @@ class Checker:
     def _limit_location(self, error: EffortLimitError, facts: list[dict[str, Any]]) -> Location | None:
         """The event being asserted when the limit was reached, else the session's file."""
         if error.fact is not None:
-            return self._events[facts[error.fact]["src"][0]].location
+            index: int = facts[error.fact]["src"][0]
+            return self._events[index].location
         first = self._events[0].location
         return Location(first.file) if first is not None else None
 
@@ -287,20 +290,7 @@ class Checker:
                        evidence=evidence, values=values)
 
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
-        event = self._events[index]
-        details = []
-        for name, value in event.fields().items():
-            if isinstance(value, tuple):
-                value = ", ".join(value)
-            elif isinstance(value, dt.datetime):
-                value = _time.render_time(_time.epoch(value), tz)
-            elif hasattr(value, "value"):
-                value = value.value
-            details.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
-        loc = event.location
-        return Evidence(index=index, event_id=event.id, type=event.TYPE,
-                        at=_time.render_time(_time.epoch(event.at), tz), details=tuple(details),
-                        file=loc.file if loc else None, line=loc.line if loc else None)
+        return Evidence.of_event(self._events[index], index, tz)
 
     def _sorted(self, findings: Iterable[Finding]) -> list[Finding]:
         return sorted(findings, key=lambda f: f.sort_key(self._p.clause_order))
@@ -315,25 +305,29 @@ class Checker:
             if clause.retired:
                 continue
             mine = [f for f in findings if f.clause == clause.id]
-            if mine:
-                worst = min(mine, key=lambda f: _SEVERITY_ORDER[f.severity]).severity
-                status = Status(worst.value)
-            elif clause.applies_if and not present.intersection(clause.applies_if):
-                status = Status.NOT_APPLICABLE
+            if clause.applies_if and not present.intersection(clause.applies_if):
+                otherwise = Status.NOT_APPLICABLE
             elif clause.id in self._p.clauses_with_rules and clause.id not in in_force:
-                status = Status.NOT_APPLICABLE      # its rules were not in force on the session day
+                otherwise = Status.NOT_APPLICABLE      # its rules were not in force on the session day
             else:
-                status = Status.COMPLIANT
-            statuses.append(ClauseStatus(clause=clause.id, status=status, title=clause.title,
+                otherwise = Status.COMPLIANT
+            statuses.append(ClauseStatus(clause=clause.id, status=judge_clause(mine, otherwise), title=clause.title,
                                          findings=len(mine)))
         return Report(session=self._session or "", source=source,
                       as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,
                       tool_version=__version__, rulebook=self._p.rulebook.fingerprint,
                       events=len(self._events), clauses=tuple(statuses), findings=tuple(findings),
-                      timeline=self._timeline() if timeline else ())
+                      timeline=self._timeline() if timeline else (),
+                      sections=section_titles(self._p.rulebook))
 
     def _timeline(self) -> tuple[Evidence, ...]:
         tz = self._tz()
         order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
         return tuple(self._evidence(i, tz) for i in order)
 
+
+def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:
+    """The catalogue's sections with their titles (from the rule files), in catalogue order."""
+    titles = rulebook.sections
+    return tuple((section, titles[section]) for section in dict.fromkeys(c.section for c in rulebook.clauses)
+                 if section in titles)

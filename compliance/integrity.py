@@ -1,17 +1,35 @@
-"""Record integrity (clauses D2–D4): findings about the record itself, not about the session.
+"""Record integrity (clauses D1–D4): findings about the record itself, not about the session.
 
 Malformed events (D2) and duplicates (D4) are found by the readers, which keep the rest of the
 record; this module turns those problems into findings and adds the checks that need the whole
 session: references to undeclared candidates, jurors or tests (D3), and events that contradict
-each other (D4).
+each other (D4). The findings' titles are the catalogue's (``rules/clauses.yaml``), passed in
+by the checker.
+
+Why these are not rules of ``rules/``: the rule language matches events by their fields and
+times, with ``match`` and ``absent``; it has no view of the record's order or of a sequence.
+
+* D2, D4 duplicates (and D1): the events never reached the checker, so no rule can see them.
+* D3: one check over every field, of every event type, that names a candidate, juror or test.
+  Rules could say it, but one per event type and field, each with its message and examples.
+* D4 "ends before it starts": the test's *first recorded* start is compared with each end, and
+  cited when there is one; the rule language has no "first" (being added as a primitive) and
+  no match that is cited when present yet allowed to be missing, so it takes two rules with two
+  ids (and, without "first", one finding per later start): the findings would change.
+* D4 "leaves without arriving": presence is a state that each arrival and departure toggles, in
+  time then record order; a second departure without a new arrival is a finding. A rule can
+  only say "no arrival before" (missing the second departure) and cannot order events of the
+  same instant by their place in the record.
 """
 from __future__ import annotations
 
 import datetime as dt
+from typing import Mapping
 
 from . import _time
 from .errors import ComplianceError
-from .model import Evidence, Finding, Session, Text
+from .events import PersonArrived, PersonLeft, TestEnded, TestStarted
+from .model import Evidence, Finding, Session, Severity, Text
 
 # field -> (declaring event type, declared field, French and English names of what it names)
 # (a seal-check witness who is not a registered candidate is clause S4.1 itself)
@@ -21,16 +39,12 @@ REFERENCES = {
     "test": ("test_scheduled", "test", "épreuve", "test"),
 }
 
-TITLES = {
-    "D1": Text("Dossier illisible", "Unreadable record"),
-    "D2": Text("Événement mal formé", "Malformed event"),
-    "D3": Text("Référence à un élément non déclaré", "Reference to something undeclared"),
-    "D4": Text("Événements contradictoires", "Contradictory events"),
-}
 
+def problem_finding(clause: str, error: ComplianceError, session: str, titles: Mapping[str, Text]) -> Finding:
+    """A reader's problem (D1, D2, or a D4 duplicate) as a finding of the session.
 
-def problem_finding(clause: str, error: ComplianceError, session: str) -> Finding:
-    """A reader's problem (D1, D2, or a D4 duplicate) as a finding of the session."""
+    ``titles`` maps the D clauses to their catalogue titles.
+    """
     where = str(error.location) if error.location else ""
     rule = {"D1": "D1-dossier-illisible", "D2": "D2-evenement-mal-forme",
             "D4": "D4-identifiant-en-double"}[clause]
@@ -39,13 +53,13 @@ def problem_finding(clause: str, error: ComplianceError, session: str) -> Findin
     en = {"D1": "Unreadable record", "D2": "Event ignored as malformed",
           "D4": "Event ignored: id already used"}[clause]
     detail = str(error)
-    return Finding(rule=rule, clause=clause, severity="violation", session=session,
-                   title=TITLES[clause], message=Text(f"{fr} ({detail}).", f"{en} ({detail})."),
+    return Finding(rule=rule, clause=clause, severity=Severity.VIOLATION, session=session,
+                   title=titles[clause], message=Text(f"{fr} ({detail}).", f"{en} ({detail})."),
                    values=(("location", where),) if where else ())
 
 
-def check_integrity(session: Session, tz: dt.tzinfo) -> list[Finding]:
-    """D3 and D4 findings of a parsed session, in event order."""
+def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text]) -> list[Finding]:
+    """D3 and D4 findings of a parsed session, in event order (``titles``: the catalogue's)."""
     events = session.events
     declared: dict[str, set[str]] = {}
     for event in events:
@@ -55,14 +69,7 @@ def check_integrity(session: Session, tz: dt.tzinfo) -> list[Finding]:
     findings: list[Finding] = []
 
     def cite(*indices: int) -> tuple[Evidence, ...]:
-        out = []
-        for i in indices:
-            e = events[i]
-            loc = e.location
-            out.append(Evidence(index=i, event_id=e.id, type=e.TYPE,
-                                at=_time.render_time(_time.epoch(e.at), tz),
-                                file=loc.file if loc else None, line=loc.line if loc else None))
-        return tuple(out)
+        return tuple(Evidence.of_event(events[i], i, tz) for i in indices)
 
     for index, event in enumerate(events):
         fields = event.fields()
@@ -72,35 +79,36 @@ def check_integrity(session: Session, tz: dt.tzinfo) -> list[Finding]:
                 continue
             if value not in declared.get(decl_type, set()):
                 findings.append(Finding(
-                    rule="D3-reference-non-declaree", clause="D3", severity="violation",
-                    session=session.id, title=TITLES["D3"], evidence=cite(index),
+                    rule="D3-reference-non-declaree", clause="D3", severity=Severity.VIOLATION,
+                    session=session.id, title=titles["D3"], evidence=cite(index),
                     message=Text(f"L'événement {event.id} ({event.TYPE}) cite le {fr} '{value}', "
                                  f"jamais déclaré ({decl_type}).",
                                  f"Event {event.id} ({event.TYPE}) names {en} '{value}', never "
                                  f"declared ({decl_type}).")))
     starts: dict[str, int] = {}
     for index, event in enumerate(events):
-        if event.TYPE == "test_started":
+        if isinstance(event, TestStarted):
             starts.setdefault(event.test, index)
     for index, event in enumerate(events):
-        if event.TYPE == "test_ended":
+        if isinstance(event, TestEnded):
             start = starts.get(event.test)
             if start is None or events[start].at > event.at:
                 cited = cite(start, index) if start is not None else cite(index)
+                ended = _time.render_instant(cited[-1].at)
                 findings.append(Finding(
-                    rule="D4-fin-avant-debut", clause="D4", severity="violation", session=session.id,
-                    title=TITLES["D4"], evidence=cited,
-                    message=Text(f"L'épreuve {event.test} se termine ({cited[-1].at}) sans avoir commencé avant.",
-                                 f"Test {event.test} ends ({cited[-1].at}) without having started before.")))
+                    rule="D4-fin-avant-debut", clause="D4", severity=Severity.VIOLATION, session=session.id,
+                    title=titles["D4"], evidence=cited,
+                    message=Text(f"L'épreuve {event.test} se termine ({ended}) sans avoir commencé avant.",
+                                 f"Test {event.test} ends ({ended}) without having started before.")))
     present: dict[str, bool] = {}
     for index, event in sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0])):
-        if event.TYPE == "person_arrived":
+        if isinstance(event, PersonArrived):
             present[event.person] = True
-        elif event.TYPE == "person_left":
+        elif isinstance(event, PersonLeft):
             if not present.get(event.person):
                 findings.append(Finding(
-                    rule="D4-depart-sans-arrivee", clause="D4", severity="violation", session=session.id,
-                    title=TITLES["D4"], evidence=cite(index),
+                    rule="D4-depart-sans-arrivee", clause="D4", severity=Severity.VIOLATION, session=session.id,
+                    title=titles["D4"], evidence=cite(index),
                     message=Text(f"{event.person} quitte le site sans y être arrivé.",
                                  f"{event.person} leaves the site without having arrived.")))
             present[event.person] = False

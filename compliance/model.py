@@ -1,11 +1,13 @@
 """Values that flow out of a check: sessions in, findings and reports out. No I/O here."""
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 import attrs
 
+from . import _time
 from .events import Event
 
 
@@ -25,6 +27,15 @@ class Severity(str, enum.Enum):
     PENDING = "pending"       # a deadline not yet due at the audit date
 
 
+# Worst first: the order a clause's status and a summary follow.
+SEVERITY_ORDER: tuple[Severity, ...] = (Severity.VIOLATION, Severity.WARNING, Severity.PENDING)
+
+
+def worst_severity(severities: Iterable[Severity]) -> Severity:
+    """The most serious of ``severities`` (violation, then warning, then pending)."""
+    return min(severities, key=SEVERITY_ORDER.index)
+
+
 class Status(str, enum.Enum):
     COMPLIANT = "compliant"
     VIOLATION = "violation"
@@ -34,28 +45,57 @@ class Status(str, enum.Enum):
     WAIVED = "waived"
 
 
+def _events(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(events)
+
+
+def _problems(problems: Iterable[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
+    return tuple(problems)
+
+
 @attrs.frozen(kw_only=True)
 class Session:
     """One exam session's events, in the order they were recorded."""
     id: str
-    events: tuple[Event, ...] = attrs.field(converter=tuple)
+    events: tuple[Event, ...] = attrs.field(converter=_events)
     source: str = ""
     # what the reader had to leave out, as (clause, error): D2 malformed events, D4 duplicates
-    problems: tuple[tuple[str, Any], ...] = attrs.field(converter=tuple, default=(), eq=False)
+    problems: tuple[tuple[str, Any], ...] = attrs.field(converter=_problems, default=(), eq=False)
+
+
+def _aware(_inst: object, attribute: attrs.Attribute[Any], value: dt.datetime) -> None:
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"{attribute.name}: expected an aware datetime, got {value!r}")
+    if value.utcoffset() is None:
+        raise ValueError(f"{attribute.name}: expected an aware datetime, got {value!r}")
+
+
+def _day(_inst: object, attribute: attrs.Attribute[Any], value: dt.date) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise TypeError(f"{attribute.name}: expected a calendar day (datetime.date), got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
 class Evidence:
-    """An event cited by a finding."""
+    """An event cited by a finding (or shown on a timeline)."""
     index: int            # position in the session
     event_id: str
     type: str
-    at: str               # rendered in the session's time zone
-    details: tuple[tuple[str, str], ...] = ()
+    at: dt.datetime = attrs.field(validator=_aware)   # to the second, in the session's time zone
+    details: tuple[tuple[str, str], ...] = ()          # the event's fields as text
     file: str | None = None
     line: int | None = None
 
+    @classmethod
+    def of_event(cls, event: Event, index: int, tz: dt.tzinfo) -> Evidence:
+        """The evidence citing ``event``, the session's ``index``-th, read in ``tz``."""
+        loc = event.location
+        return cls(index=index, event_id=event.id, type=event.TYPE, at=_time.in_zone(event.at, tz),
+                   details=tuple((name, _detail(value, tz)) for name, value in event.fields().items()),
+                   file=loc.file if loc else None, line=loc.line if loc else None)
+
     def where(self) -> str:
+        """``file:line``, the file alone, or ``#n`` (its position) when it has no location."""
         if self.file is None:
             return f"#{self.index + 1}"
         return f"{self.file}:{self.line}" if self.line is not None else self.file
@@ -68,7 +108,7 @@ class Waiver:
     clause: str
     justification: str
     accepted_by: str
-    expires: str                 # YYYY-MM-DD, last day the waiver applies
+    expires: dt.date = attrs.field(validator=_day)   # the last day the waiver applies
     rule: str | None = None
     file: str | None = None
     line: int | None = None
@@ -93,10 +133,23 @@ class Finding:
     values: tuple[tuple[str, str], ...] = ()
     waived: Waiver | None = None   # set when an unexpired waiver accepts this finding
 
-    def sort_key(self, clause_order: dict[str, int]) -> tuple:
+    def sort_key(self, clause_order: dict[str, int]) -> tuple[int, int, str, str, tuple[int, ...]]:
         first = self.evidence[0].index if self.evidence else -1
         return (clause_order.get(self.clause, 10_000), first, self.rule, self.message.fr,
                 tuple(e.index for e in self.evidence))
+
+
+def judge_clause(findings: Sequence[Finding], otherwise: Status) -> Status:
+    """A clause's status from its findings: waived when a waiver accepts every one, else the
+    worst severity of those not waived; ``otherwise`` (compliant, not applicable) when none.
+
+    The checker and the waivers both judge clauses here, so a waived report reads as if it had
+    been checked with its waivers.
+    """
+    if not findings:
+        return otherwise
+    live = [f.severity for f in findings if f.waived is None]
+    return Status(worst_severity(live).value) if live else Status.WAIVED
 
 
 @attrs.frozen(kw_only=True)
@@ -105,6 +158,10 @@ class ClauseStatus:
     status: Status = attrs.field(converter=Status)
     title: Text
     findings: int = 0
+
+
+def _sections(sections: Iterable[tuple[str, Text]]) -> tuple[tuple[str, Text], ...]:
+    return tuple(sections)
 
 
 @attrs.frozen(kw_only=True)
@@ -121,6 +178,13 @@ class Report:
     findings: tuple[Finding, ...]
     timeline: tuple[Evidence, ...] = ()      # every event of the session, in time order
     waivers: tuple[WaiverUse, ...] = ()
+    # the catalogue's sections (id, title) in catalogue order, for reporters; not part of the
+    # JSON report (bytes kept), so a report read back from JSON has none and shows section ids
+    sections: tuple[tuple[str, Text], ...] = attrs.field(default=(), converter=_sections, eq=False)
+
+    def section_title(self, section: str) -> Text | None:
+        """The title of a section of the catalogue (``S3``, ``D``), if the report knows it."""
+        return dict(self.sections).get(section)
 
     @property
     def violations(self) -> tuple[Finding, ...]:
@@ -133,31 +197,55 @@ class Report:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING and f.waived is None)
 
     def to_json(self) -> dict[str, Any]:
-        return attrs.asdict(self, value_serializer=_serialize)
+        return attrs.asdict(self, value_serializer=_serialize,
+                            filter=attrs.filters.exclude(attrs.fields(Report).sections))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Report":
+        """The report a JSON report holds (times to the minute, as the JSON shows them)."""
+        tz = _time.zone(data["time_zone"])
         return cls(
-            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers")},
-            timeline=tuple(_evidence(e) for e in data.get("timeline", ())),
-            waivers=tuple(WaiverUse(waiver=Waiver(**w["waiver"]), outcome=w["outcome"])
+            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers", "sections")},
+            timeline=tuple(_evidence(e, tz) for e in data.get("timeline", ())),
+            waivers=tuple(WaiverUse(waiver=_waiver(w["waiver"]), outcome=w["outcome"])
                           for w in data.get("waivers", ())),
             clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
                                        findings=c["findings"]) for c in data["clauses"]),
             findings=tuple(Finding(
                 rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
                 title=Text(**f["title"]), message=Text(**f["message"]),
-                evidence=tuple(_evidence(e) for e in f["evidence"]),
-                waived=Waiver(**f["waived"]) if f.get("waived") else None,
+                evidence=tuple(_evidence(e, tz) for e in f["evidence"]),
+                waived=_waiver(f["waived"]) if f.get("waived") else None,
                 values=tuple(tuple(v) for v in f["values"])) for f in data["findings"]),
         )
 
 
-def _evidence(data: dict[str, Any]) -> Evidence:
-    return Evidence(**dict(data, details=tuple(tuple(d) for d in data["details"])))
+def _detail(value: Any, tz: dt.tzinfo) -> str:
+    """An event field's value as evidence shows it (times in the session's zone)."""
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, dt.datetime):
+        return _time.render_time(_time.epoch(value), tz)
+    if hasattr(value, "value"):        # an enum member of the event vocabulary
+        value = value.value
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _evidence(data: dict[str, Any], tz: dt.tzinfo) -> Evidence:
+    return Evidence(**dict(data, at=_time.parse_report_time(data["at"], tz),
+                           details=tuple(tuple(d) for d in data["details"])))
+
+
+def _waiver(data: dict[str, Any]) -> Waiver:
+    return Waiver(**dict(data, expires=_time.parse_day(data["expires"])))
 
 
 def _serialize(_inst: Any, _field: Any, value: Any) -> Any:
+    """The JSON form: times as the reports render them, days as YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return _time.render_instant(value)
+    if isinstance(value, dt.date):
+        return _time.render_date(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple):

@@ -23,8 +23,8 @@ import attrs
 
 from . import _time
 from ._yaml import YamlError, YamlList, YamlMap, load_yaml
-from .errors import InputError, Location, ProblemList, did_you_mean
-from .model import Report, Status, Waiver, WaiverUse
+from .errors import ComplianceError, InputError, Location, ProblemList, did_you_mean
+from .model import Report, Waiver, WaiverUse, judge_clause
 from .rulebook import Rulebook, printable
 
 REQUIRED = {"session", "clause", "justification", "accepted_by", "expires"}
@@ -57,7 +57,7 @@ def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Wa
     if rulebook is None:
         from .checker import default_rulebook   # deferred: the checker loads the engine
         rulebook = default_rulebook()
-    problems: list[InputError] = []
+    problems: list[ComplianceError] = []
     out = []
     first_line: dict[tuple[str, str, str | None], int] = {}
     for line, node in zip(doc["waivers"].item_lines, doc["waivers"]):
@@ -78,7 +78,7 @@ def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Wa
                                        expected="a non-empty text", got=node[blank[0]]))
             continue
         try:
-            _time.parse_day(node["expires"])
+            expires = _time.parse_day(node["expires"])
         except _time.TimeFormatError as error:
             problems.append(InputError("'expires'", location=Location(file, node.line_of("expires")),
                                        expected=str(error).removeprefix("expected "), got=node["expires"]))
@@ -96,7 +96,7 @@ def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Wa
         first_line[key] = node.line
         out.append(Waiver(session=node["session"], clause=node["clause"], rule=node.get("rule"),
                           justification=node["justification"], accepted_by=node["accepted_by"],
-                          expires=node["expires"], file=file, line=node.line))
+                          expires=expires, file=file, line=node.line))
     if problems:
         raise ProblemList(problems)
     return tuple(out)
@@ -141,7 +141,7 @@ def apply_waivers(report: Report, waivers: tuple[Waiver, ...], as_of: dt.datetim
         for waiver in mine:
             if waiver.clause != finding.clause or (waiver.rule and waiver.rule != finding.rule):
                 continue
-            if _time.parse_day(waiver.expires) < day:
+            if waiver.expires < day:
                 uses.setdefault(waiver, "expired")
                 continue
             uses[waiver] = "applied"
@@ -151,12 +151,7 @@ def apply_waivers(report: Report, waivers: tuple[Waiver, ...], as_of: dt.datetim
     statuses = []
     for status in report.clauses:
         of_clause = [f for f in findings if f.clause == status.clause]
-        if of_clause and all(f.waived for f in of_clause):
-            status = attrs.evolve(status, status=Status.WAIVED)
-        elif of_clause and status.status in (Status.VIOLATION, Status.WARNING, Status.PENDING):
-            live = [f.severity.value for f in of_clause if not f.waived]
-            status = attrs.evolve(status, status=Status(min(live, key=["violation", "warning", "pending"].index)))
-        statuses.append(status)
+        statuses.append(attrs.evolve(status, status=judge_clause(of_clause, status.status)))
     used = tuple(WaiverUse(waiver=w, outcome=uses.get(w, "unused")) for w in mine)
     return attrs.evolve(report, findings=tuple(findings), clauses=tuple(statuses), waivers=used)
 

@@ -178,7 +178,7 @@ def test_markdown_of_breaches_has_the_checklist_and_each_finding(breaches):
     assert f"- **Date d'audit** : {AS_OF_ISO}" in lines
     assert f"- **Outil** : compliance {compliance.__version__}" in lines
     assert any(line.startswith("- **Base de règles** : `") and len(line) > 30 for line in lines)
-    assert "**Bilan : 1 violation(s), 1 avertissement(s), 0 en attente**" in lines
+    assert "**Bilan : 1 violation, 1 avertissement, 0 en attente**" in lines
 
     sections = _markdown_sections(out)
     assert list(sections) == ["Liste de contrôle des clauses", "Constats"]

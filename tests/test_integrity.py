@@ -87,3 +87,42 @@ def test_test_that_ends_before_it_starts_is_a_d4(tmp_path):
 def test_leaving_without_arriving_is_a_d4(tmp_path):
     report = _record(tmp_path, ['{type: person_left, at: "2026-03-10T17:00:00+01:00", person: RS1, role: manager}'])
     assert ("D4", "D4-depart-sans-arrivee") in _clauses(report)
+
+
+def test_record_findings_carry_the_catalogue_titles(tmp_path):
+    """D3 and D4 findings are titled as their clauses in rules/clauses.yaml, in both languages."""
+    report = _record(tmp_path, [
+        '{type: identity_checked, at: "2026-03-10T08:30:00+01:00", candidate: C9}',
+        '{type: person_left, at: "2026-03-10T17:00:00+01:00", person: RS1, role: manager}'])
+    titles = {f.clause: f.title for f in report.findings if f.clause in ("D3", "D4")}
+    assert titles["D3"].fr == "Les événements ne citent que des personnes et épreuves déclarées"
+    assert titles["D3"].en == "Events only cite declared people and tests"
+    assert titles["D4"].fr == "Les événements ne se contredisent pas"
+    assert titles["D4"].en == "Events do not contradict each other"
+
+
+def test_malformed_event_finding_carries_the_catalogue_title(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text('session: S\nevents:\n  - {type: session_opened, at: "not a time"}\n', encoding="utf-8")
+    (session,) = read_file(path).sessions
+    import datetime as dt
+    report = check_session(session, as_of=dt.datetime.fromisoformat(AS_OF))
+    (d2,) = [f for f in report.findings if f.clause == "D2"]
+    assert (d2.title.fr, d2.title.en) == ("Chaque événement est bien formé", "Every event is well formed")
+
+
+def test_record_findings_cite_the_events_fields(tmp_path):
+    """Like every other finding, a D3 or D4 finding's evidence shows the cited event's fields."""
+    report = _record(tmp_path, ['{type: person_left, at: "2026-03-10T17:00:00+01:00", person: RS1, role: manager}'])
+    (d4,) = [f for f in report.findings if f.rule == "D4-depart-sans-arrivee"]
+    assert d4.evidence[0].details == (("person", "RS1"), ("role", "manager"))
+    assert d4.message.fr == "RS1 quitte le site sans y être arrivé."
+
+
+def test_test_ending_before_it_starts_says_when_it_ended(tmp_path):
+    report = _record(tmp_path, [
+        '{type: test_started, at: "2026-03-10T10:00:00+01:00", test: T1, candidate: C1}',
+        '{type: test_ended, at: "2026-03-10T08:00:00Z", test: T1, candidate: C1}'])
+    (d4,) = [f for f in report.findings if f.rule == "D4-fin-avant-debut"]
+    assert d4.message.fr == "L'épreuve T1 se termine (2026-03-10 09:00 (+01:00)) sans avoir commencé avant."
+    assert d4.message.en == "Test T1 ends (2026-03-10 09:00 (+01:00)) without having started before."

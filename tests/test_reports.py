@@ -74,3 +74,71 @@ def test_order_of_simultaneous_events_does_not_matter(scenario, rnd):
     b = check_session(moved.session(), as_of=scenario.as_of)
     key = lambda r: sorted((f.rule, f.message.fr) for f in r.findings)
     assert key(a) == key(b)
+
+
+def test_counts_use_real_plurals_in_both_languages():
+    """French keeps 0 and 1 singular, English only 1; "en attente" and "pending" never vary."""
+    from compliance.reporters._labels import counts
+    assert counts(1, 1, 1, "fr") == "1 violation, 1 avertissement, 1 en attente"
+    assert counts(2, 3, 2, "fr") == "2 violations, 3 avertissements, 2 en attente"
+    assert counts(0, 0, 0, "fr") == "0 violation, 0 avertissement, 0 en attente"
+    assert counts(1, 1, 1, "en") == "1 violation, 1 warning, 1 pending"
+    assert counts(2, 3, 2, "en") == "2 violations, 3 warnings, 2 pending"
+    assert counts(0, 0, 0, "en") == "0 violations, 0 warnings, 0 pending"
+
+
+def test_checker_gives_the_report_the_rule_files_section_titles():
+    """Sections in catalogue order, titled as the rule files title them."""
+    from compliance import read_path
+    from conftest import EXAMPLES
+    (session,) = read_path(EXAMPLES / "session-conforme.yaml")
+    report = check_session(session, as_of=dt.datetime.fromisoformat("2026-05-31T00:00:00+02:00"))
+    sections = dict(report.sections)
+    assert [s for s, _ in report.sections][:3] == ["S1", "S2", "S3"]
+    assert (sections["S5"].fr, sections["S5"].en) == ("Le déroulement des épreuves", "Conduct of the tests")
+    assert "sections" not in report.to_json()          # not part of the JSON report
+
+
+def test_reporters_read_section_titles_from_the_report():
+    """Every reporter shows the section title the report carries; without one, the section id."""
+    import attrs
+
+    from compliance import Text, read_path
+    from conftest import EXAMPLES
+    (session,) = read_path(EXAMPLES / "session-avec-manquements.yaml")
+    report = check_session(session, as_of=dt.datetime.fromisoformat("2026-05-31T00:00:00+02:00"))
+    s3 = report.findings[[f.clause.startswith("S3.") for f in report.findings].index(True)]
+    renamed = attrs.evolve(report, sections=(("S3", Text("Titre fr de S3", "English S3 title")),))
+    assert "- **Section** : S3 (Titre fr de S3)" in REPORTERS["markdown"]([renamed], "fr").splitlines()
+    assert "Section S3 (English S3 title)" in REPORTERS["html"]([renamed], "en")
+    assert '<property name="section.S3" value="Titre fr de S3" />' in REPORTERS["junit"]([renamed], "fr")
+    sarif = json.loads(REPORTERS["sarif"]([renamed], "en"))
+    (rule,) = [r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == s3.clause]
+    assert rule["properties"]["sectionTitle"] == "English S3 title"
+    bare = attrs.evolve(report, sections=())
+    assert "- **Section** : S3 (S3)" in REPORTERS["markdown"]([bare], "fr").splitlines()
+
+
+def test_evidence_times_are_instants_in_the_session_zone_until_rendered():
+    """The model carries aware instants; the JSON report renders them as before."""
+    from compliance import read_path
+    from conftest import EXAMPLES
+    (session,) = read_path(EXAMPLES / "session-conforme.yaml")
+    report = check_session(session, as_of=dt.datetime.fromisoformat("2026-05-31T00:00:00+02:00"))
+    first = report.timeline[0]
+    event = session.events[first.index]
+    assert first.at == event.at and str(first.at.tzinfo) == "Europe/Paris"
+    rendered = report.to_json()["timeline"][0]["at"]
+    local = event.at.astimezone(dt.timezone(dt.timedelta(hours=1)))     # March: Paris is UTC+1
+    assert rendered == f"{local:%Y-%m-%d %H:%M} (+01:00)"
+
+
+def test_a_report_time_reads_back_as_the_instant_it_shows():
+    from compliance import _time
+    paris = _time.zone("Europe/Paris")
+    moment = _time.parse_report_time("2026-03-10 09:00 (+01:00)", paris)
+    assert moment == dt.datetime(2026, 3, 10, 8, 0, tzinfo=dt.timezone.utc)
+    assert (_time.render_clock(moment), _time.render_offset(moment)) == ("09:00", "+01:00")
+    old = _time.parse_report_time("1890-01-01 00:00 (+00:09:21)", paris)
+    assert old == dt.datetime(1889, 12, 31, 23, 50, 39, tzinfo=dt.timezone.utc)
+    assert _time.render_instant(old) == "1890-01-01 00:00 (+00:09:21)"

@@ -155,3 +155,32 @@ rules:
     code, _out, err = run(command, str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30",
                           "--rules", str(rules), "--waivers", str(waivers))
     assert (code, err) == (0, "")
+
+
+def test_a_waiver_expires_on_a_calendar_day_and_its_sentence_shows_it(tmp_path):
+    """``expires`` is read once into a date; reporters write it back as YYYY-MM-DD."""
+    import datetime as dt
+
+    from compliance.reporters._labels import waiver_sentence
+    (waiver,) = load_waivers(_waivers(tmp_path, expires="2026-12-31"))
+    assert waiver.expires == dt.date(2026, 12, 31)
+    assert waiver_sentence(waiver, "fr") == ("Dérogation acceptée par M. Lenoir, DDETS du Rhône jusqu'au "
+                                             "2026-12-31 : Identité vérifiée par le surveillant, registre signé joint.")
+    assert waiver_sentence(waiver, "en") == ("Waived by M. Lenoir, DDETS du Rhône until 2026-12-31: "
+                                             "Identité vérifiée par le surveillant, registre signé joint.")
+
+
+def test_waived_and_live_findings_give_the_clause_status(tmp_path):
+    """A clause whose findings are all waived is 'waived'; one live finding keeps its severity."""
+    import datetime as dt
+
+    from compliance.model import Finding, Severity, Status, Text, Waiver, judge_clause
+    waiver = Waiver(session="S", clause="S3.1", justification="j", accepted_by="a", expires=dt.date(2026, 1, 1))
+    def finding(severity, waived=None):
+        return Finding(rule="r", clause="S3.1", severity=severity, session="S", title=Text("t", "t"),
+                       message=Text("m", "m"), waived=waived)
+    assert judge_clause([], Status.NOT_APPLICABLE) is Status.NOT_APPLICABLE
+    assert judge_clause([finding(Severity.VIOLATION, waiver)], Status.COMPLIANT) is Status.WAIVED
+    assert judge_clause([finding(Severity.VIOLATION, waiver), finding(Severity.PENDING)],
+                        Status.COMPLIANT) is Status.PENDING
+    assert judge_clause([finding(Severity.PENDING), finding(Severity.WARNING)], Status.COMPLIANT) is Status.WARNING

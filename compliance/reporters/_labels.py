@@ -1,14 +1,21 @@
-"""Fixed words of the reports, French first, and the few helpers every reporter shares."""
+"""Fixed words of the reports, French first, and the helpers every reporter shares: the words
+of a status, a severity and a waiver's outcome, the waiver sentence, the counts of a summary,
+the line citing an evidence, times (rendered here through ``_time``, never parsed back).
+"""
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Iterable
+
+from .. import _time
+from ..model import Evidence, Finding, Report, Severity, Status, Text, Waiver
 
 LABELS = {
     "fr": {
         "session": "Session", "source": "Source", "as_of": "Date d'audit", "tool": "Outil",
         "rulebook": "Base de règles", "events": "événements", "clauses": "Clauses",
         "findings": "Constats", "evidence": "Preuves", "values": "Valeurs", "none": "Aucun constat.",
-        "summary": "{v} violation(s), {w} avertissement(s), {p} en attente",
         "rule": "règle",
         # reporters other than text
         "report_title": "Rapport de conformité — session de Titre Professionnel",
@@ -32,7 +39,6 @@ LABELS = {
         "session": "Session", "source": "Source", "as_of": "Audit date", "tool": "Tool",
         "rulebook": "Rule base", "events": "events", "clauses": "Clauses",
         "findings": "Findings", "evidence": "Evidence", "values": "Values", "none": "No finding.",
-        "summary": "{v} violation(s), {w} warning(s), {p} pending",
         "rule": "rule",
         "report_title": "Compliance report — Titre Professionnel exam session",
         "sessions": "Sessions", "time_zone": "Time zone", "events_count": "Events",
@@ -74,18 +80,6 @@ WAIVER_OUTCOME = {
     "en": {"applied": "applied", "expired": "EXPIRED, no longer applies", "unused": "unused"},
 }
 
-# The sections of rules/clauses.yaml (the ``section`` of each clause).
-SECTIONS = {
-    "fr": {"S1": "Le responsable de session", "S2": "Le jury", "S3": "Les candidats",
-           "S4": "Les plis et le DTE", "S5": "Le déroulement des épreuves", "S6": "La délibération",
-           "S7": "Le dossier et la décision", "S8": "Après la délibération",
-           "D": "Le dossier de session lui-même", "R": "Réglementation complémentaire"},
-    "en": {"S1": "The session manager", "S2": "The jury", "S3": "The candidates",
-           "S4": "Sealed envelopes and the DTE", "S5": "Conduct of the tests", "S6": "Deliberation",
-           "S7": "Dossier and decision", "S8": "After the deliberation",
-           "D": "The record itself", "R": "Further regulation"},
-}
-
 WEEKDAYS = {"fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
             "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
 MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -115,9 +109,15 @@ def section_of(clause: str) -> str:
     return match.group(1) if match else clause.rstrip("0123456789") or clause
 
 
-def section_title(clause: str, lang: str) -> str:
-    section = section_of(clause)
-    return SECTIONS[norm_lang(lang)].get(section, section)
+def section_title(report: Report, clause: str, lang: str) -> str:
+    """The title of a clause's section, as the report gives it (else the section id)."""
+    return section_name(report.sections, section_of(clause), lang)
+
+
+def section_name(sections: Iterable[tuple[str, Text]], section: str, lang: str) -> str:
+    """A section's title among ``sections`` (a report's), else the section id itself."""
+    title = dict(sections).get(section)
+    return section if title is None else title.get(norm_lang(lang))
 
 
 def who_and_details(details: tuple[tuple[str, str], ...]) -> tuple[str, str]:
@@ -127,22 +127,83 @@ def who_and_details(details: tuple[tuple[str, str], ...]) -> tuple[str, str]:
     return who, rest
 
 
-def long_day(day: str, lang: str) -> str:
-    """``2026-03-10`` → ``mardi 10 mars 2026`` (``Tuesday 10 March 2026``); as is if not a date."""
-    import datetime as dt
-    try:
-        date = dt.date.fromisoformat(day)
-    except ValueError:
-        return day
+def long_day(day: dt.date, lang: str) -> str:
+    """``mardi 10 mars 2026`` (``Tuesday 10 March 2026``)."""
     lang = norm_lang(lang)
-    return f"{WEEKDAYS[lang][date.weekday()]} {date.day} {MONTHS[lang][date.month - 1]} {date.year}"
+    return f"{WEEKDAYS[lang][day.weekday()]} {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
-def summary(findings, lang: str) -> str:
-    """``1 violation(s), 2 avertissement(s), 0 en attente``: the findings not waived."""
-    live = [f.severity.value for f in findings if f.waived is None]
-    return LABELS[norm_lang(lang)]["summary"].format(v=live.count("violation"), w=live.count("warning"),
-                                                     p=live.count("pending"))
+def moment(at: dt.datetime) -> str:
+    """An evidence's time: ``2026-03-10 09:00 (+01:00)``."""
+    return _time.render_instant(at)
+
+
+def status_word(status: Status, lang: str) -> str:
+    return STATUS[norm_lang(lang)][status.value]
+
+
+def severity_word(severity: Severity, lang: str) -> str:
+    return SEVERITY[norm_lang(lang)][severity.value]
+
+
+def outcome_word(outcome: str, lang: str) -> str:
+    """What became of a waiver: applied, expired, unused."""
+    return WAIVER_OUTCOME[norm_lang(lang)][outcome]
+
+
+def waiver_sentence(waiver: Waiver, lang: str) -> str:
+    """``Dérogation acceptée par … jusqu'au 2026-12-31 : …`` (raw text: each reporter escapes it)."""
+    return LABELS[norm_lang(lang)]["waived_by"].format(by=waiver.accepted_by, why=waiver.justification,
+                                                       until=_time.render_date(waiver.expires))
+
+
+# (singular, plural) of what a summary counts; "en attente" and "pending" do not vary
+COUNTED = {
+    "fr": {"violation": ("violation", "violations"), "warning": ("avertissement", "avertissements"),
+           "pending": ("en attente", "en attente")},
+    "en": {"violation": ("violation", "violations"), "warning": ("warning", "warnings"),
+           "pending": ("pending", "pending")},
+}
+
+
+def count(n: int, what: str, lang: str) -> str:
+    """``1 violation``, ``2 violations``; French keeps 0 and 1 singular (``0 avertissement``),
+    English only 1 (``0 warnings``)."""
+    lang = norm_lang(lang)
+    singular, plural = COUNTED[lang][what]
+    one = n <= 1 if lang == "fr" else n == 1
+    return f"{n} {singular if one else plural}"
+
+
+def counts(violations: int, warnings: int, pending: int, lang: str) -> str:
+    """``1 violation, 2 avertissements, 0 en attente``."""
+    return ", ".join((count(violations, "violation", lang), count(warnings, "warning", lang),
+                      count(pending, "pending", lang)))
+
+
+def summary(findings: Iterable[Finding], lang: str) -> str:
+    """The counts of the findings not waived."""
+    live = [f.severity for f in findings if f.waived is None]
+    return counts(live.count(Severity.VIOLATION), live.count(Severity.WARNING),
+                  live.count(Severity.PENDING), lang)
+
+
+def evidence_line(e: Evidence, fields: str) -> str:
+    """``2026-03-10 09:00 (+01:00)  test_started (candidate=C1)  [file:3]``: how the text and
+    JUnit reports cite an event; ``fields`` is the caller's choice of the event's fields."""
+    return f"{moment(e.at)}  {e.type}" + (f" ({fields})" if fields else "") + f"  [{e.where()}]"
+
+
+# What XML 1.0 forbids, plus what it only tolerates (DEL, C1 controls) and the bidirectional
+# controls that would reorder the text around them on screen.
+NOT_XML = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                     "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def xml_text(text: object) -> str:
+    """Text XML 1.0 (and HTML) can hold: control characters and bidirectional overrides become
+    U+FFFD."""
+    return NOT_XML.sub("\ufffd", str(text))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

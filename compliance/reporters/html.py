@@ -12,13 +12,15 @@ session as a timeline with the findings placed on it.
 """
 from __future__ import annotations
 
-import re
+import datetime as dt
 from html import escape
 from typing import Sequence
 
-from ..model import Evidence, Finding, Report
-from ._labels import (LABELS, MARK, SEVERITY, STATUS, WAIVER_OUTCOME, colon, long_day, norm_lang,
-                      section_of, section_title, summary, who_and_details)
+from .. import _time
+from ..model import Evidence, Finding, Report, Status
+from ._labels import (LABELS, MARK, colon, long_day, moment, norm_lang, outcome_word, section_of,
+                      section_title, severity_word, status_word, summary, waiver_sentence,
+                      who_and_details, xml_text)
 
 _CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -86,19 +88,10 @@ section.session.first { page-break-before: auto; break-before: auto; }
 @media print { body { max-width: none; padding: 0; } a { text-decoration: none; } }
 """
 
-_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) \(([^()]*)\)$")
-
-
-# What XML 1.0 forbids, plus what it only tolerates (DEL, C1 controls) and the bidirectional
-# controls that would reorder the text around them on screen.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-                      "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def _e(text: object) -> str:
     """Escaped text; control characters (which neither HTML nor XML allow) and bidirectional
     overrides become U+FFFD."""
-    return escape(_NOT_XML.sub("\ufffd", str(text)), quote=True)
+    return escape(xml_text(text), quote=True)
 
 
 def _ident(text: str) -> str:
@@ -146,7 +139,7 @@ def _session(n: int, report: Report, lang: str) -> str:
             "<table class=\"checklist\"><thead><tr>"
             f'<th>&#160;</th><th>{_e(L["clause"])}</th><th>{_e(L["status"])}</th>'
             f'<th>{_e(L["clause_title"])}</th><th>{_e(L["count"])}</th></tr></thead><tbody>']
-    first_finding = {}
+    first_finding: dict[str, int] = {}
     for i, f in enumerate(report.findings, start=1):
         first_finding.setdefault(f.clause, i)
     for clause in report.clauses:
@@ -155,7 +148,7 @@ def _session(n: int, report: Report, lang: str) -> str:
         if clause.clause in first_finding:
             count = f'<a href="#s{n}-f{first_finding[clause.clause]}">{count}</a>'
         out.append(f'<tr class="{status}"><td class="mark">{MARK[status]}</td>'
-                   f'<td class="id">{_e(clause.clause)}</td><td class="status">{_e(STATUS[lang][status])}</td>'
+                   f'<td class="id">{_e(clause.clause)}</td><td class="status">{_e(status_word(clause.status, lang))}</td>'
                    f'<td>{_e(clause.title.get(lang))}</td><td class="num">{count}</td></tr>')
     out.append("</tbody></table>")
 
@@ -163,7 +156,7 @@ def _session(n: int, report: Report, lang: str) -> str:
     if not report.findings:
         out.append(f"<p>{_e(L['none'])}</p>")
     for i, f in enumerate(report.findings, start=1):
-        out.append(_finding(n, i, f, lang))
+        out.append(_finding(n, i, f, report, lang))
     out.append(_timeline(n, report, lang))
     if report.waivers:
         out += [f'<h2 id="s{n}-waivers">{_e(L["waivers"])}</h2>', "<ul>"]
@@ -171,8 +164,8 @@ def _session(n: int, report: Report, lang: str) -> str:
             w = use.waiver
             where = f" — <code>{_e(w.file)}:{_e(w.line)}</code>" if w.file else ""
             out.append(f"<li>{_e(w.clause)}" + (f" <code>{_e(w.rule)}</code>" if w.rule else "")
-                       + f"{_e(c)}<strong>{_e(WAIVER_OUTCOME[lang][use.outcome])}</strong> — "
-                       + _e(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))
+                       + f"{_e(c)}<strong>{_e(outcome_word(use.outcome, lang))}</strong> — "
+                       + _e(waiver_sentence(w, lang))
                        + where + "</li>")
         out.append("</ul>")
     out.append("</section>")
@@ -180,7 +173,7 @@ def _session(n: int, report: Report, lang: str) -> str:
 
 
 def _legend(lang: str) -> str:
-    items = "".join(f"<span>{MARK[s]} {_e(STATUS[lang][s])}</span>" for s in MARK)
+    items = "".join(f"<span>{MARK[s]} {_e(status_word(Status(s), lang))}</span>" for s in MARK)
     return f'<p class="legend">{_e(LABELS[lang]["legend"])}{_e(colon(lang))}{items}</p>'
 
 
@@ -188,19 +181,18 @@ def _kind(f: Finding) -> str:
     return "waived" if f.waived else f.severity.value
 
 
-def _finding(n: int, i: int, f: Finding, lang: str) -> str:
+def _finding(n: int, i: int, f: Finding, report: Report, lang: str) -> str:
     L, c = LABELS[lang], colon(lang)
     kind = _kind(f)
-    waived = f" ({_e(STATUS[lang]['waived'])})" if f.waived else ""
+    waived = f" ({_e(status_word(Status.WAIVED, lang))})" if f.waived else ""
     out = [f'<div class="finding {kind}" id="s{n}-f{i}">',
-           f"<h3>{i}. {MARK[kind]} [{_e(SEVERITY[lang][f.severity.value])}]{waived} "
+           f"<h3>{i}. {MARK[kind]} [{_e(severity_word(f.severity, lang))}]{waived} "
            f"{_e(f.clause)} — {_e(f.title.get(lang))}</h3>",
            f"<p>{_e(f.message.get(lang))}</p>",
            f'<p class="rule">{_e(L["rule_label"])}{_e(c)}<code>{_e(f.rule)}</code> · '
-           f"{_e(L['section'])} {_e(section_of(f.clause))} ({_e(section_title(f.clause, lang))})</p>"]
+           f"{_e(L['section'])} {_e(section_of(f.clause))} ({_e(section_title(report, f.clause, lang))})</p>"]
     if f.waived:
-        w = f.waived
-        out.append(f'<p class="waiver">{_e(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))}</p>')
+        out.append(f'<p class="waiver">{_e(waiver_sentence(f.waived, lang))}</p>')
     if f.values:
         out.append(f"<p>{_e(L['values'])}{_e(c)}"
                    + ", ".join(f"{_e(k)} = <strong>{_e(v)}</strong>" for k, v in f.values) + "</p>")
@@ -209,7 +201,7 @@ def _finding(n: int, i: int, f: Finding, lang: str) -> str:
                 f"<th>{_e(L['details'])}</th><th>{_e(L['where'])}</th></tr></thead><tbody>"]
         for e in f.evidence:
             who, rest = who_and_details(e.details)
-            out.append(f'<tr><td class="time">{_e(e.at)}</td><td><code>{_ident(e.type)}</code></td>'
+            out.append(f'<tr><td class="time">{_e(moment(e.at))}</td><td><code>{_ident(e.type)}</code></td>'
                        f"<td>{_e(who)}</td><td>{_e(rest)}</td><td><code>{_e(e.where())}</code></td></tr>")
         out.append("</tbody></table>")
     out.append("</div>")
@@ -232,14 +224,15 @@ def _timeline(n: int, report: Report, lang: str) -> str:
             orphans.append((i, f))
         for index in dict.fromkeys(cited):
             tags.setdefault(index, []).append(_tag(n, i, f, lang))
-    day = offset = None
+    day: dt.date | None = None
+    offset = ""
     for e in report.timeline:
-        e_day, e_time, e_offset = _split_time(e.at)
+        e_day, e_time, e_offset = e.at.date(), _time.render_clock(e.at), _time.render_offset(e.at)
         if e_day != day:
             if day is not None:
                 out.append("</tbody></table>")
             day, offset = e_day, e_offset
-            zone = f" <small>({_e(report.time_zone)}, UTC{_e(offset)})</small>" if offset else ""
+            zone = f" <small>({_e(report.time_zone)}, UTC{_e(offset)})</small>"
             out += [f'<h3 class="day">{_e(long_day(day, lang))}{zone}</h3>',
                     '<table class="timeline"><colgroup><col class="c-time" /><col class="c-event" />'
                     '<col class="c-who" /><col class="c-details" /><col class="c-findings" /><col class="c-where" />'
@@ -256,17 +249,9 @@ def _timeline(n: int, report: Report, lang: str) -> str:
 
 def _tag(n: int, i: int, f: Finding, lang: str) -> str:
     kind = _kind(f)
-    waived = f" ({_e(STATUS[lang]['waived'])})" if f.waived else ""
+    waived = f" ({_e(status_word(Status.WAIVED, lang))})" if f.waived else ""
     return (f'<a class="tag {kind}" href="#s{n}-f{i}">{MARK[kind]} {_e(f.clause)} '
-            f"{_e(SEVERITY[lang][f.severity.value])}{waived}</a>")
-
-
-def _split_time(at: str) -> tuple[str, str, str]:
-    """``2026-03-10 09:00 (+01:00)`` → day, ``09:00``, ``+01:00`` (a time in another form: as is)."""
-    match = _TIME.match(at)
-    if match is None:
-        return at[:10], at[11:] or at, ""
-    return match.group(1), match.group(2), match.group(3)
+            f"{_e(severity_word(f.severity, lang))}{waived}</a>")
 
 
 def _timeline_row(e: Evidence, time: str, tags: Sequence[str], source: str) -> str:

@@ -17,24 +17,14 @@ done there), UTF-8, with characters XML 1.0 forbids replaced; no time of "now": 
 """
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import Sequence
 
 from ..model import Finding, Report
-from ._labels import (LABELS, SECTIONS, SEVERITY, STATUS, colon, norm_lang, section_of, summary,
-                      who_and_details)
+from ._labels import (LABELS, colon, evidence_line, norm_lang, section_name, section_of, severity_word,
+                      status_word, summary, waiver_sentence, who_and_details, xml_text as _x)
 
-# What XML 1.0 forbids, plus what it only tolerates (DEL, C1 controls) and the bidirectional
-# controls that would reorder the text around them on screen.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-                      "|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SKIPPED = ("pending", "not_applicable", "waived")
-
-
-def _x(text: object) -> str:
-    """Text XML 1.0 can hold (control characters and bidirectional overrides become U+FFFD)."""
-    return _NOT_XML.sub("\ufffd", str(text))
 
 
 def render_junit(reports: Sequence[Report], lang: str = "fr") -> str:
@@ -55,7 +45,6 @@ def render_junit(reports: Sequence[Report], lang: str = "fr") -> str:
 
 
 def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
-    L = LABELS[lang]
     suite = ET.SubElement(root, "testsuite", name=_x(report.session))
     props = ET.SubElement(suite, "properties")
     for name, value in (("source", report.source), ("as_of", report.as_of), ("time_zone", report.time_zone),
@@ -72,16 +61,15 @@ def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
         if status in ("violation", "warning"):
             failures += 1
             failure = ET.SubElement(case, "failure", type=status,
-                                    message=_x(live[0].message.get(lang) if live else STATUS[lang][status]))
-            failure.text = _x("\n".join(_describe(f, lang) for f in live) or STATUS[lang][status])
+                                    message=_x(live[0].message.get(lang) if live else status_word(clause.status, lang)))
+            failure.text = _x("\n".join(_describe(f, lang) for f in live) or status_word(clause.status, lang))
         elif status in _SKIPPED:
             skipped += 1
-            reason = STATUS[lang][status]
+            reason = status_word(clause.status, lang)
             if status == "pending" and live:
                 reason += colon(lang) + live[0].message.get(lang)
             elif status == "waived" and mine and mine[0].waived:
-                w = mine[0].waived
-                reason += colon(lang) + L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification)
+                reason += colon(lang) + waiver_sentence(mine[0].waived, lang)
             ET.SubElement(case, "skipped", message=_x(reason))
         waived = [f for f in mine if f.waived is not None]
         notes = [_describe(f, lang) for f in (live if status in _SKIPPED else [])] + \
@@ -89,7 +77,7 @@ def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
         if notes:
             ET.SubElement(case, "system-out").text = _x("\n".join(notes))
     for section in dict.fromkeys(section_of(c.clause) for c in report.clauses):   # catalogue order
-        ET.SubElement(props, "property", name=f"section.{section}", value=_x(SECTIONS[lang].get(section, section)))
+        ET.SubElement(props, "property", name=f"section.{section}", value=_x(section_name(report.sections, section, lang)))
     suite.set("tests", str(len(report.clauses)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
@@ -100,15 +88,14 @@ def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
 
 def _describe(f: Finding, lang: str) -> str:
     L, c = LABELS[lang], colon(lang)
-    lines = [f"[{SEVERITY[lang][f.severity.value]}] {f.clause} {f.title.get(lang)} ({L['rule']} {f.rule})",
+    lines = [f"[{severity_word(f.severity, lang)}] {f.clause} {f.title.get(lang)} ({L['rule']} {f.rule})",
              f"  {f.message.get(lang)}"]
     if f.waived:
-        w = f.waived
-        lines.append("  " + L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))
+        lines.append("  " + waiver_sentence(f.waived, lang))
     if f.values:
         lines.append(f"  {L['values']}{c}" + ", ".join(f"{k} = {v}" for k, v in f.values))
     for e in f.evidence:
         who, rest = who_and_details(e.details)
         fields = ", ".join(p for p in (who, rest) if p)
-        lines.append(f"  - {e.at}  {e.type}" + (f" ({fields})" if fields else "") + f"  [{e.where()}]")
+        lines.append(f"  - {evidence_line(e, fields)}")
     return "\n".join(lines)

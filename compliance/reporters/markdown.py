@@ -11,9 +11,9 @@ import re
 from typing import Sequence
 
 from ..errors import printable
-from ..model import Evidence, Finding, Report
-from ._labels import (LABELS, MARK, SEVERITY, STATUS, WAIVER_OUTCOME, colon, norm_lang,
-                      section_of, section_title, summary, who_and_details)
+from ..model import Evidence, Finding, Report, Status
+from ._labels import (LABELS, MARK, colon, moment, norm_lang, outcome_word, section_of, section_title,
+                      severity_word, status_word, summary, waiver_sentence, who_and_details)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&#~])")
 _BLOCK_START = re.compile(r"^(\s*)([-+*>=]|\d+[.)])")
@@ -59,43 +59,41 @@ def _one(report: Report, lang: str) -> str:
            "|:-:|---|---|---|--:|"]
     for clause in report.clauses:
         status = clause.status.value
-        out.append(f"| {MARK[status]} | {_inline(clause.clause)} | {_inline(STATUS[lang][status])} | "
+        out.append(f"| {MARK[status]} | {_inline(clause.clause)} | {_inline(status_word(clause.status, lang))} | "
                    f"{_inline(clause.title.get(lang))} | {clause.findings or ''} |")
-    legend = " · ".join(f"{MARK[s]} {STATUS[lang][s]}" for s in MARK)
+    legend = " · ".join(f"{MARK[s]} {status_word(Status(s), lang)}" for s in MARK)
     out += ["", f"*{L['legend']}{c}{_inline(legend)}*", "", f"## {L['findings']}", ""]
     if not report.findings:
         out += [_para(L["none"]), ""]
     for number, finding in enumerate(report.findings, start=1):
-        out += _finding(number, finding, lang)
+        out += _finding(number, finding, report, lang)
     if report.waivers:
         out += [f"## {L['waivers']}", ""]
         for use in report.waivers:
             w = use.waiver
             where = f" ({_code(f'{w.file}:{w.line}' if w.line is not None else w.file)})" if w.file else ""
             out.append(f"- {_inline(w.clause)}" + (f" {_code(w.rule)}" if w.rule else "")
-                       + f"{c}**{_inline(WAIVER_OUTCOME[lang][use.outcome])}** — "
-                       + _inline(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification))
+                       + f"{c}**{_inline(outcome_word(use.outcome, lang))}** — "
+                       + _inline(waiver_sentence(w, lang))
                        + where)
         out.append("")
     return "\n".join(out)
 
 
-def _finding(number: int, f: Finding, lang: str) -> list[str]:
+def _finding(number: int, f: Finding, report: Report, lang: str) -> list[str]:
     L, c = LABELS[lang], colon(lang)
     severity = f.severity.value
     mark = MARK["waived"] if f.waived else MARK[severity]
-    head = f"### {number}. {mark} {SEVERITY[lang][severity]} · {_inline(f.clause)} · {_inline(f.title.get(lang))}"
+    head = f"### {number}. {mark} {severity_word(f.severity, lang)} · {_inline(f.clause)} · {_inline(f.title.get(lang))}"
     if f.waived:
-        head += f" ({STATUS[lang]['waived']})"
+        head += f" ({status_word(Status.WAIVED, lang)})"
     out = [head, "", _para(f.message.get(lang)), "",
            f"- **{L['rule_label']}**{c}{_code(f.rule)}",
-           f"- **{L['section']}**{c}{_inline(section_of(f.clause))} ({_inline(section_title(f.clause, lang))})"]
+           f"- **{L['section']}**{c}{_inline(section_of(f.clause))} ({_inline(section_title(report, f.clause, lang))})"]
     if f.values:
         out.append(f"- **{L['values']}**{c}" + ", ".join(f"{_inline(k)} = {_inline(v)}" for k, v in f.values))
     if f.waived:
-        w = f.waived
-        out.append(f"- {MARK['waived']} **"
-                   + _inline(L["waived_by"].format(by=w.accepted_by, until=w.expires, why=w.justification)) + "**")
+        out.append(f"- {MARK['waived']} **" + _inline(waiver_sentence(f.waived, lang)) + "**")
     out.append("")
     if f.evidence:
         out += [f"**{L['evidence']}**", "",
@@ -108,5 +106,5 @@ def _finding(number: int, f: Finding, lang: str) -> list[str]:
 
 def _evidence_row(e: Evidence) -> str:
     who, rest = who_and_details(e.details)
-    return (f"| {_inline(e.at)} | {_code(e.type)} | {_inline(who)} | {_inline(rest)} | "
+    return (f"| {_inline(moment(e.at))} | {_code(e.type)} | {_inline(who)} | {_inline(rest)} | "
             f"{_code(e.where()).replace('|', chr(92) + '|')} |")

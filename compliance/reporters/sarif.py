@@ -19,8 +19,10 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, Sequence
 from urllib.parse import quote
 
-from ..model import Evidence, Finding, Report
-from ._labels import LABELS, SECTIONS, norm_lang, section_of, summary, uri_bytes, utf8_json, who_and_details
+from ..model import Evidence, Finding, Report, Text
+from .. import _time
+from ._labels import (moment, section_name as _section_name, norm_lang, section_of, summary, uri_bytes, utf8_json, waiver_sentence,
+                      who_and_details)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"violation": "error", "warning": "warning", "pending": "note"}
@@ -29,16 +31,21 @@ FINGERPRINT = "complianceFinding/v1"
 
 def render_sarif(reports: Sequence[Report], lang: str = "fr") -> str:
     lang = norm_lang(lang)
+    titles: dict[str, Text] = {}
+    for report in reports:                  # reports of one rule base agree; the first one wins
+        for section, title in report.sections:
+            titles.setdefault(section, title)
+    sections = tuple(titles.items())
     rules: dict[str, dict[str, Any]] = {}
     for report in reports:
         for clause in report.clauses:
             if clause.clause not in rules:
-                rules[clause.clause] = _rule(clause.clause, clause.title.fr, clause.title.en, lang)
+                rules[clause.clause] = _rule(clause.clause, clause.title.fr, clause.title.en, sections, lang)
     results = []
     for report in reports:
         for finding in report.findings:
             if finding.clause not in rules:     # a finding of a clause the report does not list
-                rules[finding.clause] = _rule(finding.clause, finding.title.fr, finding.title.en, lang)
+                rules[finding.clause] = _rule(finding.clause, finding.title.fr, finding.title.en, sections, lang)
             results.append(_result(report, finding, list(rules).index(finding.clause), lang))
     driver: dict[str, Any] = {"name": "compliance", "rules": list(rules.values())}
     if reports:
@@ -58,10 +65,10 @@ def render_sarif(reports: Sequence[Report], lang: str = "fr") -> str:
     return utf8_json(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
-def _rule(clause: str, fr: str, en: str, lang: str) -> dict[str, Any]:
+def _rule(clause: str, fr: str, en: str, sections: Sequence[tuple[str, Text]], lang: str) -> dict[str, Any]:
     section = section_of(clause)
     title = fr if lang == "fr" else en
-    section_name = SECTIONS[lang].get(section, section)
+    section_name = _section_name(sections, section, lang)
     if lang == "fr":
         full = f"Clause {clause} du catalogue, section {section} ({section_name}) : {title}"
         help_text = (f"{title}.\nClause {clause}, section {section} ({section_name}) du catalogue des "
@@ -102,7 +109,7 @@ def _location(e: Evidence, source: str) -> dict[str, Any] | None:
     if e.file and e.line is not None and e.line > 0:
         physical["region"] = {"startLine": e.line}
     who, rest = who_and_details(e.details)
-    text = " ".join(part for part in (e.at, e.type, f"({', '.join(p for p in (who, rest) if p)})"
+    text = " ".join(part for part in (moment(e.at), e.type, f"({', '.join(p for p in (who, rest) if p)})"
                                       if who or rest else "") if part)
     return {"physicalLocation": physical, "message": {"text": text}}
 
@@ -122,7 +129,7 @@ def _result(report: Report, f: Finding, rule_index: int, lang: str) -> dict[str,
         locations.append({"physicalLocation": {"artifactLocation": {"uri": _uri(report.source)}}})
     events = [e.event_id for e in f.evidence]
     # stable when lines move or wording changes: the session, the rule and what the cited events are
-    cited = [f"{e.type}@{e.at}:" + ",".join(f"{k}={v}" for k, v in e.details) for e in f.evidence]
+    cited = [f"{e.type}@{moment(e.at)}:" + ",".join(f"{k}={v}" for k, v in e.details) for e in f.evidence]
     cited += [f"{k}={v}" for k, v in f.values] + ([] if f.evidence else [f.message.fr])
     digest = hashlib.sha256("\x1f".join([f.session, f.clause, f.rule, *cited]).encode("utf-8"))
     result: dict[str, Any] = {
@@ -142,9 +149,8 @@ def _result(report: Report, f: Finding, rule_index: int, lang: str) -> dict[str,
         w = f.waived
         result["suppressions"] = [{
             "kind": "external", "status": "accepted",
-            "justification": LABELS[lang]["waived_by"].format(by=w.accepted_by, until=w.expires,
-                                                             why=w.justification),
-            "properties": {"acceptedBy": w.accepted_by, "expires": w.expires, "rule": w.rule,
+            "justification": waiver_sentence(w, lang),
+            "properties": {"acceptedBy": w.accepted_by, "expires": _time.render_date(w.expires), "rule": w.rule,
                            "file": w.file, "line": w.line}}]
     return result
 

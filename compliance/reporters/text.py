@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..errors import printable as _t
-from ..model import Report, Severity
-from ._labels import LABELS, SEVERITY, STATUS
+from ..model import Report
+from ._labels import LABELS, evidence_line, outcome_word, severity_word, status_word, summary, waiver_sentence
 
 
 # ANSI colours, used only when the caller says the output is a terminal
@@ -41,7 +41,7 @@ def _one(report: Report, lang: str, colour: bool = False) -> str:
     ]
     width = max((len(_t(c.clause)) for c in report.clauses), default=4)
     for c in report.clauses:
-        status = STATUS[lang][c.status.value]
+        status = status_word(c.status, lang)
         status = _paint(f"{status:<14}", c.status.value, colour) if colour else status
         count = f" ({c.findings})" if c.findings else ""
         out.append(f"  {_t(c.clause):<{width}}  {status:<14} {_t(c.title.get(lang))}{count}")
@@ -49,26 +49,19 @@ def _one(report: Report, lang: str, colour: bool = False) -> str:
     if not report.findings:
         out.append(f"  {L['none']}")
     for f in report.findings:
-        tag = _paint(f"[{SEVERITY[lang][f.severity.value]}]", f.severity.value, colour)
+        tag = _paint(f"[{severity_word(f.severity, lang)}]", f.severity.value, colour)
         out.append(f"  {tag} {_t(f.clause)} {_t(f.title.get(lang))}  ({L['rule']} {_t(f.rule)})")
         out.append(f"    {_t(f.message.get(lang))}")
         if f.waived:
-            w = f.waived
-            out.append(("    Dérogation acceptée par {by} jusqu'au {until} : {why}" if lang == "fr" else
-                        "    Waived by {by} until {until}: {why}").format(by=_t(w.accepted_by), until=_t(w.expires),
-                                                                       why=_t(w.justification)))
+            out.append(f"    {_t(waiver_sentence(f.waived, lang))}")
         if f.values:
             out.append(f"    {L['values']}: " + ", ".join(f"{_t(k)} = {_t(v)}" for k, v in f.values))
         for e in f.evidence:
-            who = ", ".join(f"{k}={v}" for k, v in e.details if v)
-            out.append(_t(f"    - {e.at}  {e.type}" + (f" ({who})" if who else "") + f"  [{e.where()}]"))
+            fields = ", ".join(f"{k}={v}" for k, v in e.details if v)    # as recorded, in order
+            out.append(_t(f"    - {evidence_line(e, fields)}"))
     for use in report.waivers:
         w = use.waiver
-        word = {"fr": {"applied": "appliquée", "expired": "EXPIRÉE, ne s'applique plus", "unused": "inutilisée"},
-                "en": {"applied": "applied", "expired": "EXPIRED, no longer applies", "unused": "unused"}}[lang]
         out.append(("  Dérogation {c} ({f}:{l}) : {o}" if lang == "fr" else "  Waiver {c} ({f}:{l}): {o}")
-                   .format(c=_t(w.clause), f=_t(str(w.file)), l=w.line, o=word[use.outcome]))
-    counts = {s: sum(1 for f in report.findings if f.severity is s and not f.waived) for s in Severity}
-    out += ["", L["summary"].format(v=counts[Severity.VIOLATION], w=counts[Severity.WARNING],
-                                    p=counts[Severity.PENDING]), ""]
+                   .format(c=_t(w.clause), f=_t(str(w.file)), l=w.line, o=outcome_word(use.outcome, lang)))
+    out += ["", summary(report.findings, lang), ""]
     return "\n".join(out)
