@@ -61,29 +61,31 @@ class YamlError(ValueError):
         self.column = column
 
 
-class YamlMap(dict):
+class YamlMap(dict[Any, Any]):
     line: int = 0
-    key_lines: dict
+    key_lines: dict[Any, int]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
 
-class YamlList(list):
+class YamlList(list[Any]):
     line: int = 0
-    item_lines: list
-    item_columns: list
+    item_lines: list[int]
+    item_columns: list[int]
 
 
 class WrittenInt(int):
     """An integer that shows itself as it was written (``0x1F``, ``+5``, ``007``)."""
+
+    written: str
 
     def __new__(cls, value: int, written: str) -> "WrittenInt":
         number = super().__new__(cls, value)
         number.written = written
         return number
 
-    def __getnewargs__(self) -> tuple[int, str]:
+    def __getnewargs__(self) -> tuple[int, str]:  # type: ignore[override]  # pickling keeps the spelling
         return int(self), self.written
 
     def __repr__(self) -> str:
@@ -95,12 +97,14 @@ class WrittenInt(int):
 class WrittenFloat(float):
     """A float that shows itself as it was written (``1e3``, ``.inf``)."""
 
+    written: str
+
     def __new__(cls, value: float, written: str) -> "WrittenFloat":
         number = super().__new__(cls, value)
         number.written = written
         return number
 
-    def __getnewargs__(self) -> tuple[float, str]:
+    def __getnewargs__(self) -> tuple[float, str]:  # type: ignore[override]  # pickling keeps the spelling
         return float(self), self.written
 
     def __repr__(self) -> str:
@@ -147,7 +151,7 @@ class _Loader(yaml.SafeLoader):
 
     lenient = False
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise YamlError("aliases (*name) are not allowed", event.start_mark.line + 1,
