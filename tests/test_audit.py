@@ -144,3 +144,63 @@ def test_the_text_audit_escapes_control_characters_in_names(tmp_path, clean_sess
     assert code == 0
     assert "\x1b" not in stdout and "\r" not in stdout
     assert "TP-\\x1b[2J-1" in stdout and "log\\x1b[31m\\r.jsonl" in stdout
+
+
+# -- how the pool starts its workers (compliance/pool.py, "How workers start")
+_THREADED = """import sys, threading
+stop = threading.Event()
+threading.Thread(target=stop.wait, daemon=True).start()   # a threaded host program
+from compliance.cli import main
+code = main(sys.argv[1:])
+stop.set()
+sys.exit(code)
+"""
+_EXAMPLE_SESSIONS = ["TP-00302-2026-04-14", "TP-00417-2026-03-10", "TP-00417-2026-03-10-B", "TP-01345-2026-05-18"]
+
+
+def _audit_in_child(*prefix: str) -> tuple[int, list[dict], str]:
+    import subprocess
+    import sys
+    from cli_process import ROOT, env
+    # Python turns a warning raised inside fork() into nothing, even under -W error: the fork
+    # warning is printed instead (always), every other DeprecationWarning is an error
+    warnings = ["-W", "error::DeprecationWarning", "-W", "always:This process:DeprecationWarning"]
+    done = subprocess.run([sys.executable, *warnings, *prefix, "audit", "examples",
+                           "--as-of", "2026-05-31", "--format", "jsonl", "--jobs", "2"],
+                          env=env(), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()], done.stderr
+
+
+def test_a_single_threaded_process_forks_its_workers():
+    """The CLI runs one thread: workers are forked (no deadlock is possible, Python does not warn)."""
+    from compliance import pool
+    assert pool._thread_count() == 1
+    assert pool.start_method() == "fork"
+
+
+def test_a_threaded_process_spawns_its_workers():
+    """Forking beside another thread may deadlock the child: such a process spawns its workers."""
+    import threading
+    from compliance import pool
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert pool._thread_count() == 2
+        assert pool.start_method() == "spawn"
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_audits_start_workers_without_a_fork_warning_threaded_or_not():
+    """Under ``-W error::DeprecationWarning``, the fork warning shown (Python 3.12+ warns when a
+    multi-threaded process forks), the audit of the examples with two workers completes, alone or beside a host
+    program's thread, with the same lines and no warning."""
+    alone = _audit_in_child("-m", "compliance")
+    threaded = _audit_in_child("-c", _THREADED)
+    for code, lines, stderr in (alone, threaded):
+        assert (code, stderr) == (1, "")
+        assert sorted(line["session"] for line in lines if line["kind"] == "session") == _EXAMPLE_SESSIONS
+        assert lines[-1]["kind"] == "summary" and lines[-1]["sessions"] == 4
+    assert alone[1] == threaded[1]
