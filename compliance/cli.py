@@ -256,11 +256,15 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                      f"({len(rulebook.checks)} rules)\n")
         return EXIT_FINDINGS if failed else EXIT_OK
     if args.command == "audit":
-        from .audit_output import write_audit
+        from .audit_output import AuditOptions, write_audit
         as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         # an invalid rule base stops the audit before it starts
         rulebook = load_rulebook(*args.rules) if args.rules else None
-        return write_audit(args, as_of, stdout, stderr, rulebook)
+        options = AuditOptions(paths=args.paths, as_of=as_of, format=args.format, lang=args.lang,
+                               output=args.output, fail_on=args.fail_on, rule_dirs=args.rules,
+                               waivers=args.waivers, jobs=args.jobs or None, time_limit=args.time_limit,
+                               debug=args.debug)
+        return write_audit(options, stdout, stderr, rulebook)
     # check
     rulebook = load_rulebook(*args.rules) if args.rules else None
     as_of = parse_as_of(args.as_of)

@@ -30,13 +30,16 @@ def test_audit_of_1000_sessions_and_a_corrupt_file_accounts_for_everything(tmp_p
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     kinds = [line["kind"] for line in lines]
     assert kinds[0] == "audit" and kinds[-1] == "summary"
-    sessions = [line for line in lines if line["kind"] == "session"]
+    sessions = [line for line in lines if line["kind"] == "session" and line["session"]]
     assert len(sessions) == 1000 and len({s["session"] for s in sessions}) == 1000
     (problem,) = [line for line in lines if line["kind"] == "problem"]
     assert problem["file"].endswith("zz-corrupt.yaml") and "not UTF-8" in problem["error"]
+    (unreadable,) = [line for line in lines if line["kind"] == "session" and not line["session"]]
+    assert unreadable["source"] == problem["file"]
+    assert [(f["clause"], f["rule"]) for f in unreadable["findings"]] == [("D1", "D1-dossier-illisible")]
     summary = lines[-1]
     assert summary["sessions"] == 1000 and summary["unreadable_files"] == [problem["file"]]
-    assert summary["sessions_with_violations"] == 0
+    assert summary["sessions_with_violations"] == 0 and summary["violations_by_clause"] == [["D1", 1]]
     assert list(tmp_path.glob(".audit.jsonl.*")) == []      # no temporary file left behind
 
 
@@ -95,7 +98,7 @@ def test_summary_accounts_for_sessions_not_checked_and_files_not_read(tmp_path):
 
 
 def test_merged_session_ids_given_by_position_name_their_file():
-    from compliance.audit import merge_pieces
+    from compliance.readers import merge_sessions
     from compliance.events import parse_event
     from compliance.errors import Location
     from compliance.model import Session
@@ -104,7 +107,7 @@ def test_merged_session_ids_given_by_position_name_their_file():
         events = [parse_event({"type": "session_opened", "at": at}, Location(file, n), session="S",
                               default_id=f"L{n}") for n, at in lines]
         return Session(id="S", events=events, source=file)
-    merged = merge_pieces("S", [piece("a.jsonl", [(1, "2026-03-10T08:00:00+01:00")]),
+    merged = merge_sessions("S", [piece("a.jsonl", [(1, "2026-03-10T08:00:00+01:00")]),
                                 piece("b.jsonl", [(1, "2026-03-11T08:00:00+01:00")])])
     assert [e.id for e in merged.events] == ["a.jsonl:L1", "b.jsonl:L1"]
     assert merged.source == "a.jsonl, b.jsonl" and merged.problems == ()
@@ -209,3 +212,47 @@ def test_audits_start_workers_without_a_fork_warning_threaded_or_not():
         assert sorted(line["session"] for line in lines if line["kind"] == "session") == _EXAMPLE_SESSIONS
         assert lines[-1]["kind"] == "summary" and lines[-1]["sessions"] == 4
     assert alone[1] == threaded[1]
+
+
+_D1_MESSAGE = "Unreadable record ({file}:2: not UTF-8 text: expected a UTF-8 encoded file)."
+
+
+def _unreadable_archive(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "bad.yaml").write_bytes(b"session: X\nevents: [\xff\xfe\n")
+    return archive, str(archive / "bad.yaml")
+
+
+def test_an_unreadable_record_is_a_d1_finding_in_json_lines(tmp_path):
+    """A record that cannot be read is reported as a file of D1 findings (no session id could be
+    read: ``session`` is empty, ``source`` is the file), besides its problem; nothing else of it
+    is judged; the summary counts the finding but no session; the exit code stays 2."""
+    archive, bad = _unreadable_archive(tmp_path)
+    code, out, err = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "jsonl", "--lang", "en")
+    assert (code, err) == (2, "")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["kind"] for line in lines] == ["audit", "session", "problem", "summary"]
+    report = lines[1]
+    assert (report["session"], report["source"], report["events"]) == ("", bad, 0)
+    (finding,) = report["findings"]
+    assert (finding["clause"], finding["severity"], finding["message"]["en"]) == \
+        ("D1", "violation", _D1_MESSAGE.format(file=bad))
+    assert {c["status"] for c in report["clauses"] if c["clause"] != "D1"} == {"not_applicable"}
+    assert [c["status"] for c in report["clauses"] if c["clause"] == "D1"] == ["violation"]
+    summary = lines[-1]
+    assert (summary["sessions"], summary["sessions_with_violations"], summary["unreadable_files"],
+            summary["findings_by_clause"]) == (0, 0, [bad], [["D1", 1]])
+
+
+def test_an_unreadable_record_is_a_d1_finding_in_json_and_text(tmp_path):
+    archive, bad = _unreadable_archive(tmp_path)
+    code, out, _ = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "json")
+    document = json.loads(out)
+    assert code == 2
+    assert [(r["source"], [f["clause"] for f in r["findings"]]) for r in document["sessions"]] == [(bad, ["D1"])]
+    assert document["summary"]["violations_by_clause"] == [["D1", 1]]
+    code, out, _ = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "text", "--lang", "en")
+    assert code == 2
+    assert out.splitlines()[:2] == [f"✗  ({bad}): 1 violation(s), 0 warning(s), 0 pending — D1",
+                                    f"!! {bad}:2: not UTF-8 text: expected a UTF-8 encoded file"]
