@@ -39,7 +39,7 @@ import time
 import traceback
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable, Iterator
 
 import attrs
 
@@ -163,7 +163,7 @@ class Discovery:
     problems: list[Problem] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
     not_read: int = 0
-    _seen: dict = attrs.field(factory=dict)        # (device, inode) -> the path first met
+    _seen: dict[tuple[int, int], str] = attrs.field(factory=dict)    # (device, inode) -> the path first met
 
 
 def discover(paths: Iterable[str | Path]) -> Discovery:
@@ -225,15 +225,15 @@ def _walk(directory: str, status: os.stat_result, found: Discovery) -> None:
         return
     for name in names:
         path = str(Path(directory) / name)
-        status, why = _stat(path)
-        if status is not None and stat.S_ISDIR(status.st_mode):
-            _walk(path, status, found)
+        entry, why = _stat(path)
+        if entry is not None and stat.S_ISDIR(entry.st_mode):
+            _walk(path, entry, found)
         elif os.path.splitext(name)[1].lower() not in SUFFIXES:
             found.not_read += 1
-        elif status is None:
+        elif entry is None:
             found.problems.append(Problem(path, f"{path}: cannot read the file ({why})"))
         else:
-            _add(path, status, found)
+            _add(path, entry, found)
 
 
 # -- tasks (built in the parent, run in the workers)
@@ -250,7 +250,7 @@ class ScanIds:
 class ReadFile:
     """Read one file and check its sessions, except ``skip`` (merged elsewhere, or failed)."""
     file: str
-    skip: frozenset = frozenset()
+    skip: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -264,8 +264,8 @@ class ReadFile:
 class CheckSlice:
     """Check some sessions of a large log, already split by session in the parent."""
     file: str
-    items: tuple
-    skip: frozenset = frozenset()
+    items: tuple[tuple[str, tuple[LogLine, ...]], ...]
+    skip: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -280,7 +280,7 @@ class MergeSessions:
     """Check sessions whose events are spread over ``files``, one session for each id."""
     files: tuple[str, ...]
     ids: tuple[str, ...]
-    skip: frozenset = frozenset()
+    skip: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -333,7 +333,8 @@ def _unreadable_report(file: str, result: ReadResult) -> Report | None:
     """
     if result.sessions or not result.problems:
         return None
-    record = Session(id="", events=(), source=file, problems=tuple(("D1", error) for error in result.problems))
+    problems = tuple(("D1", error) for error in result.problems)
+    record = Session(id="", events=(), source=file, problems=problems)  # type: ignore[arg-type]  # converter=tuple
     report = _judge(record)
     # nothing of the record could be read: no other clause is judged (not "compliant")
     return attrs.evolve(report, clauses=tuple(
@@ -341,8 +342,10 @@ def _unreadable_report(file: str, result: ReadResult) -> Report | None:
 
 
 def _judge(session: Session) -> Report:
-    report = check_session(session, _setup.rulebook, _setup.as_of, timeline=False)
-    return apply_waivers(report, _setup.waivers, _setup.as_of)
+    as_of = _setup.as_of
+    assert as_of is not None, "the worker was not set up"
+    report = check_session(session, _setup.rulebook, as_of, timeline=False)
+    return apply_waivers(report, _setup.waivers, as_of)
 
 
 def _check_sessions(sessions: Iterable[Session], skip: frozenset[str],
@@ -490,7 +493,7 @@ def _sessions_of(file: str, wanted: set[str]) -> list[Session]:
 def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tuple[str, ...] = (),
               rulebook: Rulebook | None = None, jobs: int | None = None, waivers: tuple[Waiver, ...] = (),
               time_limit: float | None = TIME_LIMIT,
-              progress: Callable[[int, int, int], None] | None = None) -> Iterator[FileOutcome]:
+              progress: Callable[[int, int, int], None] | None = None) -> Generator[FileOutcome, None, None]:
     """Yield the outcomes in input order: discovery's first, then one or more per file.
 
     ``progress(files_done, files_total, sessions_done)`` is called after each outcome.
@@ -530,10 +533,10 @@ def _plan_merges(pool: Pool, files: list[str]) -> dict[str, list[int]]:
 def _tasks(files: list[str], merged: dict[str, list[int]]) -> Iterator[Any]:
     skip: dict[int, set[str]] = {}
     groups: dict[int, dict[tuple[int, ...], list[str]]] = {}
-    for sid, indexes in merged.items():
-        for index in indexes:
+    for sid, holders in merged.items():
+        for index in holders:
             skip.setdefault(index, set()).add(sid)
-        groups.setdefault(indexes[0], {}).setdefault(tuple(indexes), []).append(sid)
+        groups.setdefault(holders[0], {}).setdefault(tuple(holders), []).append(sid)
     for index, file in enumerate(files):
         yield from _file_tasks(file, frozenset(skip.get(index, ())))
         for indexes, ids in groups.get(index, {}).items():
@@ -541,7 +544,7 @@ def _tasks(files: list[str], merged: dict[str, list[int]]) -> Iterator[Any]:
                 yield MergeSessions(tuple(files[j] for j in indexes), tuple(ids[i:i + MERGE_SLICE]))
 
 
-def _file_tasks(file: str, skip: frozenset) -> Iterator[Any]:
+def _file_tasks(file: str, skip: frozenset[str]) -> Iterator[Any]:
     try:
         big = file.lower().endswith(_LOGS) and os.stat(file).st_size > BIG_LOG
         text = decode_text(read_bytes(file), file) if big else None
@@ -561,7 +564,8 @@ def _file_tasks(file: str, skip: frozenset) -> Iterator[Any]:
 
 def _outcome(result: Done) -> FileOutcome:
     if result.task is None:             # a Ready outcome
-        return result.value
+        ready: FileOutcome = result.value
+        return ready
     task = result.task
     failures = tuple(_failure_problem(task.label, f) for f in result.failures)
     if result.value is None and not isinstance(task, ReadFile):     # the sessions of a failed slice
@@ -571,7 +575,8 @@ def _outcome(result: Done) -> FileOutcome:
         return FileOutcome(task.label, (), failures, last=False)
     if result.value is None:
         return FileOutcome(task.label, (), failures, sessions_in_file=0)
-    return attrs.evolve(result.value, problems=result.value.problems + failures)
+    outcome: FileOutcome = result.value
+    return attrs.evolve(outcome, problems=outcome.problems + failures)
 
 
 _CRASH_SIGNALS = {"SIGSEGV", "SIGBUS", "SIGABRT", "SIGFPE", "SIGILL"}

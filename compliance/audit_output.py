@@ -69,7 +69,7 @@ class OutputError(ComplianceError):
 class GuardedStream:
     """A text stream whose failures become one ``OutputError`` naming where it was going."""
 
-    def __init__(self, stream: TextIO | None, message: str = "cannot write to standard output ({why})"):
+    def __init__(self, stream: TextIO | GuardedStream | None, message: str = "cannot write to standard output ({why})"):
         self._stream, self._message = stream, message
 
     def _failed(self, error: OSError | ValueError) -> OutputError:
@@ -145,7 +145,7 @@ def _temporary(target: str) -> tuple[str, int]:
 
 
 @contextmanager
-def atomic_output(path: str | None, stdout: TextIO | None) -> Iterator[GuardedStream]:
+def atomic_output(path: str | None, stdout: TextIO | GuardedStream | None) -> Iterator[GuardedStream]:
     """stdout, or a temporary file renamed over ``path`` only once complete (removed otherwise)."""
     if path is None:
         yield GuardedStream(stdout)

@@ -77,7 +77,7 @@ class _Stop(Exception):
     """Handed to durable's completion callback to end the dispatch loop (see the docstring)."""
 
 
-class _Action(Promise):
+class _Action(Promise):  # type: ignore[misc]  # durable ships no types: Promise is Any
     """One rule's action, run by durable's dispatch loop, able to stop it."""
 
     def __init__(self, body: Callable[[Any], None], engine: "Engine", counted: bool = True):
@@ -94,7 +94,7 @@ class _Action(Promise):
         complete(None)
 
 
-class _QuietHost(Host):
+class _QuietHost(Host):  # type: ignore[misc]  # durable ships no types: Host is Any
     """A synchronous Host: no polling threads (actions are given as ``_Action`` objects)."""
 
     def _run(self) -> None:  # the stock Host starts two timer threads here

@@ -43,7 +43,7 @@ import threading
 import time
 import traceback
 from collections import Counter, deque
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
 
 import attrs
@@ -76,7 +76,7 @@ class _Job:
     seq: int
     task: Any
     step: str | None = None
-    deaths: Counter = attrs.field(factory=Counter)
+    deaths: Counter[str | None] = attrs.field(factory=Counter)
     restarts: int = 0
     failures: list[Failure] = attrs.field(factory=list)
 
@@ -109,8 +109,11 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _serve(conn, parent: int, init: Callable[..., None], init_args: tuple,
-           runner: Callable[[Any, Callable], Any]) -> None:
+Runner = Callable[[Any, Callable[[str], None]], Any]    # (task, beat) -> value
+
+
+def _serve(conn: Connection, parent: int, init: Callable[..., None], init_args: tuple[Any, ...],
+           runner: Runner) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
@@ -135,11 +138,11 @@ def _serve(conn, parent: int, init: Callable[..., None], init_args: tuple,
 
 class _Worker:
     def __init__(self, pool: "Pool"):
-        context = multiprocessing.get_context(start_method())
+        fork = start_method() == "fork"
+        context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         self.process = context.Process(target=_serve, daemon=True,
-                                             args=(child, os.getpid(), pool._init, pool._init_args,
-                                                   pool._runner))
+                                       args=(child, os.getpid(), pool._init, pool._init_args, pool._runner))
         self.process.start()
         child.close()
         self.conn = parent
@@ -165,8 +168,8 @@ def _how_it_died(exitcode: int | None) -> str:
 class Pool:
     """``jobs`` worker processes, each set up by ``init(*init_args)``, running ``runner(task, beat)``."""
 
-    def __init__(self, jobs: int, init: Callable[..., None], init_args: tuple,
-                 runner: Callable[[Any, Callable[[str], None]], Any], *, time_limit: float | None = None):
+    def __init__(self, jobs: int, init: Callable[..., None], init_args: tuple[Any, ...],
+                 runner: Runner, *, time_limit: float | None = None):
         self.jobs = max(1, jobs)
         self.time_limit = time_limit or None
         self.window = 4 * self.jobs          # tasks taken ahead: bounds the results held in memory
@@ -193,7 +196,7 @@ class Pool:
 
     @property
     def pids(self) -> list[int]:
-        return [w.process.pid for w in self._workers]
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def run(self, tasks: Iterable[Any]) -> Iterator[Done]:
         """One ``Done`` per task (a ``Ready`` passes through), in the order of ``tasks``."""
@@ -259,6 +262,8 @@ class Pool:
 
     def _handle(self, worker: _Worker, queue: deque[_Job], results: dict[int, Done]) -> None:
         job = worker.job
+        if job is None:
+            return
         try:
             while job is worker.job and worker.conn.poll():
                 kind, payload = worker.conn.recv()

@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Sequence
 
 import attrs
 
-from ..errors import InputError, Location, ProblemList
+from ..errors import ComplianceError, InputError, Location, ProblemList
 from ..events import Event
 from ..model import Session
 from ._result import ReadResult, SessionBuilder, finish
@@ -138,7 +138,9 @@ def merge_sessions(session_id: str, pieces: Sequence[Session]) -> Session:
     if builder.overflow is not None:
         raise builder.overflow
     problems = [p for piece in pieces for p in piece.problems] + builder.problems
-    return Session(id=session_id, events=builder.events, source=builder.file, problems=problems)
+    # model.Session's converter=tuple fields defeat mypy's attrs plugin (Iterable[_T_co])
+    return Session(id=session_id, events=builder.events,  # type: ignore[arg-type]
+                   source=builder.file, problems=problems)  # type: ignore[arg-type]
 
 
 def _positional(event: Event) -> bool:
@@ -149,7 +151,7 @@ def _positional(event: Event) -> bool:
     return re.fullmatch(r"[de][0-9]+", event.id) is not None
 
 
-def _line_order(error: InputError) -> tuple[int, int]:
+def _line_order(error: ComplianceError) -> tuple[int, int]:
     loc = error.location
     return (loc.line or 0, loc.column or 0) if loc else (0, 0)
 
