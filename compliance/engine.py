@@ -1,7 +1,8 @@
 """The only module that imports durable_rules. It owns the engine's discipline:
 
 * a Host without its background polling threads (they race with ``delete_state``);
-* one ruleset per compiled rule base, created once per process and reused;
+* one ruleset per ``Engine`` (never freed: the checker keeps one engine per rule base
+  fingerprint); matches come back under the rules' own aliases, never the compiled ones;
 * one live session (sid) at a time: OPEN fact first (so an action has run before the state is
   deleted), then the data facts with explicit sequential ids, then END alone, then delete;
 * facts only (never events: an event is consumed by the first rule it completes);
