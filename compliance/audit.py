@@ -14,6 +14,13 @@
    across tasks), then one per group of merged sessions. Results come back in input order,
    whatever the number of workers.
 
+A file that gives no session at all (not UTF-8, invalid YAML or JSON, empty, too large...) is an
+unreadable record: besides its problems, its outcome carries a report with a D1 finding for each
+(``FileOutcome.unreadable_report``), so every audit format shows it as a finding too.
+
+Results cross from the workers as typed values (``FileOutcome`` of ``Report``s and ``Problem``s);
+the parent renders them.
+
 Any error while reading or checking one session makes that session a problem, and the audit
 goes on: invalid input, an audit date before its events, our own bug (``internal``), a worker
 that died twice on it, or a check longer than ``time_limit`` seconds (the worker is killed).
@@ -32,17 +39,16 @@ import time
 import traceback
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Generator, Iterable, Iterator
 
 import attrs
 
 from .checker import check_session, default_rulebook
 from .errors import ComplianceError, InputError
-from .model import Session, Waiver
+from .model import Report, Session, Severity, Status, Waiver
 from .pool import Done, Failure, Pool, Ready
-from .readers import SUFFIXES, decode_text, read_bytes, read_file, special_file_kind, why_unreadable
-from .readers._result import SessionBuilder, finish
-from .readers.jsonl import build_session, split_log
+from .readers import (SUFFIXES, LogLine, ReadResult, decode_text, merge_sessions, read_bytes, read_file,
+                      read_log_slice, special_file_kind, split_log, why_unreadable)
 from .rulebook import Rulebook, load_rulebook
 from .waivers import apply_waivers
 
@@ -68,19 +74,20 @@ class Problem:
 
 @attrs.frozen
 class FileOutcome:
-    """What one task gave: session reports (as JSON) and problems.
+    """What one task gave: session reports and problems.
 
     A file gives one outcome, or several when split (``last`` marks the one that closes it);
     merged sessions come in outcomes of their own (``last`` False, they close no file).
     """
     file: str
-    reports: tuple[dict[str, Any], ...]
+    reports: tuple[Report, ...]
     problems: tuple[Problem, ...]
     last: bool = True
     sessions_in_file: int = -1      # on the closing outcome of a file: the sessions it holds
     notes: tuple[str, ...] = ()     # from discovery: paths reached twice
     not_read: int = 0               # from discovery: files of other suffixes
     retire_worker: bool = False     # the worker met an internal error: replace it
+    unreadable_report: Report | None = None   # a file of no session: its D1 findings (not a session)
 
     @property
     def unreadable(self) -> bool:
@@ -100,10 +107,10 @@ class Summary:
     not_read: int = 0
     notes: list[str] = attrs.field(factory=list)
     internal_errors: int = 0
-    findings_by_clause: Counter = attrs.field(factory=Counter)
-    violations_by_clause: Counter = attrs.field(factory=Counter)
-    waivers_applied: set = attrs.field(factory=set)
-    waivers_expired: set = attrs.field(factory=set)
+    findings_by_clause: Counter[str] = attrs.field(factory=Counter)
+    violations_by_clause: Counter[str] = attrs.field(factory=Counter)
+    waivers_applied: set[tuple[str | None, int | None]] = attrs.field(factory=set)
+    waivers_expired: set[tuple[str | None, int | None]] = attrs.field(factory=set)
 
     def add(self, outcome: FileOutcome) -> None:
         self.files += outcome.last
@@ -119,19 +126,26 @@ class Summary:
             self.unreadable_files.append(outcome.file)
         for report in outcome.reports:
             self.sessions += 1
-            for use in report.get("waivers", ()):
-                key = (use["waiver"]["file"], use["waiver"]["line"])
-                {"applied": self.waivers_applied, "expired": self.waivers_expired}.get(use["outcome"], set()).add(key)
-            severities = {f["severity"] for f in report["findings"] if not f.get("waived")}
-            self.sessions_with_violations += "violation" in severities
-            self.sessions_with_warnings += "warning" in severities
-            for finding in report["findings"]:
-                self.findings_by_clause[finding["clause"]] += 1
-                if finding["severity"] == "violation" and not finding.get("waived"):
-                    self.violations_by_clause[finding["clause"]] += 1
+            for use in report.waivers:
+                key = (use.waiver.file, use.waiver.line)
+                if use.outcome == "applied":
+                    self.waivers_applied.add(key)
+                elif use.outcome == "expired":
+                    self.waivers_expired.add(key)
+            self.sessions_with_violations += bool(report.violations)
+            self.sessions_with_warnings += bool(report.warnings)
+            self._count_findings(report)
+        if outcome.unreadable_report is not None:     # counted as findings, not as a session
+            self._count_findings(outcome.unreadable_report)
+
+    def _count_findings(self, report: Report) -> None:
+        for finding in report.findings:
+            self.findings_by_clause[finding.clause] += 1
+            if finding.severity is Severity.VIOLATION and finding.waived is None:
+                self.violations_by_clause[finding.clause] += 1
 
     def to_json(self) -> dict[str, Any]:
-        def ranked(counter: Counter) -> list[list[Any]]:
+        def ranked(counter: Counter[str]) -> list[list[Any]]:
             return [[clause, n] for clause, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
         return {"files": self.files, "unreadable_files": sorted(self.unreadable_files),
                 "file_problems": self.file_problems, "not_read": self.not_read, "notes": list(self.notes),
@@ -149,7 +163,7 @@ class Discovery:
     problems: list[Problem] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
     not_read: int = 0
-    _seen: dict = attrs.field(factory=dict)        # (device, inode) -> the path first met
+    _seen: dict[tuple[int, int], str] = attrs.field(factory=dict)    # (device, inode) -> the path first met
 
 
 def discover(paths: Iterable[str | Path]) -> Discovery:
@@ -211,15 +225,15 @@ def _walk(directory: str, status: os.stat_result, found: Discovery) -> None:
         return
     for name in names:
         path = str(Path(directory) / name)
-        status, why = _stat(path)
-        if status is not None and stat.S_ISDIR(status.st_mode):
-            _walk(path, status, found)
+        entry, why = _stat(path)
+        if entry is not None and stat.S_ISDIR(entry.st_mode):
+            _walk(path, entry, found)
         elif os.path.splitext(name)[1].lower() not in SUFFIXES:
             found.not_read += 1
-        elif status is None:
+        elif entry is None:
             found.problems.append(Problem(path, f"{path}: cannot read the file ({why})"))
         else:
-            _add(path, status, found)
+            _add(path, entry, found)
 
 
 # -- tasks (built in the parent, run in the workers)
@@ -236,7 +250,7 @@ class ScanIds:
 class ReadFile:
     """Read one file and check its sessions, except ``skip`` (merged elsewhere, or failed)."""
     file: str
-    skip: frozenset = frozenset()
+    skip: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -250,8 +264,8 @@ class ReadFile:
 class CheckSlice:
     """Check some sessions of a large log, already split by session in the parent."""
     file: str
-    items: tuple
-    skip: frozenset = frozenset()
+    items: tuple[tuple[str, tuple[LogLine, ...]], ...]
+    skip: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -266,7 +280,7 @@ class MergeSessions:
     """Check sessions whose events are spread over ``files``, one session for each id."""
     files: tuple[str, ...]
     ids: tuple[str, ...]
-    skip: frozenset = frozenset()
+    skip: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -300,9 +314,10 @@ def _run_task(task: Any, beat: Callable[[str], None]) -> Any:
         problems = [_file_problem(task.file, error) for error in result.problems]
         reports, more, damaged = _check_sessions(result.sessions, task.skip, beat)
         return FileOutcome(task.file, tuple(reports), tuple(problems + more),
-                           sessions_in_file=len(result.sessions), retire_worker=damaged)
+                           sessions_in_file=len(result.sessions), retire_worker=damaged,
+                           unreadable_report=_unreadable_report(task.file, result))
     if isinstance(task, CheckSlice):
-        result = finish([build_session(sid, task.file, items) for sid, items in task.items], [])
+        result = read_log_slice(task.file, task.items)
         problems = [_file_problem(task.file, error) for error in result.problems]
         reports, more, damaged = _check_sessions(result.sessions, task.skip, beat)
         return FileOutcome(task.file, tuple(reports), tuple(problems + more), last=False, retire_worker=damaged)
@@ -311,9 +326,33 @@ def _run_task(task: Any, beat: Callable[[str], None]) -> Any:
     return FileOutcome(task.label, tuple(reports), tuple(problems + more), last=False, retire_worker=damaged)
 
 
-def _check_sessions(sessions: Iterable[Session], skip: frozenset,
-                    beat: Callable[[str], None]) -> tuple[list[dict[str, Any]], list[Problem], bool]:
-    reports, problems, damaged = [], [], False
+def _unreadable_report(file: str, result: ReadResult) -> Report | None:
+    """For a file that gave no session, a report of its D1 findings (one per problem), else None.
+
+    Its ``session`` is empty (no id could be read) and its ``source`` is the file.
+    """
+    if result.sessions or not result.problems:
+        return None
+    problems = tuple(("D1", error) for error in result.problems)
+    record = Session(id="", events=(), source=file, problems=problems)  # type: ignore[arg-type]  # converter=tuple
+    report = _judge(record)
+    # nothing of the record could be read: no other clause is judged (not "compliant")
+    return attrs.evolve(report, clauses=tuple(
+        c if c.clause == "D1" else attrs.evolve(c, status=Status.NOT_APPLICABLE) for c in report.clauses))
+
+
+def _judge(session: Session) -> Report:
+    as_of = _setup.as_of
+    assert as_of is not None, "the worker was not set up"
+    report = check_session(session, _setup.rulebook, as_of, timeline=False)
+    return apply_waivers(report, _setup.waivers, as_of)
+
+
+def _check_sessions(sessions: Iterable[Session], skip: frozenset[str],
+                    beat: Callable[[str], None]) -> tuple[list[Report], list[Problem], bool]:
+    reports: list[Report] = []
+    problems: list[Problem] = []
+    damaged = False
     for session in sessions:
         if session.id in skip:
             continue
@@ -321,8 +360,7 @@ def _check_sessions(sessions: Iterable[Session], skip: frozenset,
         try:
             if _fault_hook is not None:
                 _fault_hook(session)
-            report = check_session(session, _setup.rulebook, _setup.as_of, timeline=False)
-            reports.append(apply_waivers(report, _setup.waivers, _setup.as_of).to_json())
+            reports.append(_judge(session))
         except Exception as error:   # noqa: BLE001 - one session never stops the audit
             problem = session_problem(session.source, session.id, error)
             damaged |= problem.internal
@@ -430,7 +468,7 @@ def _merged_sessions(task: MergeSessions) -> tuple[list[Session], list[Problem]]
         if sid not in wanted or not pieces[sid]:
             continue
         try:
-            sessions.append(merge_pieces(sid, pieces[sid]))
+            sessions.append(merge_sessions(sid, pieces[sid]))
         except InputError as error:
             problems.append(session_problem(task.label, sid, error))
     return sessions, problems
@@ -445,46 +483,17 @@ def _sessions_of(file: str, wanted: set[str]) -> list[Session]:
         return [s for s in result.sessions if s.id in wanted]
     text = decode_text(read_bytes(file), file)
     split, _ = split_log(text, file)
-    builders = [build_session(sid, file, items) for sid, items in split.items() if sid in wanted]
-    for builder in builders:
-        if builder.overflow is not None:
-            raise builder.overflow
-    return [b.build() for b in builders]
-
-
-def _positional(event: Any) -> bool:
-    """An id the reader made from the event's line or position (the same in every file)."""
-    line = event.location.line if event.location is not None else None
-    if line is not None:
-        return event.id == f"L{line}"
-    return re.fullmatch(r"[de][0-9]+", event.id) is not None
-
-
-def merge_pieces(session_id: str, pieces: list[Session]) -> Session:
-    """One session from its parts read in several files, in file order.
-
-    Raises:
-        InputError: the merged session has more events than a session may have.
-    """
-    if len(pieces) == 1:
-        return pieces[0]
-    builder = SessionBuilder(session_id, ", ".join(p.source for p in pieces))
-    for piece in pieces:
-        for event in piece.events:
-            if _positional(event):
-                event = attrs.evolve(event, id=f"{piece.source}:{event.id}")
-            builder.add(event)        # an id given twice across files is a D4 duplicate
-    if builder.overflow is not None:
-        raise builder.overflow
-    problems = [p for piece in pieces for p in piece.problems] + builder.problems
-    return Session(id=session_id, events=builder.events, source=builder.file, problems=problems)
+    result = read_log_slice(file, [(sid, lines) for sid, lines in split.items() if sid in wanted])
+    if result.problems:          # a session too large to check
+        raise result.problems[0]
+    return result.sessions
 
 
 # -- the parent: plan, run, and turn failures into problems
 def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tuple[str, ...] = (),
               rulebook: Rulebook | None = None, jobs: int | None = None, waivers: tuple[Waiver, ...] = (),
               time_limit: float | None = TIME_LIMIT,
-              progress: Callable[[int, int, int], None] | None = None) -> Iterator[FileOutcome]:
+              progress: Callable[[int, int, int], None] | None = None) -> Generator[FileOutcome, None, None]:
     """Yield the outcomes in input order: discovery's first, then one or more per file.
 
     ``progress(files_done, files_total, sessions_done)`` is called after each outcome.
@@ -524,10 +533,10 @@ def _plan_merges(pool: Pool, files: list[str]) -> dict[str, list[int]]:
 def _tasks(files: list[str], merged: dict[str, list[int]]) -> Iterator[Any]:
     skip: dict[int, set[str]] = {}
     groups: dict[int, dict[tuple[int, ...], list[str]]] = {}
-    for sid, indexes in merged.items():
-        for index in indexes:
+    for sid, holders in merged.items():
+        for index in holders:
             skip.setdefault(index, set()).add(sid)
-        groups.setdefault(indexes[0], {}).setdefault(tuple(indexes), []).append(sid)
+        groups.setdefault(holders[0], {}).setdefault(tuple(holders), []).append(sid)
     for index, file in enumerate(files):
         yield from _file_tasks(file, frozenset(skip.get(index, ())))
         for indexes, ids in groups.get(index, {}).items():
@@ -535,7 +544,7 @@ def _tasks(files: list[str], merged: dict[str, list[int]]) -> Iterator[Any]:
                 yield MergeSessions(tuple(files[j] for j in indexes), tuple(ids[i:i + MERGE_SLICE]))
 
 
-def _file_tasks(file: str, skip: frozenset) -> Iterator[Any]:
+def _file_tasks(file: str, skip: frozenset[str]) -> Iterator[Any]:
     try:
         big = file.lower().endswith(_LOGS) and os.stat(file).st_size > BIG_LOG
         text = decode_text(read_bytes(file), file) if big else None
@@ -555,7 +564,8 @@ def _file_tasks(file: str, skip: frozenset) -> Iterator[Any]:
 
 def _outcome(result: Done) -> FileOutcome:
     if result.task is None:             # a Ready outcome
-        return result.value
+        ready: FileOutcome = result.value
+        return ready
     task = result.task
     failures = tuple(_failure_problem(task.label, f) for f in result.failures)
     if result.value is None and not isinstance(task, ReadFile):     # the sessions of a failed slice
@@ -565,7 +575,8 @@ def _outcome(result: Done) -> FileOutcome:
         return FileOutcome(task.label, (), failures, last=False)
     if result.value is None:
         return FileOutcome(task.label, (), failures, sessions_in_file=0)
-    return attrs.evolve(result.value, problems=result.value.problems + failures)
+    outcome: FileOutcome = result.value
+    return attrs.evolve(outcome, problems=outcome.problems + failures)
 
 
 _CRASH_SIGNALS = {"SIGSEGV", "SIGBUS", "SIGABRT", "SIGFPE", "SIGILL"}

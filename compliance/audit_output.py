@@ -1,33 +1,60 @@
 """Writing an audit: streams the outcomes in the chosen format, atomically when to a file.
 
+``write_audit(options, ...)`` takes what to audit and how as one ``AuditOptions`` value.
+
 ``atomic_output`` also writes ``check --output``: a regular file is only ever replaced whole,
 by renaming a complete temporary file over it; anything else (a FIFO, a device, a directory, a
 dangling link) is refused before any work is done.
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import errno
 import json
 import os
 import secrets
-import stat
-import sys
 from contextlib import contextmanager
-from typing import Any, Iterator, TextIO
+from typing import Any, Iterator, Literal, TextIO
 
-from .audit import TIME_LIMIT, FileOutcome, Progress, Summary, run_audit
+import attrs
+
+from .audit import TIME_LIMIT, FileOutcome, Problem, Progress, Summary, run_audit
 from .errors import ComplianceError, printable
 from .readers import special_file_kind
 from .reporters._labels import utf8_json
 from .reporters.audit_text import render_audit_session, render_audit_summary
+from .model import Report, Severity
 from .rulebook import Rulebook
 from .waivers import load_waivers
 
 AUDIT_SCHEMA = "tp-compliance/audit/1"
 EXIT_INTERNAL, EXIT_UNUSABLE, EXIT_FINDINGS, EXIT_OK = 70, 2, 1, 0
+AuditFormat = Literal["text", "json", "jsonl"]
+FailOn = Literal["violation", "warning", "never"]
+_FAILING: dict[str, frozenset[Severity]] = {
+    "violation": frozenset({Severity.VIOLATION}),
+    "warning": frozenset({Severity.VIOLATION, Severity.WARNING}), "never": frozenset()}
+
+
+def _paths(value: Any) -> tuple[str, ...]:
+    return tuple(os.fsdecode(v) for v in value)
+
+
+@attrs.frozen(kw_only=True)
+class AuditOptions:
+    """What to audit and how (``compliance audit``'s options)."""
+    paths: tuple[str, ...] = attrs.field(converter=_paths)
+    as_of: dt.datetime
+    format: AuditFormat = "text"
+    lang: Literal["fr", "en"] = "fr"
+    output: str | None = None         # a file replaced atomically; None: stdout
+    fail_on: FailOn = "violation"     # which findings make the exit code 1
+    rule_dirs: tuple[str, ...] = attrs.field(default=(), converter=_paths)
+    waivers: str | None = None        # a waiver file
+    jobs: int | None = None           # worker processes; None: one per core
+    time_limit: float | None = TIME_LIMIT
+    debug: bool = False               # tracebacks of internal errors on stderr
 
 
 class OutputError(ComplianceError):
@@ -41,7 +68,7 @@ class OutputError(ComplianceError):
 class GuardedStream:
     """A text stream whose failures become one ``OutputError`` naming where it was going."""
 
-    def __init__(self, stream: TextIO | None, message: str = "cannot write to standard output ({why})"):
+    def __init__(self, stream: TextIO | GuardedStream | None, message: str = "cannot write to standard output ({why})"):
         self._stream, self._message = stream, message
 
     def _failed(self, error: OSError | ValueError) -> OutputError:
@@ -117,7 +144,7 @@ def _temporary(target: str) -> tuple[str, int]:
 
 
 @contextmanager
-def atomic_output(path: str | None, stdout: TextIO | None) -> Iterator[GuardedStream]:
+def atomic_output(path: str | None, stdout: TextIO | GuardedStream | None) -> Iterator[GuardedStream]:
     """stdout, or a temporary file renamed over ``path`` only once complete (removed otherwise)."""
     if path is None:
         yield GuardedStream(stdout)
@@ -148,7 +175,7 @@ def _line(document: dict[str, Any]) -> str:
     return utf8_json(json.dumps(document, ensure_ascii=False, sort_keys=True)) + "\n"
 
 
-def _problem_line(problem: Any) -> dict[str, Any]:
+def _problem_line(problem: Problem) -> dict[str, Any]:
     line: dict[str, Any] = {"kind": "problem", "file": problem.file, "error": problem.message}
     for key in ("session", "line"):
         if getattr(problem, key) is not None:
@@ -158,44 +185,55 @@ def _problem_line(problem: Any) -> dict[str, Any]:
     return line
 
 
-def write_audit(args: argparse.Namespace, as_of: dt.datetime, stdout: TextIO, stderr: TextIO,
+def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, stderr: TextIO,
                 rulebook: Rulebook | None = None) -> int:
-    """Run the audit and write it; the exit code is the worst of 70 (a session met a bug of
-    ours), 2 (an input could not be used: findings are still all written), 1 (findings of the
-    ``--fail-on`` severity), 0."""
+    """Run the audit and write it.
+
+    Args:
+        options: what to audit and how.
+        stdout: where the audit goes without ``options.output``; stderr: progress (on a
+            terminal) and, under ``options.debug``, tracebacks.
+        rulebook: the rule base (default: ``options.rule_dirs`` over the shipped one).
+    Returns:
+        The exit code: the worst of 70 (a session met a bug of ours), 2 (an input could not be
+        used: findings are still all written), 1 (findings of the ``fail_on`` severity), 0.
+    Raises:
+        OutputError: the output cannot be written. RulebookError / InputError: invalid rules or
+        waivers, before any work.
+    """
+    as_of = options.as_of
     summary = Summary()
     progress = Progress(stderr) if getattr(stderr, "isatty", lambda: False)() else None
-    problems: list[Any] = []
-    fail_severities = {"violation": {"violation"}, "warning": {"violation", "warning"}, "never": set()}[args.fail_on]
+    problems: list[Problem] = []
+    fail_severities = _FAILING[options.fail_on]
     failing = False
-    waivers = load_waivers(args.waivers, rulebook) if args.waivers else ()
+    waivers = load_waivers(options.waivers, rulebook) if options.waivers else ()
     sessions_json: list[dict[str, Any]] = []
-    time_limit = getattr(args, "time_limit", TIME_LIMIT)
-    with atomic_output(args.output, stdout) as out, \
-            contextlib.closing(run_audit(args.paths, as_of=as_of, rule_dirs=tuple(args.rules), rulebook=rulebook,
-                                         jobs=args.jobs or None, waivers=waivers, time_limit=time_limit,
+    with atomic_output(options.output, stdout) as out, \
+            contextlib.closing(run_audit(options.paths, as_of=as_of, rule_dirs=options.rule_dirs, rulebook=rulebook,
+                                         jobs=options.jobs or None, waivers=waivers, time_limit=options.time_limit,
                                          progress=progress)) as outcomes:
-        if args.format == "jsonl":
+        if options.format == "jsonl":
             out.write(_line({"kind": "audit", "schema": AUDIT_SCHEMA, "as_of": as_of.isoformat()}))
         for outcome in outcomes:
             summary.add(outcome)
             problems.extend(outcome.problems)
-            _write_outcome(out, outcome, args, sessions_json)
+            _write_outcome(out, outcome, options, sessions_json)
             for report in outcome.reports:
-                failing |= any(f["severity"] in fail_severities and not f.get("waived") for f in report["findings"])
+                failing |= any(f.severity in fail_severities and f.waived is None for f in report.findings)
         unused = [w for w in waivers if (w.file, w.line) not in summary.waivers_applied | summary.waivers_expired]
         summary_json = dict(summary.to_json(), unused_waivers=[f"{w.file}:{w.line}" for w in unused])
-        if args.format == "jsonl":
+        if options.format == "jsonl":
             out.write(_line({"kind": "summary", **summary_json}))
-        elif args.format == "json":
+        elif options.format == "json":
             out.write(utf8_json(json.dumps({"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(),
                                             "sessions": sessions_json, "problems": [p.message for p in problems],
                                             "summary": summary_json},
                                            ensure_ascii=False, indent=2, sort_keys=True)) + "\n")
         else:
-            out.write(_text_summary(summary_json, args.lang))
+            out.write(_text_summary(summary_json, options.lang))
         out.flush()
-    if getattr(args, "debug", False):
+    if options.debug:
         for problem in problems:
             if problem.detail:
                 print(f"compliance: traceback of: {problem.message}\n{problem.detail}", file=stderr)
@@ -206,19 +244,23 @@ def write_audit(args: argparse.Namespace, as_of: dt.datetime, stdout: TextIO, st
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _write_outcome(out: GuardedStream, outcome: FileOutcome, args: argparse.Namespace,
+def _write_outcome(out: GuardedStream, outcome: FileOutcome, options: AuditOptions,
                    sessions_json: list[dict[str, Any]]) -> None:
-    for report in outcome.reports:
-        if args.format == "jsonl":
-            out.write(_line({"kind": "session", **report}))
-        elif args.format == "json":
-            sessions_json.append(report)
+    reports: tuple[Report, ...] = outcome.reports
+    if outcome.unreadable_report is not None:       # an unreadable record's D1 findings
+        reports += (outcome.unreadable_report,)
+    for report in reports:
+        document = report.to_json()
+        if options.format == "jsonl":
+            out.write(_line({"kind": "session", **document}))
+        elif options.format == "json":
+            sessions_json.append(document)
         else:
-            out.write(_text_session(report, args.lang))
+            out.write(_text_session(document, options.lang))
     for problem in outcome.problems:
-        if args.format == "jsonl":
+        if options.format == "jsonl":
             out.write(_line(_problem_line(problem)))
-        elif args.format == "text":
+        elif options.format == "text":
             out.write(f"!! {printable(problem.message)}\n")
 
 

@@ -25,7 +25,7 @@ import attrs
 
 from . import __version__, _time, compiler
 from .certainty import evaluate, is_certain
-from .engine import EffortLimitError, engine_for
+from .engine import EffortLimitError, Engine
 from .errors import EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned
 from .integrity import check_integrity, problem_finding
@@ -42,13 +42,17 @@ _Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rul
 class _Prepared:
     rulebook: Rulebook
     compiled: compiler.CompiledRulebook
+    engine: Engine
     rules: dict[str, Rule]
     clause_order: dict[str, int]
     settings: dict[str, Any]
     clauses_with_rules: frozenset[str]
 
 
-_prepared: dict[int, _Prepared] = {}
+# Keyed by the rule base's fingerprint (the digest of every file it was read from): equal
+# fingerprints are equal rule bases, so a rule base loaded twice is compiled and registered with
+# the engine once (the engine never frees a ruleset).
+_prepared: dict[str, _Prepared] = {}
 _default_rulebook: Rulebook | None = None
 _cache_lock = threading.RLock()    # checkers created in several threads share one preparation
 
@@ -65,10 +69,11 @@ def default_rulebook() -> Rulebook:
 def _prepare(rulebook: Rulebook | None) -> _Prepared:
     with _cache_lock:
         rulebook = rulebook or default_rulebook()
-        prepared = _prepared.get(id(rulebook))
-        if prepared is None or prepared.rulebook is not rulebook:
-            prepared = _prepared[id(rulebook)] = _Prepared(
-                rulebook, compiler.compile_rulebook(rulebook), {r.id: r for r in rulebook.rules},
+        prepared = _prepared.get(rulebook.fingerprint)
+        if prepared is None:
+            compiled = compiler.compile_rulebook(rulebook)
+            prepared = _prepared[rulebook.fingerprint] = _Prepared(
+                rulebook, compiled, Engine(compiled), {r.id: r for r in rulebook.rules},
                 {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings),
                 frozenset(r.clause for r in rulebook.checks))
         return prepared
@@ -239,7 +244,7 @@ class Checker:
         for index in range(len(self._facts), len(self._events)):
             self._facts.append(compiler.event_facts(self._events[index], index, tz, self._p.settings))
         facts = [fact for per_event in self._facts for fact in per_event]
-        engine = engine_for(self._p.compiled)
+        engine = self._p.engine
         day = self._session_day(tz)
         seen = set()
         try:
@@ -248,11 +253,10 @@ class Checker:
             raise EffortLimitError(error.message, location=self._limit_location(error, facts),
                                    subject=f"session '{self._session}'", expected=error.expected,
                                    hint="the session is not checked; see docs/rules.md, Limits") from None
-        for rule_id, matched in matches:
+        for rule_id, named in matches:
             rule = self._p.rules[rule_id]
             if day is not None and not rule.applies_on(day):
                 continue
-            named = {self._p.compiled.aliases[rule_id].get(a, a): f for a, f in matched.items()}
             finding = self._finding(rule, named, tz)
             key = (rule.id, tuple(e.index for e in finding.evidence), finding.message.fr)
             if key in seen:

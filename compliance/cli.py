@@ -22,15 +22,16 @@ import math
 import os
 import signal
 import sys
-from typing import Iterator, Sequence, TextIO
+from typing import Iterator, NoReturn, Sequence, TextIO
 
 from . import __version__, _time
 from .audit import TIME_LIMIT
-from .audit_output import OutputError, atomic_output
+from .audit_output import GuardedStream, OutputError, atomic_output
 from .checker import check_session
 from .errors import ComplianceError, EngineError, UsageError
 from .readers import read_path
 from .reporters import REPORTERS
+from .reporters.text import render_text
 from .rulebook import Check, Rule, Rulebook, load_rule_files, load_rulebook
 from .waivers import apply_waivers, load_waivers, unused_waivers
 
@@ -53,7 +54,7 @@ class Terminated(BaseException):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would print and sys.exit
+    def error(self, message: str) -> NoReturn:  # argparse would print and sys.exit
         raise UsageError(message)
 
 
@@ -222,50 +223,52 @@ def _sigterm_raises() -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
     if args.command == "schema":
         from .events import json_schema
         stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     if args.command == "rules" and args.rules_command == "lint":
-        rulebook = load_rule_files(args.rule_files)
-        stdout.write(f"{len(args.rule_files)} file(s) valid: {len(rulebook.rules)} rule(s)\n")
+        linted = load_rule_files(args.rule_files)
+        stdout.write(f"{len(args.rule_files)} file(s) valid: {len(linted.rules)} rule(s)\n")
         return EXIT_OK
     if args.command == "rules" and args.rules_command == "show":
-        rulebook = load_rulebook(*args.rules)
+        shown = load_rulebook(*args.rules)
         try:
-            rule = rulebook.rule(args.rule_id)
+            rule = shown.rule(args.rule_id)
         except KeyError:
             from .errors import did_you_mean
             raise UsageError(f"no rule '{args.rule_id}'",
-                             hint=did_you_mean(args.rule_id, [r.id for r in rulebook.rules])) from None
-        stdout.write(describe_rule(rulebook, rule))
+                             hint=did_you_mean(args.rule_id, [r.id for r in shown.rules])) from None
+        stdout.write(describe_rule(shown, rule))
         return EXIT_OK
     if args.command == "rules":
-        rulebook = load_rulebook(*args.rules)
+        listed = load_rulebook(*args.rules)
         if args.rules_command == "list":
-            for rule in rulebook.checks:
+            for rule in listed.checks:
                 stdout.write(f"{rule.id}\t{rule.clause}\t{rule.severity.value}\t{rule.title.fr}\n")
             return EXIT_OK
         from .selfcheck import run_examples
-        results = run_examples(rulebook)
+        results = run_examples(listed)
         failed = [r for r in results if not r.ok]
         for r in failed:
             stdout.write(f"FAIL {r.describe()}\n")
         stdout.write(f"{len(results) - len(failed)} passed, {len(failed)} failed "
-                     f"({len(rulebook.checks)} rules)\n")
+                     f"({len(listed.checks)} rules)\n")
         return EXIT_FINDINGS if failed else EXIT_OK
     if args.command == "audit":
-        from .audit_output import write_audit
+        from .audit_output import AuditOptions, write_audit
         as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         # an invalid rule base stops the audit before it starts
         rulebook = load_rulebook(*args.rules) if args.rules else None
-        return write_audit(args, as_of, stdout, stderr, rulebook)
+        options = AuditOptions(paths=args.paths, as_of=as_of, format=args.format, lang=args.lang,
+                               output=args.output, fail_on=args.fail_on, rule_dirs=args.rules,
+                               waivers=args.waivers, jobs=args.jobs or None, time_limit=args.time_limit,
+                               debug=args.debug)
+        return write_audit(options, stdout, stderr, rulebook)
     # check
     rulebook = load_rulebook(*args.rules) if args.rules else None
-    as_of = parse_as_of(args.as_of)
-    if as_of is None:
-        as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     waivers = load_waivers(args.waivers, rulebook) if args.waivers else ()
     reports = []
     with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
@@ -273,7 +276,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             for session in read_path(file):
                 reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
         if args.format == "text" and args.output is None and _is_terminal(stdout):
-            out.write(REPORTERS["text"](reports, args.lang, colour=True))
+            out.write(render_text(reports, args.lang, colour=True))
         else:
             out.write(REPORTERS[args.format](reports, args.lang))
     for waiver in unused_waivers(waivers, {r.session for r in reports}):
@@ -282,7 +285,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
 
 
-def _is_terminal(stream: TextIO) -> bool:
+def _is_terminal(stream: TextIO | GuardedStream) -> bool:
     """Colour only for a person at a terminal (and never when NO_COLOR is set)."""
     return bool(getattr(stream, "isatty", lambda: False)()) and "NO_COLOR" not in os.environ
 

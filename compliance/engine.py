@@ -1,7 +1,8 @@
 """The only module that imports durable_rules. It owns the engine's discipline:
 
 * a Host without its background polling threads (they race with ``delete_state``);
-* one ruleset per compiled rule base, created once per process and reused;
+* one ruleset per ``Engine`` (never freed: the checker keeps one engine per rule base
+  fingerprint); matches come back under the rules' own aliases, never the compiled ones;
 * one live session (sid) at a time: OPEN fact first (so an action has run before the state is
   deleted), then the data facts with explicit sequential ids, then END alone, then delete;
 * facts only (never events: an event is consumed by the first rule it completes);
@@ -56,7 +57,7 @@ MAX_MATCHES = 10_000
 # partial match is kept for each comparison that succeeds (4e6 of them took 1.5 GB). Generated
 # sessions of up to 40 candidates need at most 163,222; the examples about 1,000 to 5,500.
 MAX_COMPARISONS = 5_000_000   # about 220 candidates in one session; worst case ~2 GB
-Match = tuple[str, dict[str, dict[str, Any]]]   # (rule id, {internal alias: fact})
+Match = tuple[str, dict[str, dict[str, Any]]]   # (rule id, {the rule's own alias: fact})
 
 _ruleset_names = itertools.count(1)
 _sids = itertools.count(1)
@@ -77,7 +78,7 @@ class _Stop(Exception):
     """Handed to durable's completion callback to end the dispatch loop (see the docstring)."""
 
 
-class _Action(Promise):
+class _Action(Promise):  # type: ignore[misc]  # durable ships no types: Promise is Any
     """One rule's action, run by durable's dispatch loop, able to stop it."""
 
     def __init__(self, body: Callable[[Any], None], engine: "Engine", counted: bool = True):
@@ -94,7 +95,7 @@ class _Action(Promise):
         complete(None)
 
 
-class _QuietHost(Host):
+class _QuietHost(Host):  # type: ignore[misc]  # durable ships no types: Host is Any
     """A synchronous Host: no polling threads (actions are given as ``_Action`` objects)."""
 
     def _run(self) -> None:  # the stock Host starts two timer threads here
@@ -127,15 +128,19 @@ class Engine:
         except durable_rules_engine.error as error:
             raise EngineError(f"durable_rules refused the compiled rule base: {error}") from error
 
-    def _match_action(self, rule_id: str):
+    def _match_action(self, rule_id: str) -> Callable[[Any], None]:
+        # the compiled patterns carry internal aliases (and the END sentinel's): callers get the
+        # rule's own names, and nothing else
+        names = self.compiled.aliases[rule_id]
+
         def action(c: Any) -> None:
             try:
-                self._matches.append((rule_id, {k: dict(v) for k, v in c._m.items()}))
+                self._matches.append((rule_id, {names[k]: dict(v) for k, v in c._m.items() if k in names}))
             except Exception as error:  # noqa: BLE001 - the engine would swallow it
                 self._errors.append(f"{rule_id}: {error!r}")
         return action
 
-    def _derive_action(self, rule_id: str):
+    def _derive_action(self, rule_id: str) -> Callable[[Any], None]:
         type_name, fields = self.compiled.derivations[rule_id]
 
         def action(c: Any) -> None:
@@ -156,7 +161,8 @@ class Engine:
         return action
 
     def run(self, facts: list[dict[str, Any]], end_at: int) -> list[Match]:
-        """Assert one session's facts (in order) then END at ``end_at``; return every match.
+        """Assert one session's facts (in order) then END at ``end_at``; return every match,
+        each as (rule id, {alias of the rule: matched fact}).
 
         Raises:
             EffortLimitError: more than ``max_matches`` matches; the run was stopped.
@@ -235,17 +241,3 @@ class Engine:
                               f"{error}") from error
         if isinstance(state, dict) and "exception" in state:
             self._errors.append(str(state["exception"]))
-
-
-_engines: dict[int, Engine] = {}
-_engines_lock = threading.Lock()
-
-
-def engine_for(compiled: CompiledRulebook) -> Engine:
-    """The process's engine for this compiled rule base (rulesets are never freed: build once)."""
-    key = id(compiled)
-    with _engines_lock:
-        engine = _engines.get(key)
-        if engine is None or engine.compiled is not compiled:
-            engine = _engines[key] = Engine(compiled)
-        return engine

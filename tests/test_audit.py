@@ -30,13 +30,16 @@ def test_audit_of_1000_sessions_and_a_corrupt_file_accounts_for_everything(tmp_p
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     kinds = [line["kind"] for line in lines]
     assert kinds[0] == "audit" and kinds[-1] == "summary"
-    sessions = [line for line in lines if line["kind"] == "session"]
+    sessions = [line for line in lines if line["kind"] == "session" and line["session"]]
     assert len(sessions) == 1000 and len({s["session"] for s in sessions}) == 1000
     (problem,) = [line for line in lines if line["kind"] == "problem"]
     assert problem["file"].endswith("zz-corrupt.yaml") and "not UTF-8" in problem["error"]
+    (unreadable,) = [line for line in lines if line["kind"] == "session" and not line["session"]]
+    assert unreadable["source"] == problem["file"]
+    assert [(f["clause"], f["rule"]) for f in unreadable["findings"]] == [("D1", "D1-dossier-illisible")]
     summary = lines[-1]
     assert summary["sessions"] == 1000 and summary["unreadable_files"] == [problem["file"]]
-    assert summary["sessions_with_violations"] == 0
+    assert summary["sessions_with_violations"] == 0 and summary["violations_by_clause"] == [["D1", 1]]
     assert list(tmp_path.glob(".audit.jsonl.*")) == []      # no temporary file left behind
 
 
@@ -95,7 +98,7 @@ def test_summary_accounts_for_sessions_not_checked_and_files_not_read(tmp_path):
 
 
 def test_merged_session_ids_given_by_position_name_their_file():
-    from compliance.audit import merge_pieces
+    from compliance.readers import merge_sessions
     from compliance.events import parse_event
     from compliance.errors import Location
     from compliance.model import Session
@@ -104,7 +107,7 @@ def test_merged_session_ids_given_by_position_name_their_file():
         events = [parse_event({"type": "session_opened", "at": at}, Location(file, n), session="S",
                               default_id=f"L{n}") for n, at in lines]
         return Session(id="S", events=events, source=file)
-    merged = merge_pieces("S", [piece("a.jsonl", [(1, "2026-03-10T08:00:00+01:00")]),
+    merged = merge_sessions("S", [piece("a.jsonl", [(1, "2026-03-10T08:00:00+01:00")]),
                                 piece("b.jsonl", [(1, "2026-03-11T08:00:00+01:00")])])
     assert [e.id for e in merged.events] == ["a.jsonl:L1", "b.jsonl:L1"]
     assert merged.source == "a.jsonl, b.jsonl" and merged.problems == ()
@@ -144,3 +147,112 @@ def test_the_text_audit_escapes_control_characters_in_names(tmp_path, clean_sess
     assert code == 0
     assert "\x1b" not in stdout and "\r" not in stdout
     assert "TP-\\x1b[2J-1" in stdout and "log\\x1b[31m\\r.jsonl" in stdout
+
+
+# -- how the pool starts its workers (compliance/pool.py, "How workers start")
+_THREADED = """import sys, threading
+stop = threading.Event()
+threading.Thread(target=stop.wait, daemon=True).start()   # a threaded host program
+from compliance.cli import main
+code = main(sys.argv[1:])
+stop.set()
+sys.exit(code)
+"""
+_EXAMPLE_SESSIONS = ["TP-00302-2026-04-14", "TP-00417-2026-03-10", "TP-00417-2026-03-10-B", "TP-01345-2026-05-18"]
+
+
+def _audit_in_child(*prefix: str) -> tuple[int, list[dict], str]:
+    import subprocess
+    import sys
+    from cli_process import ROOT, env
+    # Python turns a warning raised inside fork() into nothing, even under -W error: the fork
+    # warning is printed instead (always), every other DeprecationWarning is an error
+    warnings = ["-W", "error::DeprecationWarning", "-W", "always:This process:DeprecationWarning"]
+    done = subprocess.run([sys.executable, *warnings, *prefix, "audit", "examples",
+                           "--as-of", "2026-05-31", "--format", "jsonl", "--jobs", "2"],
+                          env=env(), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()], done.stderr
+
+
+def test_a_single_threaded_process_forks_its_workers():
+    """The CLI runs one thread: workers are forked (no deadlock is possible, Python does not warn)."""
+    import subprocess
+    import sys
+    from cli_process import ROOT, env
+    probe = "from compliance import cli, pool; print(pool._thread_count(), pool.start_method())"
+    done = subprocess.run([sys.executable, "-c", probe], env=env(), cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert (done.stdout, done.stderr) == ("1 fork\n", "")
+
+
+def test_a_threaded_process_spawns_its_workers():
+    """Forking beside another thread may deadlock the child: such a process spawns its workers."""
+    import threading
+    from compliance import pool
+    before = pool._thread_count()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert pool._thread_count() == before + 1
+        assert pool.start_method() == "spawn"
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_audits_start_workers_without_a_fork_warning_threaded_or_not():
+    """Under ``-W error::DeprecationWarning``, the fork warning shown (Python 3.12+ warns when a
+    multi-threaded process forks), the audit of the examples with two workers completes, alone or beside a host
+    program's thread, with the same lines and no warning."""
+    alone = _audit_in_child("-m", "compliance")
+    threaded = _audit_in_child("-c", _THREADED)
+    for code, lines, stderr in (alone, threaded):
+        assert (code, stderr) == (1, "")
+        assert sorted(line["session"] for line in lines if line["kind"] == "session") == _EXAMPLE_SESSIONS
+        assert lines[-1]["kind"] == "summary" and lines[-1]["sessions"] == 4
+    assert alone[1] == threaded[1]
+
+
+_D1_MESSAGE = "Unreadable record ({file}:2: not UTF-8 text: expected a UTF-8 encoded file)."
+
+
+def _unreadable_archive(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "bad.yaml").write_bytes(b"session: X\nevents: [\xff\xfe\n")
+    return archive, str(archive / "bad.yaml")
+
+
+def test_an_unreadable_record_is_a_d1_finding_in_json_lines(tmp_path):
+    """A record that cannot be read is reported as a file of D1 findings (no session id could be
+    read: ``session`` is empty, ``source`` is the file), besides its problem; nothing else of it
+    is judged; the summary counts the finding but no session; the exit code stays 2."""
+    archive, bad = _unreadable_archive(tmp_path)
+    code, out, err = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "jsonl", "--lang", "en")
+    assert (code, err) == (2, "")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["kind"] for line in lines] == ["audit", "session", "problem", "summary"]
+    report = lines[1]
+    assert (report["session"], report["source"], report["events"]) == ("", bad, 0)
+    (finding,) = report["findings"]
+    assert (finding["clause"], finding["severity"], finding["message"]["en"]) == \
+        ("D1", "violation", _D1_MESSAGE.format(file=bad))
+    assert {c["status"] for c in report["clauses"] if c["clause"] != "D1"} == {"not_applicable"}
+    assert [c["status"] for c in report["clauses"] if c["clause"] == "D1"] == ["violation"]
+    summary = lines[-1]
+    assert (summary["sessions"], summary["sessions_with_violations"], summary["unreadable_files"],
+            summary["findings_by_clause"]) == (0, 0, [bad], [["D1", 1]])
+
+
+def test_an_unreadable_record_is_a_d1_finding_in_json_and_text(tmp_path):
+    archive, bad = _unreadable_archive(tmp_path)
+    code, out, _ = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "json")
+    document = json.loads(out)
+    assert code == 2
+    assert [(r["source"], [f["clause"] for f in r["findings"]]) for r in document["sessions"]] == [(bad, ["D1"])]
+    assert document["summary"]["violations_by_clause"] == [["D1", 1]]
+    code, out, _ = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "text", "--lang", "en")
+    assert code == 2
+    assert out.splitlines()[:2] == [f"✗  ({bad}): 1 violation(s), 0 warning(s), 0 pending — D1",
+                                    f"!! {bad}:2: not UTF-8 text: expected a UTF-8 encoded file"]

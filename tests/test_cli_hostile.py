@@ -59,7 +59,8 @@ def test_a_file_that_disappears_between_discovery_and_reading_is_a_problem_of_th
     (problem,) = [line for line in lines if line["kind"] == "problem"]
     assert problem == {"kind": "problem", "file": str(gone),
                        "error": f"{gone}: cannot read the file (No such file or directory)"}
-    assert [line["session"] for line in lines if line["kind"] == "session"] == ["A"]
+    assert [(line["session"], line["source"]) for line in lines if line["kind"] == "session"] == \
+        [("A", str(tmp_path / "a.jsonl")), ("", str(gone))]        # b.jsonl: a D1 finding
     assert lines[-1]["unreadable_files"] == [str(gone)] and lines[-1]["files"] == 2
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
@@ -9,10 +10,11 @@ from hypothesis import given, strategies as st
 import oracle
 from compliance import InputError, Location, Session, _time, check_session, compiler, load_rulebook, parse_event
 from compliance.checker import _prepare, default_rulebook, session_time_zone
-from compliance.engine import EffortLimitError, Engine, engine_for
+from compliance.engine import EffortLimitError, Engine
 from mutations import MUTATIONS
 from strategies import scenarios
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 any_session = st.one_of(scenarios(), *(m.strategy() for m in MUTATIONS.values()))
 
 
@@ -34,12 +36,9 @@ def test_engine_matches_equal_the_oracle_whatever_the_fact_order(scenario, rnd):
     facts = _facts(session, rulebook)
     rnd.shuffle(facts)
     end_at = _time.epoch(scenario.as_of)
-    engine = engine_for(prepared.compiled)
     got = set()
-    for rule_id, matched in engine.run(facts, end_at):
-        aliases = prepared.compiled.aliases[rule_id]
-        got.add((rule_id, tuple(sorted((aliases[a], tuple(f["src"])) for a, f in matched.items()
-                                       if a in aliases))))
+    for rule_id, matched in prepared.engine.run(facts, end_at):
+        got.add((rule_id, tuple(sorted((alias, tuple(f["src"])) for alias, f in matched.items()))))
     assert got == oracle.run(rulebook, facts, end_at)
 
 
@@ -127,7 +126,7 @@ def test_too_many_combinations_are_refused_before_the_run(runaway):
 
 def test_too_many_comparisons_are_refused_before_the_run():
     """5,000 tests of one candidate: each absence of an earlier test compares every pair."""
-    engine = engine_for(_prepare(default_rulebook()).compiled)
+    engine = _prepare(default_rulebook()).engine
     facts = [{"type": "test_started", "at": 1_773_000_000 + i, "session": "S", "eid": str(i),
               "src": [i], "test": "T1", "candidate": "C1"} for i in range(5_000)]
     with pytest.raises(EffortLimitError, match=r"would need [\d,]+ comparisons of events .*5,000 "
@@ -140,7 +139,7 @@ def test_after_stopped_runs_the_engine_still_matches_the_oracle(runaway, scenari
     """Stopping durable's action loop (abandon, then delete_state) leaves nothing behind: the
     same engine then finds exactly what the oracle finds."""
     prepared = _prepare(runaway)
-    engine = _small_cap_engine(prepared.compiled)
+    engine = _small_cap_engine(prepared)
     tz = dt.timezone.utc
     bomb = [f for i, e in enumerate(_zz_session(n).events) for f in compiler.event_facts(e, i, tz)]
     with pytest.raises(EffortLimitError):
@@ -150,17 +149,40 @@ def test_after_stopped_runs_the_engine_still_matches_the_oracle(runaway, scenari
     end_at = _time.epoch(scenario.as_of)
     got = set()
     for rule_id, matched in engine.run(facts, end_at):
-        aliases = prepared.compiled.aliases[rule_id]
-        got.add((rule_id, tuple(sorted((aliases[a], tuple(f["src"])) for a, f in matched.items()
-                                       if a in aliases))))
+        got.add((rule_id, tuple(sorted((alias, tuple(f["src"])) for alias, f in matched.items()))))
     assert got == oracle.run(runaway, facts, end_at)
 
 
-_small_cap: dict[int, Engine] = {}
+_small_cap: dict[str, Engine] = {}
 
 
-def _small_cap_engine(compiled) -> Engine:
-    """One engine per process with a cap of 1,000 matches (rulesets are never freed)."""
-    if id(compiled) not in _small_cap:
-        _small_cap[id(compiled)] = Engine(compiled, max_matches=1_000)
-    return _small_cap[id(compiled)]
+def _small_cap_engine(prepared) -> Engine:
+    """One engine per process and rule base with a cap of 1,000 matches (rulesets are never freed)."""
+    key = prepared.rulebook.fingerprint
+    if key not in _small_cap:
+        _small_cap[key] = Engine(prepared.compiled, max_matches=1_000)
+    return _small_cap[key]
+
+
+def test_a_rule_base_loaded_twice_is_prepared_once():
+    """The preparation (compiled rules, engine ruleset) is keyed by the rule base's fingerprint:
+    loading the same files again reuses it instead of registering another ruleset."""
+    first, again = load_rulebook(), load_rulebook()
+    assert first is not again
+    assert _prepare(first) is _prepare(again)
+    assert _prepare(first).engine is _prepare(again).engine
+
+
+def test_the_engine_names_matched_facts_by_the_rules_own_aliases():
+    """Callers never see the compiled patterns' internal aliases (``v_…``) nor the END sentinel's:
+    every match is keyed by aliases the rule itself binds."""
+    from compliance import read_path
+    rulebook = default_rulebook()
+    prepared = _prepare(rulebook)
+    session, = read_path(EXAMPLES / "session-avec-manquements.yaml")
+    facts = _facts(session, rulebook)
+    matches = prepared.engine.run(facts, _time.epoch(dt.datetime(2026, 5, 31, tzinfo=dt.timezone.utc)))
+    assert len({rule_id for rule_id, _ in matches}) > 5, "the example breaks several rules"
+    for rule_id, matched in matches:
+        bound = {p.alias for p in rulebook.rule(rule_id).patterns if p.alias}
+        assert matched and set(matched) <= bound, (rule_id, sorted(matched))

@@ -19,6 +19,7 @@ def test_wheel_ships_every_rule_file(tmp_path):
     assert "compliance/schemas/rules.schema.json" in names      # the published rule-file schema
     assert any(n.startswith("compliance/_capi_compat.") and n.endswith(".so") for n in names), \
         "the C-API compatibility extension (needed on Python 3.13+) is missing from the wheel"
+    assert "compliance/py.typed" in names, "without the PEP 561 marker, type checkers ignore our annotations"
 
 
 def test_engine_imports_and_runs_on_this_python():

@@ -6,6 +6,11 @@
 ``read_file`` is lenient: it returns what it could read and every problem it met (an audit
 reports both). ``read_path`` is strict: any problem raises, naming the file and line.
 
+For audits, which spread a large log over worker processes and join sessions split over several
+files: ``split_log`` groups a log's decoded lines by session (cheap), ``read_log_slice`` builds
+the sessions of some of those groups, ``merge_sessions`` joins the pieces of one session read
+from several files.
+
 Bounds, so that no input is slow or huge: a record holds at most 2,000,000 characters
 (``record.MAX_RECORD``), a log line 1,000,000 (``jsonl.MAX_LINE``), a session 50,000 events; an
 event's text field 1,000 characters, a list 1,000 ids, an integer 1,000 digits (``events``,
@@ -17,15 +22,20 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import re
 from pathlib import Path
+from typing import Callable, Iterable, Sequence
 
-from ..errors import InputError, Location, ProblemList
+import attrs
+
+from ..errors import ComplianceError, InputError, Location, ProblemList
+from ..events import Event
 from ..model import Session
-from ._result import ReadResult
-from .jsonl import read_jsonl
+from ._result import ReadResult, SessionBuilder, finish
+from .jsonl import LogLine, build_session, read_jsonl, split_log
 from .record import read_record
 
-SUFFIXES = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".yaml": read_record,
+SUFFIXES: dict[str, Callable[[str, str], ReadResult]] = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".yaml": read_record,
             ".yml": read_record, ".json": read_record}
 
 
@@ -102,7 +112,46 @@ def read_path(path: str | Path) -> list[Session]:
     return result.sessions
 
 
-def _line_order(error: InputError) -> tuple:
+def read_log_slice(file: str, sessions: Iterable[tuple[str, Sequence[LogLine]]]) -> ReadResult:
+    """The sessions of some groups of ``split_log(text, file)``, each ``(session id, its lines)``.
+
+    A session too large to check is a file problem of the result, as in ``read_file``.
+    """
+    return finish([build_session(sid, file, lines) for sid, lines in sessions], [])
+
+
+def merge_sessions(session_id: str, pieces: Sequence[Session]) -> Session:
+    """One session from its parts read in several files, in file order. Its ``source`` names every
+    file; the ids a reader gave by position (``L12``) are prefixed with their file (``b.jsonl:L12``).
+
+    Raises:
+        InputError: the merged session has more events than a session may have.
+    """
+    if len(pieces) == 1:
+        return pieces[0]
+    builder = SessionBuilder(session_id, ", ".join(p.source for p in pieces))
+    for piece in pieces:
+        for event in piece.events:
+            if _positional(event):
+                event = attrs.evolve(event, id=f"{piece.source}:{event.id}")
+            builder.add(event)        # an id given twice across files is a D4 duplicate
+    if builder.overflow is not None:
+        raise builder.overflow
+    problems = [p for piece in pieces for p in piece.problems] + builder.problems
+    # model.Session's converter=tuple fields defeat mypy's attrs plugin (Iterable[_T_co])
+    return Session(id=session_id, events=builder.events,  # type: ignore[arg-type]
+                   source=builder.file, problems=problems)  # type: ignore[arg-type]
+
+
+def _positional(event: Event) -> bool:
+    """An id the reader made from the event's line or position (the same in every file)."""
+    line = event.location.line if event.location is not None else None
+    if line is not None:
+        return bool(event.id == f"L{line}")
+    return re.fullmatch(r"[de][0-9]+", event.id) is not None
+
+
+def _line_order(error: ComplianceError) -> tuple[int, int]:
     loc = error.location
     return (loc.line or 0, loc.column or 0) if loc else (0, 0)
 
@@ -123,4 +172,5 @@ def decode_text(data: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-__all__ = ["read_file", "read_path", "read_bytes", "ReadResult", "decode_text"]
+__all__ = ["read_file", "read_path", "read_bytes", "ReadResult", "decode_text", "split_log", "read_log_slice",
+           "merge_sessions", "LogLine", "SUFFIXES", "special_file_kind", "why_unreadable"]

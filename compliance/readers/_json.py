@@ -27,7 +27,7 @@ def _number(written: str) -> int | Unreadable:
     return too_long_number(written) or WrittenInt(int(written), written)
 
 
-def _object(pairs: list[tuple[str, Any]]) -> dict | Unreadable:
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | Unreadable:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
@@ -59,7 +59,7 @@ class _Walk:
         return bisect.bisect_left(self.newlines, pos) + 1
 
     def skip(self, pos: int) -> int:
-        return _SPACE.match(self.text, pos).end()
+        return _SPACE.match(self.text, pos).end()  # type: ignore[union-attr]  # [ \t\n\r]* always matches
 
     def expect(self, pos: int, char: str) -> int:
         if self.text[pos:pos + 1] != char:
@@ -106,7 +106,7 @@ def decode_record(text: str) -> Any:
             if text[pos:pos + 1] != '"':
                 raise JSONDecodeError("Expecting property name enclosed in double quotes", text, pos)
             key_pos = pos
-            key, pos = json.decoder.scanstring(text, pos + 1)
+            key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]  # public, not in typeshed
             if key in doc:
                 raise JSONDecodeError(f"key {shown(key)} given twice", text, key_pos)
             pos = walk.skip(walk.expect(walk.skip(pos), ":"))

@@ -47,7 +47,8 @@ class SessionBuilder:
         self.problems.append(("D2", error))
 
     def build(self) -> Session:
-        return Session(id=self.id, events=self.events, source=self.file, problems=self.problems)
+        # model.Session's converter=tuple fields defeat mypy's attrs plugin (Iterable[_T_co])
+        return Session(id=self.id, events=self.events, source=self.file, problems=self.problems)  # type: ignore[arg-type]
 
 
 def finish(builders: list[SessionBuilder], file_problems: list[InputError]) -> ReadResult:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any, Sequence
 
 from .._yaml import Unreadable
 from ..errors import InputError, Location
@@ -18,16 +19,16 @@ MAX_LINE = 1_000_000     # characters; an event is a few hundred
 _SESSION = re.compile(r'"session"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
 
 
-Item = tuple[int, "dict | InputError"]    # (line number, decoded event or its problem)
+LogLine = tuple[int, "dict[str, Any] | InputError"]    # (line number, decoded event or its problem)
 
 
-def split_log(text: str, file: str) -> tuple[dict[str, list[Item]], list[InputError]]:
+def split_log(text: str, file: str) -> tuple[dict[str, list[LogLine]], list[InputError]]:
     """Decode each line and group the lines by session (first-appearance order).
 
     Cheap: only JSON decoding. ``build_session`` does the validation, so an audit can run it
     in worker processes, one session at a time.
     """
-    sessions: dict[str, list[Item]] = {}
+    sessions: dict[str, list[LogLine]] = {}
     file_problems: list[InputError] = []
 
     def problem_of(line: str, error: InputError, number: int) -> None:
@@ -87,7 +88,7 @@ def _usable_id(session_id: str) -> bool:
     return True
 
 
-def build_session(session_id: str, file: str, items: list[Item]) -> SessionBuilder:
+def build_session(session_id: str, file: str, items: Sequence[LogLine]) -> SessionBuilder:
     """Validate one session's decoded lines into events."""
     builder = SessionBuilder(session_id, file)
     for number, item in items:

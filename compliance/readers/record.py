@@ -8,6 +8,7 @@ with another event). A record is at most ``MAX_RECORD`` characters.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from .._yaml import MAX_CHARS, YamlError, YamlList, YamlMap, load_yaml
 from ..errors import InputError, Location, did_you_mean, shown
@@ -89,5 +90,5 @@ def _unreadable(error: InputError) -> ReadResult:
     return ReadResult([], [error])
 
 
-def _loc(file: str, doc: dict, key: str) -> Location:
+def _loc(file: str, doc: dict[str, Any], key: str) -> Location:
     return Location(file, doc.line_of(key) if isinstance(doc, YamlMap) else None)
