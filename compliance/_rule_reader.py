@@ -173,7 +173,8 @@ class _RuleReader:
         where = entry["where"]
         if isinstance(where, str):
             where = YamlList([where])
-            where.line, where.item_lines, where.item_columns = entry.line_of("where"), [None], [None]
+            where.line = entry.line_of("where")
+            where.item_lines, where.item_columns = [where.line], [None]   # a lone condition: the key's line
         if not isinstance(where, YamlList):
             self.bad("where", "'where'", node=entry, expected="a list of conditions", got=where)
             return None

@@ -72,7 +72,7 @@ class YamlMap(dict[Any, Any]):
 class YamlList(list[Any]):
     line: int = 0
     item_lines: list[int]
-    item_columns: list[int]
+    item_columns: list[int | None]
 
 
 class WrittenInt(int):
@@ -153,10 +153,10 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
             raise YamlError("aliases (*name) are not allowed", event.start_mark.line + 1,
                             event.start_mark.column + 1)
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if getattr(event, "anchor", None):
             raise YamlError("anchors (&name) are not allowed", event.start_mark.line + 1,
                             event.start_mark.column + 1)

@@ -334,7 +334,7 @@ def _unreadable_report(file: str, result: ReadResult) -> Report | None:
     if result.sessions or not result.problems:
         return None
     problems = tuple(("D1", error) for error in result.problems)
-    record = Session(id="", events=(), source=file, problems=problems)  # type: ignore[arg-type]  # converter=tuple
+    record = Session(id="", events=(), source=file, problems=problems)
     report = _judge(record)
     # nothing of the record could be read: no other clause is judged (not "compliant")
     return attrs.evolve(report, clauses=tuple(

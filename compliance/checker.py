@@ -32,7 +32,7 @@ from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
 from .model import ClauseStatus, Evidence, Finding, Report, Session, Status, Text, judge_clause
 from .readers._result import MAX_EVENTS
-from .rulebook import Check, Rule, Rulebook, load_rulebook
+from .rulebook import Check, Rulebook, load_rulebook
 
 
 _Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rule, cited events, message
@@ -43,7 +43,7 @@ class _Prepared:
     rulebook: Rulebook
     compiled: compiler.CompiledRulebook
     engine: Engine
-    rules: dict[str, Rule]
+    rules: dict[str, Check]          # matches come from checks only: derivations assert facts
     clause_order: dict[str, int]
     settings: dict[str, Any]
     clauses_with_rules: frozenset[str]
@@ -73,7 +73,7 @@ def _prepare(rulebook: Rulebook | None) -> _Prepared:
         if prepared is None:
             compiled = compiler.compile_rulebook(rulebook)
             prepared = _prepared[rulebook.fingerprint] = _Prepared(
-                rulebook, compiled, Engine(compiled), {r.id: r for r in rulebook.rules},
+                rulebook, compiled, Engine(compiled), {r.id: r for r in rulebook.checks},
                 {c.id: i for i, c in enumerate(rulebook.clauses)}, dict(rulebook.settings),
                 frozenset(r.clause for r in rulebook.checks))
         return prepared
@@ -234,7 +234,7 @@ class Checker:
         opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
         return min(opened).astimezone(tz).date() if opened else None
 
-    def _evaluate(self, end_at: int) -> Iterator[tuple[_Key, Finding, Rule, dict[str, dict[str, Any]]]]:
+    def _evaluate(self, end_at: int) -> Iterator[tuple[_Key, Finding, Check, dict[str, dict[str, Any]]]]:
         """Run the engine over the events so far; yield (key, finding, rule, matched facts)."""
         if not self._events:
             return

@@ -8,6 +8,8 @@ characters, line separators, bidirectional overrides, lone surrogates) are escap
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 import unicodedata
 
 import attrs
@@ -141,7 +143,7 @@ def _escaped(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def did_you_mean(word: str, choices) -> str | None:
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest known spelling, or None."""
     import difflib
 

@@ -138,9 +138,8 @@ def merge_sessions(session_id: str, pieces: Sequence[Session]) -> Session:
     if builder.overflow is not None:
         raise builder.overflow
     problems = [p for piece in pieces for p in piece.problems] + builder.problems
-    # model.Session's converter=tuple fields defeat mypy's attrs plugin (Iterable[_T_co])
-    return Session(id=session_id, events=builder.events,  # type: ignore[arg-type]
-                   source=builder.file, problems=problems)  # type: ignore[arg-type]
+    return Session(id=session_id, events=builder.events,
+                   source=builder.file, problems=problems)
 
 
 def _positional(event: Event) -> bool:

@@ -47,8 +47,7 @@ class SessionBuilder:
         self.problems.append(("D2", error))
 
     def build(self) -> Session:
-        # model.Session's converter=tuple fields defeat mypy's attrs plugin (Iterable[_T_co])
-        return Session(id=self.id, events=self.events, source=self.file, problems=self.problems)  # type: ignore[arg-type]
+        return Session(id=self.id, events=self.events, source=self.file, problems=self.problems)
 
 
 def finish(builders: list[SessionBuilder], file_problems: list[InputError]) -> ReadResult:
