@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import types
-from typing import Iterable, Mapping, NamedTuple, Union
+from typing import Iterable, Iterator, Mapping, NamedTuple, Union
 
 import attrs
 
@@ -89,8 +88,28 @@ class Value(NamedTuple):
 InForce = tuple[dt.date | None, dt.date | None]
 
 
+class ReadOnlyTitles(Mapping[str, Text]):
+    """Section titles that nobody can change; unlike a mappingproxy it pickles, so a rule base
+    can be sent to audit workers that are spawned rather than forked."""
+
+    def __init__(self, titles: Mapping[str, Text]):
+        self._titles = dict(titles)
+
+    def __getitem__(self, section: str) -> Text:
+        return self._titles[section]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._titles)
+
+    def __len__(self) -> int:
+        return len(self._titles)
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyTitles({self._titles!r})"
+
+
 def _read_only(titles: Mapping[str, Text]) -> Mapping[str, Text]:
-    return types.MappingProxyType(dict(titles))
+    return ReadOnlyTitles(titles)
 
 
 @attrs.frozen(kw_only=True)

@@ -254,5 +254,5 @@ def test_an_unreadable_record_is_a_d1_finding_in_json_and_text(tmp_path):
     assert document["summary"]["violations_by_clause"] == [["D1", 1]]
     code, out, _ = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "text", "--lang", "en")
     assert code == 2
-    assert out.splitlines()[:2] == [f"✗  ({bad}): 1 violation(s), 0 warning(s), 0 pending — D1",
+    assert out.splitlines()[:2] == [f"✗  ({bad}): 1 violation, 0 warnings, 0 pending — D1",
                                     f"!! {bad}:2: not UTF-8 text: expected a UTF-8 encoded file"]

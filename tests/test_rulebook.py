@@ -430,3 +430,14 @@ rules:
     assert str(caught.value) == (f"{path}:12:17: rule 'R4-x': condition 'at >= day(evaluation.at)': "
                                  "day(...) compares a calendar day, and 'at' is time "
                                  "(compare an instant directly: at <= t.at)")
+
+
+def test_a_rule_base_pickles_for_spawned_audit_workers():
+    """Audit workers may be spawned (beside another thread): the rule base must pickle whole."""
+    import pickle
+    rulebook = load_rulebook()
+    copy = pickle.loads(pickle.dumps(rulebook))
+    assert dict(copy.sections) == dict(rulebook.sections)
+    assert [r.id for r in copy.rules] == [r.id for r in rulebook.rules]
+    with pytest.raises(TypeError):
+        rulebook.sections["S1"] = rulebook.sections["S2"]   # type: ignore[index]
