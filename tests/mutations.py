@@ -38,7 +38,7 @@ class Mutation:
     def strategy(self, **narrower: Any) -> st.SearchStrategy:
         @st.composite
         def mutated(draw):
-            scenario = draw(scenarios(**self.options, **narrower)).copy()
+            scenario = draw(scenarios(**{**self.options, **narrower})).copy()
             self.apply(scenario, draw)
             assert scenario.proof, f"the {self.clause} mutation records no proof"
             # an edit may move an event past the drawn audit date: audit after the last event
@@ -152,7 +152,7 @@ def jury_incomplete_with_contact(s: Scenario, draw) -> None:
     s.proof = [opening]
 
 
-@mutation("S2.2", also=("S2.1",))
+@mutation("S2.2", also=("S2.1",), incident=False)
 def jury_incomplete_without_contact(s: Scenario, draw) -> None:
     """All jurors but one check in late and nobody calls the territorial representative."""
     _jurors_late(s, draw)
@@ -622,7 +622,7 @@ def candidates_not_briefed(s: Scenario, draw) -> None:
     s.proof = [first(s, "test_started")]
 
 
-@mutation("R9")
+@mutation("R9", incident=False)
 def fraud_not_followed_up(s: Scenario, draw) -> None:
     """A fraud is recorded without a written report, a PV mention or a notice (none, or one
     sent before the incident happened)."""

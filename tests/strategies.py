@@ -118,17 +118,22 @@ def local_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone(PARIS).date()
 
 
+def _midnight(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the session's time zone, as a UTC instant."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc)
+
+
 def margin(draw, most: int) -> int:
     """How far from a bound, in whole units: 0 (exactly on it) about half the time, else 1 to
     ``most``. Hypothesis shrinks it to 0, so a failure caused by the bound shows the bound."""
     if most < 1:
         return 0
-    return draw(_margins(most))
+    return max(0, draw(_margins(most)))     # -most..most: every negative draw is the bound
 
 
 @functools.lru_cache(maxsize=None)
 def _margins(most: int) -> st.SearchStrategy[int]:
-    return st.one_of(st.just(0), st.integers(1, most))    # built once: strategies are costly
+    return st.integers(-most, most)         # built once: strategies are costly to build
 
 
 class _Builder:
@@ -154,18 +159,20 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
               late: bool | None = None, days: int | None = None, min_jurors: int = 2,
               max_jurors: int = 4, training: bool = False, min_tests: int = 1,
               max_candidates: int = 15, accommodation: bool | None = None,
-              substitute: bool | None = None, trainer_visit: bool | None = None) -> Scenario:
+              substitute: bool | None = None, trainer_visit: bool | None = None,
+              incident: bool | None = None) -> Scenario:
     """A compliant session: 1–15 candidates, 2–4 jurors, mixed pathways, 1–4 tests each.
 
     Optional features, each drawn unless an option fixes it: absent candidates, a second day,
     a candidate admitted late, a candidate with extra time authorised before the session, a
     designated substitute who comes for an hour, a trainer who enters the platform once the
-    tests are over, PVs not yet sent (and not yet due) at the audit date.
+    tests are over, an irregularity reported in full (notice sent the very moment it happens, or
+    within the hour), PVs not yet sent (and not yet due) at the audit date.
 
     The options narrow the shape for mutations that need it: ``training`` makes the first
     candidate a present training candidate, ``min_tests`` guarantees tests other than the
     final interview, ``late=False`` / ``accommodation=False`` / ``substitute=False`` /
-    ``trainer_visit=False`` leave those features out, and so on.
+    ``trainer_visit=False`` / ``incident=False`` leave those features out, and so on.
     """
     n_candidates = draw(st.integers(max(min_candidates, min_absent + 1), max_candidates))
     n_jurors = draw(st.integers(min_jurors, max_jurors))
@@ -329,15 +336,24 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         b.add("platform_entered", when(over, margin(draw, 30)),
               person=draw(st.sampled_from(sorted({f for fs in trainers.values() for f in fs}))))
 
+    want_incident = incident if incident is not None else draw(st.booleans())
+    if want_incident:
+        # during the first test; the territorial representative told at once (R9)
+        happened = min(_instant(e["at"]) for e in b.of("test_started")) + dt.timedelta(minutes=15)
+        b.add("incident_reported", happened, incident="I0", kind=draw(st.sampled_from(["fraud", "irregularity"])),
+              written_report=True, pv_mention=True)
+        b.add("representative_contacted", when(happened, margin(draw, 60)), reason="incident")
+
     # -- deliberation and after (last day): it may start the minute the last interview ends
     delib = max(last_end or at(last_day, 9), at(last_day, 9)) + dt.timedelta(minutes=margin(draw, 10))
     b.add("deliberation_started", delib)
     for j in jurors:
         b.add("deliberation_presence", delib, person=j)
+    review_ahead = margin(draw, 1)            # each dossier reviewed at the decision, or a minute before
     for i, c in enumerate(present):
         pathway = candidates[c]
         decided = when(delib, 3 + 2 * i)
-        b.add("dossier_reviewed", when(decided, -margin(draw, 1)), candidate=c, results=True,
+        b.add("dossier_reviewed", when(decided, -review_ahead), candidate=c, results=True,
               ecf=pathway == "training", dp=True, final_interview=kind == "titre")
         outcome = draw(st.sampled_from(["title", "partial", "none"]))
         fields = {"candidate": c, "outcome": outcome}
@@ -383,9 +399,17 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
 def _toward(draw, event: dict[str, Any], bound: dt.datetime) -> None:
     """Move an event that lies before ``bound`` to the bound itself, or a whole number of
     minutes before it (never earlier than where it was): a compliant placement either way."""
-    room = int((bound - instant(event)).total_seconds() // 60)
-    if room >= 0:
-        place(event, bound - dt.timedelta(minutes=margin(draw, room)))
+    _all_toward(draw, [(event, bound)])
+
+
+def _all_toward(draw, pairs: list[tuple[dict[str, Any], dt.datetime]]) -> None:
+    """``_toward`` for a family of (event, bound) pairs, with one margin drawn for them all
+    (each event kept no earlier than where it was): all on their bounds, or all a little before."""
+    rooms = [int((bound - instant(event)).total_seconds() // 60) for event, bound in pairs]
+    chosen = margin(draw, max(rooms, default=0))
+    for (event, bound), room in zip(pairs, rooms):
+        if room >= 0:
+            place(event, bound - dt.timedelta(minutes=min(chosen, room)))
 
 
 def _onto_the_bounds(draw, b: _Builder, *, kind: str, jurors: list[str], present: list[str]) -> None:
@@ -406,8 +430,7 @@ def _onto_the_bounds(draw, b: _Builder, *, kind: str, jurors: list[str], present
     _toward(draw, b.of("session_declared")[0], opening)
     _toward(draw, b.of("manager_designated", person="RS1")[0], arrival)
     lead = dt.timedelta(days=CONVOCATION_LEAD_DAYS[kind])
-    for convocation in b.of("candidate_convened"):
-        _toward(draw, convocation, opening - lead)
+    _all_toward(draw, [(convocation, opening - lead) for convocation in b.of("candidate_convened")])
     # approval covering every day the session opens (R1), valid from/through those days
     days_open = sorted(local_day(instant(e)) for e in b.of("session_opened"))
     approval = b.of("agrement_recorded")[0]
@@ -427,30 +450,31 @@ def _onto_the_bounds(draw, b: _Builder, *, kind: str, jurors: list[str], present
         for checkin in latecomers:
             place(checkin, moment)
     # per candidate: identity checked no later than their first test (S3.1)
-    for c in present:
-        own = [instant(e) for e in starts if e["candidate"] == c]
-        if own:
-            _toward(draw, b.of("identity_checked", candidate=c)[0], min(own))
+    first_test = _earliest(starts, "candidate")
+    _all_toward(draw, [(e, first_test[e["candidate"]]) for e in b.of("identity_checked")])
     # per juror and candidate: ties checked (S3.4), jury DTE handed (S4.5) no later than the
     # first evaluation
     evaluations = b.of("evaluation_recorded")
-    for link in b.of("link_checked"):
-        own = [instant(e) for e in evaluations if e["juror"] == link["juror"]
-               and e["candidate"] == link["candidate"]]
-        if own:
-            _toward(draw, link, min(own))
-    for jury_dte in b.of("dte_jury_handed"):
-        own = [instant(e) for e in evaluations if e["juror"] == jury_dte["juror"]]
-        if own:
-            _toward(draw, jury_dte, min(own))
+    first_of_pair = _earliest(evaluations, "juror", "candidate")
+    _all_toward(draw, [(e, first_of_pair[e["juror"], e["candidate"]]) for e in b.of("link_checked")
+                       if (e["juror"], e["candidate"]) in first_of_pair])
+    first_of_juror = _earliest(evaluations, "juror")
+    _all_toward(draw, [(e, first_of_juror[e["juror"]]) for e in b.of("dte_jury_handed")
+                       if e["juror"] in first_of_juror])
 
     # habilitations valid from the first day through the last day each juror acts (R4, S2.1)
     for juror in jurors:
-        acts = [local_day(instant(e)) for e in b.events if e.get("juror") == juror
+        acts = [instant(e) for e in b.events if e.get("juror") == juror
                 and e["type"] in ("juror_checked_in", "evaluation_recorded")]
         appointment = b.of("juror_appointed", juror=juror)[0]
-        appointment["habilitation_from"] = (min(acts) - dt.timedelta(days=margin(draw, 400))).isoformat()
-        appointment["habilitation_until"] = (max(acts) + dt.timedelta(days=margin(draw, 400))).isoformat()
+        first_day, last_day = local_day(min(acts)), local_day(max(acts))
+        # Known defect, left out here: the rules read "valid through day D" as "less than 24 h
+        # after midnight starting D", which wrongly rejects the 25th hour of the day the clocks
+        # go back (tests/test_catalogue.py, xfail). Stand on the bound only within 24 hours.
+        within_24_hours = max(acts) - _midnight(last_day) < dt.timedelta(days=1)
+        after = margin(draw, 400) if within_24_hours else 1 + margin(draw, 399)
+        appointment["habilitation_from"] = (first_day - dt.timedelta(days=margin(draw, 400))).isoformat()
+        appointment["habilitation_until"] = (last_day + dt.timedelta(days=after)).isoformat()
 
     # envelopes: seals checked no later than opening (S4.1); each candidate DTE handed within
     # the 30 minutes before its test starts (S4.4), never before the content check; the content
@@ -458,11 +482,22 @@ def _onto_the_bounds(draw, b: _Builder, *, kind: str, jurors: list[str], present
     opened = b.of("envelopes_opened")[0]
     _toward(draw, b.of("seal_checked")[0], instant(opened))
     content = b.of("dte_content_checked")[0]
+    test_start = _earliest(starts, "test")
+    early = dt.timedelta(minutes=draw(st.sampled_from([0, 30, 10])))
     for handed in b.of("dte_candidate_handed"):
-        start = min(instant(e) for e in starts if e["test"] == handed["test"])
-        early = draw(st.sampled_from([0, 30, 10]))
-        if start - dt.timedelta(minutes=early) >= instant(content):
-            place(handed, start - dt.timedelta(minutes=early))
+        if test_start[handed["test"]] - early >= instant(content):
+            place(handed, test_start[handed["test"]] - early)
     hand_outs = [instant(e) for e in b.of("dte_candidate_handed")]
     if hand_outs:
         _toward(draw, content, min(hand_outs))
+
+
+def _earliest(events: list[dict[str, Any]], *keys: str) -> dict[Any, dt.datetime]:
+    """The earliest instant of the events per value of ``keys`` (one key: the bare value)."""
+    out: dict[Any, dt.datetime] = {}
+    for event in events:
+        key = event[keys[0]] if len(keys) == 1 else tuple(event[k] for k in keys)
+        moment = instant(event)
+        if key not in out or moment < out[key]:
+            out[key] = moment
+    return out

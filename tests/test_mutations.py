@@ -55,6 +55,17 @@ def test_mutation_triggers_exactly_its_clause_and_cites_its_proof(clause):
     check()
 
 
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="rule S2.2-representant-non-contacte "
+                   "accepts any representative_contacted event, whatever its reason and time")
+@settings(phases=[Phase.generate], database=None)      # expected to fail: no time spent shrinking
+@given(MUTATIONS["S2.2"].strategy(incident=True))
+def test_a_call_about_an_incident_is_not_the_call_about_the_missing_jurors(scenario):
+    """S2.2 wants the representative told of the jury shortfall: a call made about a fraud or
+    an irregularity (reason: incident) does not tell them the jury is incomplete."""
+    report = check_session(scenario.session(), as_of=scenario.as_of)
+    assert "S2.2" in _clauses(report, Severity.VIOLATION)
+
+
 # -- reachability: the generator produces what it claims ------------------------------------------
 
 SECOND = dt.timedelta(seconds=1)
@@ -124,6 +135,10 @@ FEATURES = {
     "extra time authorised before the session": lambda s: bool(s.find("accommodation_authorised")),
     "a designated substitute": lambda s: bool(s.find("person_arrived", role="substitute")),
     "a trainer on the platform once the tests are over": lambda s: bool(s.find("platform_entered")),
+    "an irregularity reported and notified": lambda s: bool(s.find("incident_reported")),
+    "R9 representative told the very moment of the incident":
+        lambda s: bool(s.find("incident_reported")) and
+        _times(s, "incident_reported") == _times(s, "representative_contacted", reason="incident"),
     "PVs not yet sent nor due at the audit date":
         lambda s: not s.find("pv_transmitted") and s.as_of <= _last_closing(s) + PV_DEADLINE,
     # exactly on a bound
