@@ -8,7 +8,8 @@ Wherever the regulation draws a line, the compliant session sometimes stands exa
 identity check at the very second the candidate's first test starts, a test ending exactly at
 its planned duration, the PVs sent exactly 15 days after the closing, a habilitation valid
 through the last day the juror evaluates, and so on (see ``_onto_the_bounds``). Each placement
-is a hypothesis choice whose simplest value is the bound, so shrinking a failure lands on it.
+is a hypothesis choice whose simplest value is the bound (the value shrinking goes to), so a
+failure that the bound causes shrinks to an example standing on it.
 """
 from __future__ import annotations
 
@@ -121,6 +122,11 @@ def local_day(moment: dt.datetime) -> dt.date:
 def _midnight(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day`` in the session's time zone, as a UTC instant."""
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc)
+
+
+def _wanted(draw, option: bool | None) -> bool:
+    """An optional feature: as the option says, or drawn when it says nothing."""
+    return option if option is not None else draw(st.booleans())
 
 
 def margin(draw, most: int) -> int:
@@ -254,18 +260,18 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         b.add("candidate_convened", at(-45, 9), candidate=c)
 
     # -- who is late, who has extra time (never the same candidate)
-    want_late = late if late is not None else draw(st.booleans())
+    want_late = _wanted(draw, late)
     late_candidate = present[0] if want_late and present and tests[present[0]] and \
         tests[present[0]][0]["kind"] != "entretien_final" else None
     extra: dict[str, int] = {}
-    want_extra = accommodation if accommodation is not None else draw(st.booleans())
+    want_extra = _wanted(draw, accommodation)
     others = [c for c in present if c != late_candidate
               and any(t["kind"] != "entretien_final" for t in tests[c])]
     if want_extra and others:
         extra[others[-1]] = draw(st.sampled_from([15, 30]))
     for c, minutes in extra.items():
         # granted before the session: at the latest one second before the first opening
-        granted = at(0, 8) - SECOND if draw(st.booleans()) else when(d0, 200)
+        granted = when(d0, 200) if draw(st.booleans()) else at(0, 8) - SECOND
         b.add("accommodation_authorised", granted, candidate=c, extra_minutes=minutes)
 
     # -- the session days
@@ -295,16 +301,15 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
             for j in jurors:
                 b.add("dte_jury_handed", at(0, 8, 56), juror=j)
             b.add("durations_reminded", at(0, 8, 58))
-    want_substitute = substitute if substitute is not None else draw(st.booleans())
-    if want_substitute:
+    if _wanted(draw, substitute):
         # a substitute designated by the centre, at the latest on arriving, here for an hour
         arrival = at(0, 12)
-        designated = arrival if draw(st.booleans()) else when(d0, 10)
+        designated = when(d0, 10) if draw(st.booleans()) else arrival
         b.add("manager_designated", designated, person="SUP1", name="Loïc Haddad", role="substitute")
         b.add("person_arrived", arrival, person="SUP1", role="substitute")
         b.add("person_left", when(arrival, 60), person="SUP1", role="substitute")
 
-    eval_gap = draw(st.sampled_from([2, 0]))      # grids recorded at the end, or two minutes on
+    eval_gap = draw(st.sampled_from([0, 2]))      # grids recorded at the end, or two minutes on
     last_end = None
     for c in present:
         for t in tests[c]:
@@ -329,17 +334,15 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
                 b.add("evaluation_recorded", when(end, eval_gap), juror=j, candidate=c, test=t["test"])
             last_end = max(last_end or end, when(end, eval_gap))
     late_tests = [e["test"] for e in b.of("late_admission")]
-    want_visit = trainer_visit if trainer_visit is not None else draw(st.booleans())
-    if trainers and last_end is not None and want_visit:
+    if trainers and last_end is not None and _wanted(draw, trainer_visit):
         # a trainer comes onto the platform once every test has ended (S5.4 forbids it during)
-        over = max(_instant(e["at"]) for e in b.of("test_ended"))
+        over = max(instant(e) for e in b.of("test_ended"))
         b.add("platform_entered", when(over, margin(draw, 30)),
               person=draw(st.sampled_from(sorted({f for fs in trainers.values() for f in fs}))))
 
-    want_incident = incident if incident is not None else draw(st.booleans())
-    if want_incident:
+    if _wanted(draw, incident):
         # during the first test; the territorial representative told at once (R9)
-        happened = min(_instant(e["at"]) for e in b.of("test_started")) + dt.timedelta(minutes=15)
+        happened = min(instant(e) for e in b.of("test_started")) + dt.timedelta(minutes=15)
         b.add("incident_reported", happened, incident="I0", kind=draw(st.sampled_from(["fraud", "irregularity"])),
               written_report=True, pv_mention=True)
         b.add("representative_contacted", when(happened, margin(draw, 60)), reason="incident")
@@ -378,7 +381,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     b.add("person_left", when(closed, margin(draw, 5)), person="RS1", role="manager")
     # -- PVs sent within the 15 days (at the latest exactly 15 days after the last closing), or
     # not yet sent and not yet due at the audit date (at the latest exactly the deadline)
-    deadline = 15 * 24 * 60
+    deadline = int(PV_DEADLINE.total_seconds()) // 60       # in minutes
     transmitted = draw(st.booleans())
     if transmitted:
         sent = when(closed, deadline - margin(draw, deadline - 60))
@@ -483,7 +486,7 @@ def _onto_the_bounds(draw, b: _Builder, *, kind: str, jurors: list[str], present
     _toward(draw, b.of("seal_checked")[0], instant(opened))
     content = b.of("dte_content_checked")[0]
     test_start = _earliest(starts, "test")
-    early = dt.timedelta(minutes=draw(st.sampled_from([0, 30, 10])))
+    early = dt.timedelta(minutes=draw(st.sampled_from([30, 0, 10])))   # 30: the earliest allowed
     for handed in b.of("dte_candidate_handed"):
         if test_start[handed["test"]] - early >= instant(content):
             place(handed, test_start[handed["test"]] - early)
