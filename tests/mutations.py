@@ -3,6 +3,15 @@
 Each mutation is registered under its clause id with the scenario options it needs, and may
 declare clauses that break *with it by nature* (``also``): S2.2 — no contact after a jury
 shortfall — cannot happen without the S2.1 shortfall itself.
+
+Each mutation also records the breach's proof (``Scenario.proof``): the raw events, as they are
+after the edit, that a finding of its clause must cite so that a reader can see the breach
+(the test start that now comes before any identity check, the PV transmission sent late…).
+``cites`` says how: ``exactly`` those events, or ``at least`` them where a rule legitimately
+cites more context.
+
+Where a mutation moves an event across a line the regulation draws, it moves it by as little as
+one second some of the time (``beyond``), and hypothesis shrinks failures to that second.
 """
 from __future__ import annotations
 
@@ -12,23 +21,28 @@ from typing import Any, Callable
 import attrs
 from hypothesis import strategies as st
 
-from strategies import Scenario, scenarios
+from strategies import CONVOCATION_LEAD_DAYS, PV_DEADLINE, Scenario, instant, local_day, place, scenarios
+
+MINUTE = dt.timedelta(minutes=1)
+DAY = dt.timedelta(days=1)
 
 
 @attrs.frozen
 class Mutation:
     clause: str
-    apply: Callable[[Scenario, Any], None]      # edits the scenario in place; draw() available
+    apply: Callable[[Scenario, Any], None]      # edits the scenario in place, sets its proof
     options: dict[str, Any] = attrs.field(factory=dict)
     also: frozenset[str] = frozenset()
+    cites: str = "exactly"                      # or "at least"
 
     def strategy(self, **narrower: Any) -> st.SearchStrategy:
         @st.composite
         def mutated(draw):
-            scenario = draw(scenarios(**self.options, **narrower)).copy()
+            scenario = draw(scenarios(**{**self.options, **narrower})).copy()
             self.apply(scenario, draw)
+            assert scenario.proof, f"the {self.clause} mutation records no proof"
             # an edit may move an event past the drawn audit date: audit after the last event
-            last = max(dt.datetime.fromisoformat(e["at"]) for e in scenario.events)
+            last = max(instant(e) for e in scenario.events)
             scenario.as_of = max(scenario.as_of, last.replace(microsecond=0))
             return scenario
         return mutated()
@@ -37,87 +51,127 @@ class Mutation:
 MUTATIONS: dict[str, Mutation] = {}
 
 
-def mutation(clause: str, also: tuple[str, ...] = (), **options: Any):
+def mutation(clause: str, also: tuple[str, ...] = (), cites: str = "exactly", **options: Any):
     def register(fn: Callable[[Scenario, Any], None]) -> Callable[[Scenario, Any], None]:
-        MUTATIONS[clause] = Mutation(clause, fn, options, frozenset(also))
+        MUTATIONS[clause] = Mutation(clause, fn, options, frozenset(also), cites)
         return fn
     return register
 
 
-def shift(event: dict[str, Any], minutes: float) -> None:
-    moment = dt.datetime.fromisoformat(event["at"]) + dt.timedelta(minutes=minutes)
-    event["at"] = moment.isoformat()
+def beyond(draw, most: dt.timedelta) -> dt.timedelta:
+    """How far past a bound: one second about half the time (and when shrinking), else up to
+    ``most``."""
+    seconds = max(1, int(most.total_seconds()))
+    return dt.timedelta(seconds=draw(st.one_of(st.just(1), st.integers(1, seconds))))
+
+
+def beyond_days(draw, most: int) -> dt.timedelta:
+    """Whole days past a calendar-day bound: one day about half the time, else up to ``most``."""
+    return dt.timedelta(days=draw(st.one_of(st.just(1), st.integers(1, most))))
 
 
 def first(scenario: Scenario, type_name: str, **fields: Any) -> dict[str, Any]:
-    return min(scenario.find(type_name, **fields), key=lambda e: dt.datetime.fromisoformat(e["at"]))
+    return min(scenario.find(type_name, **fields), key=instant)
+
+
+def last(scenario: Scenario, type_name: str, **fields: Any) -> dict[str, Any]:
+    return max(scenario.find(type_name, **fields), key=instant)
 
 
 def first_test_start(scenario: Scenario) -> dt.datetime:
-    return min(dt.datetime.fromisoformat(e["at"]) for e in scenario.find("test_started"))
+    return instant(first(scenario, "test_started"))
+
+
+def add(scenario: Scenario, type_name: str, moment: dt.datetime, **fields: Any) -> dict[str, Any]:
+    event = {"type": type_name, "at": moment.isoformat(), **fields}
+    scenario.events.append(event)
+    return event
 
 
 # ----------------------------------------------------------------------------- S1
 
-@mutation("S1.1")
-def manager_arrives_late(s: Scenario, draw) -> None:
-    """The manager arrives after the (first) opening."""
-    arrival = first(s, "person_arrived", person="RS1")
-    opening = first(s, "session_opened")
-    arrival["at"] = opening["at"]
-    shift(arrival, draw(st.integers(1, 45)))
+@mutation("S1.1", substitute=False)
+def manager_away(s: Scenario, draw) -> None:
+    """The manager arrives after the first opening, or leaves before a closing with nobody
+    taking over."""
+    if draw(st.booleans()):
+        arrival = first(s, "person_arrived", person="RS1")
+        opening = first(s, "session_opened")
+        place(arrival, instant(opening) + beyond(draw, 45 * MINUTE))
+        s.proof = [opening, arrival]
+    else:
+        closing = draw(st.sampled_from(sorted(s.find("session_closed"), key=instant)))
+        departure = min((e for e in s.find("person_left", person="RS1") if instant(e) >= instant(closing)),
+                        key=instant)
+        place(departure, instant(closing) - beyond(draw, 60 * MINUTE))
+        s.proof = [departure, closing]
 
 
 @mutation("S1.2")
 def undesignated_substitute(s: Scenario, draw) -> None:
-    """Someone acts as substitute without any designation."""
-    opening = first(s, "session_opened")
-    s.events.append({"type": "person_arrived", "at": opening["at"], "person": "SUP9", "role": "substitute"})
-    shift(s.events[-1], draw(st.integers(5, 120)))
+    """Someone acts as substitute without a designation, or is designated only after acting."""
+    opening = instant(first(s, "session_opened"))
+    arrival = add(s, "person_arrived", opening + draw(st.integers(5, 120)) * MINUTE, person="SUP9",
+                  role="substitute")
+    if draw(st.booleans()):
+        add(s, "manager_designated", instant(arrival) + beyond(draw, 2 * 60 * MINUTE), person="SUP9",
+            role="substitute")
+    s.proof = [arrival]
 
 
-@mutation("S1.3")
+@mutation("S1.3", cites="at least")
 def rules_not_displayed(s: Scenario, draw) -> None:
-    """The display check finds one of the two documents missing."""
+    """The display check finds one of the two documents missing, or comes after the first test
+    started. The finding cites that check (the rule adds the opening, as context)."""
     check = first(s, "display_checked")
-    check[draw(st.sampled_from(["timetable", "general_rules"]))] = False
+    if draw(st.booleans()):
+        check[draw(st.sampled_from(["timetable", "general_rules"]))] = False
+    else:
+        place(check, first_test_start(s) + beyond(draw, 30 * MINUTE))
+    s.proof = [check]
 
 
 # ----------------------------------------------------------------------------- S2
 
 def _jurors_late(s: Scenario, draw) -> None:
+    """All jurors but one check in after the first test started (by as little as a second)."""
     start = first_test_start(s)
-    checkins = s.find("juror_checked_in")
-    day_one = [c for c in checkins if dt.datetime.fromisoformat(c["at"]) < start]
     keep = draw(st.sampled_from(s.jurors))
-    for c in day_one:
-        if c["juror"] != keep:
-            c["at"] = (start + dt.timedelta(minutes=draw(st.integers(1, 30)))).isoformat()
+    late = start + beyond(draw, 30 * MINUTE)
+    for checkin in s.find("juror_checked_in"):
+        if instant(checkin) <= start and checkin["juror"] != keep:
+            place(checkin, late)
 
 
 @mutation("S2.1")
 def jury_incomplete_with_contact(s: Scenario, draw) -> None:
     """All jurors but one check in after the first test started; the manager did call."""
     _jurors_late(s, draw)
-    s.events.append({"type": "representative_contacted", "at": first(s, "session_opened")["at"],
-                     "reason": "jury_shortfall"})
+    opening = first(s, "session_opened")
+    add(s, "representative_contacted", instant(opening), reason="jury_shortfall")
+    s.proof = [opening]
 
 
-@mutation("S2.2", also=("S2.1",))
+@mutation("S2.2", also=("S2.1",), incident=False)
 def jury_incomplete_without_contact(s: Scenario, draw) -> None:
     """All jurors but one check in late and nobody calls the territorial representative."""
     _jurors_late(s, draw)
+    s.proof = [first(s, "session_opened")]
 
 
 @mutation("S2.3")
 def briefing_incomplete(s: Scenario, draw) -> None:
-    """The jury briefing leaves out one of the four topics (or does not happen)."""
+    """The jury briefing leaves out one of the four topics, does not happen, or comes after
+    the first test started."""
     briefing = first(s, "jury_briefed")
-    topic = draw(st.sampled_from(["principles", "modalities", "organisation", "posture", None]))
-    if topic is None:
+    change = draw(st.sampled_from(["principles", "modalities", "organisation", "posture", "none", "late"]))
+    if change == "none":
         s.remove(briefing)
+    elif change == "late":
+        place(briefing, first_test_start(s) + beyond(draw, 30 * MINUTE))
     else:
-        briefing[topic] = False
+        briefing[change] = False
+    s.proof = [first(s, "session_opened")]
 
 
 # ----------------------------------------------------------------------------- S3
@@ -127,32 +181,43 @@ def identity_not_checked(s: Scenario, draw) -> None:
     """One present candidate's identity check is missing, or comes after their first test."""
     candidate = draw(st.sampled_from(s.present))
     check = first(s, "identity_checked", candidate=candidate)
+    start = first(s, "test_started", candidate=candidate)
     if draw(st.booleans()):
         s.remove(check)
     else:
-        start = first(s, "test_started", candidate=candidate)
-        check["at"] = start["at"]
-        shift(check, draw(st.integers(1, 30)))
+        place(check, instant(start) + beyond(draw, 30 * MINUTE))
+    s.proof = [start]
 
 
 @mutation("S3.2", min_absent=1)
 def absence_not_on_pv(s: Scenario, draw) -> None:
     """An absent candidate's absence is not written on the PV."""
-    s.remove(first(s, "absence_recorded_on_pv", candidate=draw(st.sampled_from(s.absent))))
+    candidate = draw(st.sampled_from(s.absent))
+    s.remove(first(s, "absence_recorded_on_pv", candidate=candidate))
+    s.proof = [first(s, "candidate_registered", candidate=candidate)]
 
 
 @mutation("S3.3", min_absent=1)
 def jury_not_told_of_absence(s: Scenario, draw) -> None:
     """The jury is not told of an absence."""
-    s.remove(first(s, "jury_informed_of_absence", candidate=draw(st.sampled_from(s.absent))))
+    candidate = draw(st.sampled_from(s.absent))
+    s.remove(first(s, "jury_informed_of_absence", candidate=candidate))
+    s.proof = [first(s, "absence_noted", candidate=candidate)]
 
 
 @mutation("S3.4")
 def link_not_checked(s: Scenario, draw) -> None:
-    """One (juror, candidate) pair evaluated without a link check."""
+    """One (juror, candidate) pair is evaluated with no link check, or one made only after the
+    first evaluation."""
     candidate = draw(st.sampled_from(s.present))
     juror = draw(st.sampled_from(s.jurors))
-    s.remove(first(s, "link_checked", juror=juror, candidate=candidate))
+    check = first(s, "link_checked", juror=juror, candidate=candidate)
+    evaluation = first(s, "evaluation_recorded", juror=juror, candidate=candidate)
+    if draw(st.booleans()):
+        s.remove(check)
+    else:
+        place(check, instant(evaluation) + beyond(draw, 30 * MINUTE))
+    s.proof = [evaluation]
 
 
 @mutation("S3.5", min_jurors=3)
@@ -161,7 +226,9 @@ def linked_juror_evaluates(s: Scenario, draw) -> None:
     more jurors, two others still evaluate: R11 holds)."""
     candidate = draw(st.sampled_from(s.present))
     juror = draw(st.sampled_from(s.jurors))
-    first(s, "link_checked", juror=juror, candidate=candidate)["linked"] = True
+    link = first(s, "link_checked", juror=juror, candidate=candidate)
+    link["linked"] = True
+    s.proof = [link, first(s, "evaluation_recorded", juror=juror, candidate=candidate)]
 
 
 # ----------------------------------------------------------------------------- S4
@@ -170,27 +237,37 @@ def linked_juror_evaluates(s: Scenario, draw) -> None:
 def seals_not_checked(s: Scenario, draw) -> None:
     """The envelopes are opened with no seal check before (none, or one after opening)."""
     check = first(s, "seal_checked")
+    opened = first(s, "envelopes_opened")
     if draw(st.booleans()):
         s.remove(check)
     else:
-        check["at"] = first(s, "envelopes_opened")["at"]
-        shift(check, draw(st.integers(1, 5)))
+        place(check, instant(opened) + beyond(draw, 2 * MINUTE))
+    s.proof = [opened]
 
 
 @mutation("S4.2")
 def broken_seal_not_reported(s: Scenario, draw) -> None:
     """An envelope is found open and nobody reports it."""
-    first(s, "seal_checked")["sealed"] = False
+    check = first(s, "seal_checked")
+    check["sealed"] = False
+    s.proof = [check]
 
 
 @mutation("S4.3", min_tests=2)
 def content_not_checked(s: Scenario, draw) -> None:
-    """The DTE content check is missing or finds a non-conforming content."""
+    """The DTE content check is missing, comes after the first DTE is handed out, or finds a
+    non-conforming content."""
     check = first(s, "dte_content_checked")
-    if draw(st.booleans()):
+    change = draw(st.sampled_from(["missing", "late", "not conform"]))
+    if change == "not conform":
+        check["conform"] = False
+        s.proof = [check]
+        return
+    if change == "missing":
         s.remove(check)
     else:
-        check["conform"] = False
+        place(check, instant(first(s, "dte_candidate_handed")) + beyond(draw, 30 * MINUTE))
+    s.proof = [first(s, "session_opened")]
 
 
 def _non_final_tests(s: Scenario) -> list[dict]:
@@ -199,58 +276,91 @@ def _non_final_tests(s: Scenario) -> list[dict]:
 
 @mutation("S4.4", min_tests=2)
 def candidate_dte_missing(s: Scenario, draw) -> None:
-    """One candidate DTE is not handed, or only once the test has started."""
-    test = draw(st.sampled_from(_non_final_tests(s)))["test"]
-    handed = first(s, "dte_candidate_handed", test=test)
-    if draw(st.booleans()):
+    """One candidate DTE is not handed, handed only once the test has started, or handed more
+    than 30 minutes before it starts."""
+    name = draw(st.sampled_from(_non_final_tests(s)))["test"]
+    handed = first(s, "dte_candidate_handed", test=name)
+    start = first(s, "test_started", test=name)
+    # too early, but never before the content check (that would be S4.3's breach too)
+    room = instant(start) - 30 * MINUTE - instant(first(s, "dte_content_checked"))
+    change = draw(st.sampled_from(["missing", "after the start", "too early"]))
+    if change == "too early" and room >= dt.timedelta(seconds=1):
+        place(handed, instant(start) - 30 * MINUTE - beyond(draw, min(room, 30 * MINUTE)))
+        s.proof = [start, handed]
+        return
+    if change == "missing":
         s.remove(handed)
     else:
-        shift(handed, draw(st.integers(1, 30)))
+        place(handed, instant(start) + beyond(draw, 30 * MINUTE))
+    s.proof = [start]
 
 
 @mutation("S4.5")
 def jury_dte_missing(s: Scenario, draw) -> None:
-    """One juror gets no jury DTE."""
-    s.remove(first(s, "dte_jury_handed", juror=draw(st.sampled_from(s.jurors))))
+    """One juror gets no jury DTE, or gets it only after evaluating."""
+    juror = draw(st.sampled_from(s.jurors))
+    handed = first(s, "dte_jury_handed", juror=juror)
+    if draw(st.booleans()):
+        s.remove(handed)
+    else:
+        place(handed, instant(first(s, "evaluation_recorded", juror=juror)) + beyond(draw, 30 * MINUTE))
+    s.proof = [first(s, "juror_appointed", juror=juror)]
 
 
 # ----------------------------------------------------------------------------- S5
 
 @mutation("S5.1")
 def durations_not_recalled(s: Scenario, draw) -> None:
-    s.remove(first(s, "durations_reminded"))
+    """Nobody recalls the durations, or only once the first test has started."""
+    reminder = first(s, "durations_reminded")
+    if draw(st.booleans()):
+        s.remove(reminder)
+    else:
+        place(reminder, first_test_start(s) + beyond(draw, 30 * MINUTE))
+    s.proof = [first(s, "session_opened")]
 
 
-@mutation("S5.2", min_tests=2, late=False)
+@mutation("S5.2", min_tests=2, late=False, accommodation=False, trainer_visit=False)
 def test_overruns(s: Scenario, draw) -> None:
-    """A test (not a late one) ends one to five minutes after its duration."""
-    test = draw(st.sampled_from([t for t in _non_final_tests(s) if t["test"] not in s.late]))
+    """A test (not a late one) ends a second to five minutes after its duration."""
+    test = draw(st.sampled_from(_non_final_tests(s)))
     end = first(s, "test_ended", test=test["test"])
-    end["at"] = (test["start"] + dt.timedelta(minutes=test["duration_minutes"] + draw(st.integers(1, 5)))).isoformat()
+    place(end, test["start"] + test["duration_minutes"] * MINUTE + beyond(draw, 5 * MINUTE))
+    s.proof = [first(s, "test_started", test=test["test"]), first(s, "test_scheduled", test=test["test"]), end]
 
 
 @mutation("S5.3", training=True, min_tests=2)
 def trainer_supervises(s: Scenario, draw) -> None:
     """The trainer of a candidate is assigned to supervise a test."""
     trainer = draw(st.sampled_from(s.trainers["C1"]))
-    draw(st.sampled_from(s.find("supervision_assigned")))["person"] = trainer
+    assignment = draw(st.sampled_from(s.find("supervision_assigned")))
+    assignment["person"] = trainer
+    s.proof = [assignment]
 
 
 @mutation("S5.4", training=True)
 def trainer_on_platform(s: Scenario, draw) -> None:
-    """The trainer of a candidate enters the platform while a test runs."""
+    """The trainer of a candidate enters the platform while a test runs: from the very second
+    it starts to the last second before it ends."""
     start = first(s, "test_started", candidate="C1")
-    s.events.append({"type": "platform_entered", "at": start["at"], "person": s.trainers["C1"][0]})
-    shift(s.events[-1], draw(st.integers(1, 5)))      # every test lasts at least 10 minutes
+    end = first(s, "test_ended", test=start["test"])
+    length = int((instant(end) - instant(start)).total_seconds())
+    offset = draw(st.one_of(st.just(0), st.just(length - 1), st.integers(0, length - 1)))
+    entry = add(s, "platform_entered", instant(start) + dt.timedelta(seconds=offset),
+                person=s.trainers["C1"][0])
+    s.proof = [entry]
 
 
-@mutation("S5.5", late=True, min_tests=2)
+@mutation("S5.5", late=True, min_tests=2, trainer_visit=False)
 def late_candidate_keeps_full_time(s: Scenario, draw) -> None:
     """Admitted late, a candidate ends after the scheduled end (but within the full duration)."""
     name = s.late[0]
     test = next(t for c in s.present for t in s.tests[c] if t["test"] == name)
+    admission = first(s, "late_admission", test=name)
+    lateness = instant(admission) - test["start"]
     end = first(s, "test_ended", test=name)
-    end["at"] = (test["start"] + dt.timedelta(minutes=test["duration_minutes"] + draw(st.integers(1, 9)))).isoformat()
+    place(end, test["start"] + test["duration_minutes"] * MINUTE + beyond(draw, lateness))
+    s.proof = [admission, end]
 
 
 # ----------------------------------------------------------------------------- S6
@@ -258,27 +368,28 @@ def late_candidate_keeps_full_time(s: Scenario, draw) -> None:
 @mutation("S6.1", kind="titre")
 def deliberation_too_early(s: Scenario, draw) -> None:
     """The jury starts deliberating before the last final interview has ended."""
-    last_end = max(dt.datetime.fromisoformat(e["at"]) for e in s.find("test_ended")
-                   if e["test"].endswith("-EF"))
+    last_end = max((e for e in s.find("test_ended") if e["test"].endswith("-EF")), key=instant)
     start = first(s, "deliberation_started")
-    start["at"] = (last_end - dt.timedelta(minutes=draw(st.integers(1, 10)))).isoformat()
+    place(start, instant(last_end) - beyond(draw, 10 * MINUTE))
+    s.proof = [start, last_end]
 
 
 @mutation("S6.2")
 def outsider_in_deliberation(s: Scenario, draw) -> None:
     """Someone who is not a juror stays in the room during deliberation."""
     start = first(s, "deliberation_started")
-    s.events.append({"type": "deliberation_presence", "at": start["at"],
-                     "person": draw(st.sampled_from(["RS1", "SV1", "F1"]))})
+    presence = add(s, "deliberation_presence", instant(start),
+                   person=draw(st.sampled_from(["RS1", "SV1", "F1"])))
+    s.proof = [presence]
 
 
 @mutation("S6.3")
 def dossier_after_decision(s: Scenario, draw) -> None:
     """The jury reviews a dossier only after deciding."""
     candidate = draw(st.sampled_from(s.present))
-    review = first(s, "dossier_reviewed", candidate=candidate)
-    review["at"] = first(s, "decision_recorded", candidate=candidate)["at"]
-    shift(review, 1)
+    decision = first(s, "decision_recorded", candidate=candidate)
+    place(first(s, "dossier_reviewed", candidate=candidate), instant(decision) + beyond(draw, MINUTE))
+    s.proof = [decision]
 
 
 # ----------------------------------------------------------------------------- S7
@@ -288,171 +399,245 @@ def ecf_booklet_missing(s: Scenario, draw) -> None:
     """A training candidate's decision is taken without the ECF booklet (or the DP)."""
     review = first(s, "dossier_reviewed", candidate="C1")
     review[draw(st.sampled_from(["ecf", "dp", "results"]))] = False
+    s.proof = [first(s, "decision_recorded", candidate="C1")]
 
 
 @mutation("S7.2")
 def no_decision(s: Scenario, draw) -> None:
     """A candidate who sat gets no decision."""
-    s.remove(first(s, "decision_recorded", candidate=draw(st.sampled_from(s.present))))
+    candidate = draw(st.sampled_from(s.present))
+    s.remove(first(s, "decision_recorded", candidate=candidate))
+    s.proof = [first(s, "test_started", candidate=candidate)]
 
 
 @mutation("S7.3")
 def juror_tells_results(s: Scenario, draw) -> None:
     """A juror tells a candidate their results."""
     end = first(s, "deliberation_ended")
-    s.events.append({"type": "results_communicated", "at": end["at"],
-                     "person": draw(st.sampled_from(s.jurors)), "candidate": draw(st.sampled_from(s.present))})
-    shift(s.events[-1], draw(st.integers(1, 60)))
+    told = add(s, "results_communicated", instant(end) + draw(st.integers(1, 60)) * MINUTE,
+               person=draw(st.sampled_from(s.jurors)), candidate=draw(st.sampled_from(s.present)))
+    s.proof = [told]
 
 
 # ----------------------------------------------------------------------------- S8
 
 @mutation("S8.1")
 def juror_does_not_sign(s: Scenario, draw) -> None:
-    s.remove(first(s, "pv_signed", juror=draw(st.sampled_from(s.jurors))))
+    juror = draw(st.sampled_from(s.jurors))
+    s.remove(first(s, "pv_signed", juror=juror))
+    s.proof = [first(s, "juror_appointed", juror=juror)]
 
 
 @mutation("S8.2")
 def staff_tells_results(s: Scenario, draw) -> None:
-    """The manager (not a juror) tells a candidate their results before notification."""
-    end = first(s, "deliberation_ended")
-    s.events.append({"type": "results_communicated", "at": end["at"], "person": "RS1",
-                     "candidate": draw(st.sampled_from(s.present))})
-    shift(s.events[-1], draw(st.integers(1, 60)))
+    """The manager (not a juror) tells a candidate their results before the PVs are sent: after
+    the deliberation, or as little as a second before the transmission."""
+    sent = s.find("pv_transmitted")
+    if sent and draw(st.booleans()):
+        moment = instant(sent[0]) - beyond(draw, 60 * MINUTE)
+    else:
+        moment = instant(first(s, "deliberation_ended")) + draw(st.integers(1, 60)) * MINUTE
+    told = add(s, "results_communicated", moment, person="RS1", candidate=draw(st.sampled_from(s.present)))
+    s.proof = [told]
+
+
+def _last_closing(s: Scenario) -> dict[str, Any]:
+    return last(s, "session_closed")
+
+
+def _before_the_last_signature(s: Scenario, draw, type_name: str) -> None:
+    """The event ``type_name`` is removed, or moved before the last juror's signature."""
+    record = first(s, type_name)
+    if draw(st.booleans()):
+        s.remove(record)
+        s.proof = [_last_closing(s)]
+    else:
+        signed = last(s, "pv_signed")
+        place(record, instant(signed) - beyond(draw, 30 * MINUTE))
+        s.proof = [record, signed]
 
 
 @mutation("S8.3")
 def ceres_not_recorded(s: Scenario, draw) -> None:
-    """Results are not entered in CERES, or entered before the jury signed."""
-    record = first(s, "results_recorded_ceres")
-    if draw(st.booleans()):
-        s.remove(record)
-    else:
-        record["at"] = first(s, "pv_signed")["at"]
-        shift(record, -1)
+    """Results are not entered in CERES, or entered before the last juror signed."""
+    _before_the_last_signature(s, draw, "results_recorded_ceres")
 
 
 @mutation("S8.4")
 def pv_not_countersigned(s: Scenario, draw) -> None:
-    """The manager does not countersign, or countersigns before a juror signs."""
-    countersign = first(s, "pv_countersigned")
-    if draw(st.booleans()):
-        s.remove(countersign)
-    else:
-        countersign["at"] = first(s, "pv_signed")["at"]
-        shift(countersign, -1)
-
-
-def _last_closing(s: Scenario) -> dt.datetime:
-    return max(dt.datetime.fromisoformat(e["at"]) for e in s.find("session_closed"))
+    """The manager does not countersign, or countersigns before the last juror signs."""
+    _before_the_last_signature(s, draw, "pv_countersigned")
 
 
 @mutation("S8.5")
 def pv_sent_late(s: Scenario, draw) -> None:
-    """The PVs reach the representative after 15 days (or never, the deadline past)."""
-    closed = _last_closing(s)
+    """The PVs reach the representative after 15 days, by as little as a second (or never,
+    the deadline past by as little as a second at the audit date)."""
+    closing = _last_closing(s)
+    deadline = instant(closing) + PV_DEADLINE
     for sent in s.find("pv_transmitted"):
         s.remove(sent)
     if draw(st.booleans()):
-        late = closed + dt.timedelta(days=15, minutes=draw(st.integers(1, 20 * 24 * 60)))
-        s.events.append({"type": "pv_transmitted", "at": late.isoformat()})
-        s.as_of = max(s.as_of, late + dt.timedelta(days=1))
+        late = add(s, "pv_transmitted", deadline + beyond(draw, 20 * DAY))
+        s.as_of = max(s.as_of, instant(late))
     else:
-        s.as_of = max(s.as_of, closed + dt.timedelta(days=draw(st.integers(16, 60))))
+        # archived and destroyed at closing time, so that the audit date can be the deadline's
+        # next second
+        for done in s.find("grids_archived") + s.find("documents_destroyed"):
+            place(done, instant(closing) + 60 * MINUTE)
+        s.as_of = (deadline + beyond(draw, 45 * DAY)).replace(microsecond=0)
+    s.proof = [closing]
 
 
 @mutation("S8.6")
 def grids_not_archived(s: Scenario, draw) -> None:
     s.remove(first(s, "grids_archived"))
+    s.proof = [_last_closing(s)]
 
 
 @mutation("S8.7")
 def documents_kept(s: Scenario, draw) -> None:
     s.remove(first(s, "documents_destroyed"))
+    s.proof = [_last_closing(s)]
 
 
 # ----------------------------------------------------------------------------- R
 
 @mutation("R1")
 def approval_does_not_cover(s: Scenario, draw) -> None:
-    """The approval ended before the session, or is for another site or title."""
+    """The approval ends before the last day the session opens (by as little as a day), starts
+    after its first day, or is for another site or title."""
     approval = first(s, "agrement_recorded")
-    change = draw(st.sampled_from(["expired", "site", "title"]))
+    planned = first(s, "session_planned")
+    openings = sorted(s.find("session_opened"), key=instant)
+    change = draw(st.sampled_from(["expired", "not yet valid", "site", "title"]))
     if change == "expired":
-        opened = dt.datetime.fromisoformat(first(s, "session_opened")["at"]).astimezone(dt.timezone.utc)
-        approval["valid_until"] = (opened.date() - dt.timedelta(days=draw(st.integers(2, 300)))).isoformat()
+        approval["valid_until"] = (local_day(instant(openings[-1])) - beyond_days(draw, 300)).isoformat()
+        s.proof = [planned, openings[-1]]
+        return
+    if change == "not yet valid":
+        approval["valid_from"] = (local_day(instant(openings[0])) + beyond_days(draw, 300)).isoformat()
     elif change == "site":
         approval["site"] = "Vénissieux"
     else:
         approval["title"] = "TP-99999"
+    s.proof = [planned, openings[0]]
 
 
 @mutation("R2")
 def declared_late(s: Scenario, draw) -> None:
+    """The session is declared after it opened, by as little as a second."""
     declaration = first(s, "session_declared")
-    declaration["at"] = first(s, "session_opened")["at"]
-    shift(declaration, draw(st.integers(1, 600)))
+    opening = first(s, "session_opened")
+    place(declaration, instant(opening) + beyond(draw, 10 * 60 * MINUTE))
+    s.proof = [opening, declaration]
 
 
 @mutation("R3")
 def manager_not_designated(s: Scenario, draw) -> None:
-    s.remove(first(s, "manager_designated", person="RS1"))
+    """The manager is never designated, or only after arriving."""
+    designation = first(s, "manager_designated", person="RS1")
+    arrival = first(s, "person_arrived", person="RS1")
+    if draw(st.booleans()):
+        s.remove(designation)
+        s.proof = [arrival]
+    else:
+        place(designation, instant(arrival) + beyond(draw, 60 * MINUTE))
+        s.proof = [arrival, designation]
 
 
 @mutation("R4", min_jurors=3)
 def juror_without_habilitation(s: Scenario, draw) -> None:
-    """One of three or more jurors is habilitated for another title (the others keep the quorum)."""
+    """One of three or more jurors is habilitated for another title, or not on a day they
+    evaluate: expired the day before their last evaluation, or starting the day after their
+    first (the others keep the quorum)."""
     juror = draw(st.sampled_from(s.jurors))
-    first(s, "juror_appointed", juror=juror)["habilitation_title"] = "TP-99999"
+    appointment = first(s, "juror_appointed", juror=juror)
+    evaluations = s.find("evaluation_recorded", juror=juror)
+    change = draw(st.sampled_from(["title", "expired", "not yet valid"]))
+    if change == "expired":
+        evaluation = max(evaluations, key=instant)
+        appointment["habilitation_until"] = (local_day(instant(evaluation)) - beyond_days(draw, 300)).isoformat()
+    else:
+        evaluation = min(evaluations, key=instant)
+        if change == "title":
+            appointment["habilitation_title"] = "TP-99999"
+        else:
+            appointment["habilitation_from"] = (local_day(instant(evaluation)) + beyond_days(draw, 300)).isoformat()
+    s.proof = [evaluation]
 
 
 @mutation("R5")
 def convened_late(s: Scenario, draw) -> None:
-    """A candidate is convened a few days before the session."""
-    convocation = first(s, "candidate_convened", candidate=draw(st.sampled_from(list(s.candidates))))
-    convocation["at"] = first(s, "session_opened")["at"]
-    shift(convocation, -draw(st.integers(1, 14 * 24 * 60)))
+    """A candidate is convened less than the lead time before the session, by as little as a
+    second."""
+    candidate = draw(st.sampled_from(list(s.candidates)))
+    convocation = first(s, "candidate_convened", candidate=candidate)
+    lead = CONVOCATION_LEAD_DAYS[s.kind] * DAY
+    place(convocation, instant(first(s, "session_opened")) - lead + beyond(draw, lead - DAY))
+    s.proof = [first(s, "candidate_registered", candidate=candidate)]
 
 
 @mutation("R6")
 def platform_not_checked(s: Scenario, draw) -> None:
+    """The platform is not checked, found not conforming, or checked once the first test
+    started."""
     check = first(s, "platform_checked")
-    if draw(st.booleans()):
+    change = draw(st.sampled_from(["missing", "not conform", "late"]))
+    if change == "missing":
         s.remove(check)
-    else:
+    elif change == "not conform":
         check["conform"] = False
+    else:
+        place(check, first_test_start(s) + beyond(draw, 30 * MINUTE))
+    s.proof = [first(s, "session_opened")]
 
 
-@mutation("R7", min_tests=2, late=False)
+@mutation("R7", min_tests=2, late=False, accommodation=False, trainer_visit=False)
 def extra_time_beyond_authorisation(s: Scenario, draw) -> None:
-    """A candidate authorised 30 extra minutes before the session uses more."""
-    test = draw(st.sampled_from([t for t in _non_final_tests(s) if t["test"] not in s.late]))
-    designation = first(s, "manager_designated")
-    s.events.append({"type": "accommodation_authorised", "at": designation["at"],
-                     "candidate": test["candidate"], "extra_minutes": 30})
+    """A candidate authorised 30 extra minutes before the session uses more (by as little as a
+    second); or the authorisation is dated the moment the session opens, not before it."""
+    test = draw(st.sampled_from(_non_final_tests(s)))
+    opening = first(s, "session_opened")
     end = first(s, "test_ended", test=test["test"])
-    end["at"] = (test["start"] + dt.timedelta(minutes=test["duration_minutes"] + 30 + draw(st.integers(1, 5)))).isoformat()
+    planned_end = test["start"] + test["duration_minutes"] * MINUTE
+    if draw(st.booleans()):
+        granted = instant(opening) - beyond(draw, 60 * DAY)
+        place(end, planned_end + 30 * MINUTE + beyond(draw, 5 * MINUTE))
+    else:
+        granted = instant(opening)
+        place(end, planned_end + beyond(draw, 30 * MINUTE))
+    authorisation = add(s, "accommodation_authorised", granted, candidate=test["candidate"], extra_minutes=30)
+    s.proof = [authorisation, first(s, "test_started", test=test["test"]), end]
 
 
 @mutation("R8")
 def candidates_not_briefed(s: Scenario, draw) -> None:
-    s.remove(first(s, "candidates_briefed"))
+    """The candidates are not briefed, or only once the first test has started."""
+    briefing = first(s, "candidates_briefed")
+    if draw(st.booleans()):
+        s.remove(briefing)
+    else:
+        place(briefing, first_test_start(s) + beyond(draw, 30 * MINUTE))
+    s.proof = [first(s, "test_started")]
 
 
-@mutation("R9")
+@mutation("R9", incident=False)
 def fraud_not_followed_up(s: Scenario, draw) -> None:
-    """A fraud is recorded without a written report, a PV mention or a notice."""
-    start = first(s, "test_started")
-    incident = {"type": "incident_reported", "at": start["at"], "incident": "I1",
-                "kind": draw(st.sampled_from(["fraud", "irregularity"])),
-                "written_report": True, "pv_mention": True}
-    shift(incident, 30)
-    missing = draw(st.sampled_from(["written_report", "pv_mention", "notice"]))
-    if missing != "notice":
+    """A fraud is recorded without a written report, a PV mention or a notice (none, or one
+    sent before the incident happened)."""
+    start = first_test_start(s)
+    moment = start + 30 * MINUTE
+    incident = add(s, "incident_reported", moment, incident="I1",
+                   kind=draw(st.sampled_from(["fraud", "irregularity"])), written_report=True,
+                   pv_mention=True)
+    missing = draw(st.sampled_from(["written_report", "pv_mention", "notice", "notice before"]))
+    if missing in ("written_report", "pv_mention"):
         incident[missing] = False
-        s.events.append({"type": "representative_contacted", "at": incident["at"], "reason": "incident"})
-        shift(s.events[-1], 5)
-    s.events.append(incident)
+        add(s, "representative_contacted", moment + 5 * MINUTE, reason="incident")
+    elif missing == "notice before":
+        add(s, "representative_contacted", moment - beyond(draw, 30 * MINUTE), reason="incident")
+    s.proof = [incident]
 
 
 @mutation("R10", kind="titre", min_tests=2)
@@ -462,6 +647,7 @@ def final_interview_skipped(s: Scenario, draw) -> None:
     test = f"{candidate}-EF"
     for event in [e for e in s.events if e.get("test") == test and e["type"] != "test_scheduled"]:
         s.remove(event)
+    s.proof = [first(s, "test_started", candidate=candidate)]
 
 
 @mutation("R11", max_jurors=2)
@@ -469,11 +655,15 @@ def tied_juror_stands_aside_alone(s: Scenario, draw) -> None:
     """With two jurors, one is tied to a candidate and stands aside: one evaluator is left."""
     candidate = draw(st.sampled_from(s.present))
     juror = draw(st.sampled_from(s.jurors))
-    first(s, "link_checked", juror=juror, candidate=candidate)["linked"] = True
+    link = first(s, "link_checked", juror=juror, candidate=candidate)
+    link["linked"] = True
     for event in s.find("evaluation_recorded", juror=juror, candidate=candidate):
         s.remove(event)
+    s.proof = [link]
 
 
 @mutation("R12")
 def test_held_elsewhere(s: Scenario, draw) -> None:
-    draw(st.sampled_from(s.find("test_started")))["site"] = draw(st.sampled_from(["Lyon 3e", "Vénissieux"]))
+    start = draw(st.sampled_from(s.find("test_started")))
+    start["site"] = draw(st.sampled_from(["Lyon 3e", "Vénissieux"]))
+    s.proof = [start]

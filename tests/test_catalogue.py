@@ -1,9 +1,11 @@
 """Every clause of the catalogue is checked: a rule, embedded examples, and a mutation."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from compliance import load_rulebook
+from compliance import Location, Session, check_session, load_rulebook, parse_event
 from compliance.selfcheck import run_examples
 from mutations import MUTATIONS
 
@@ -72,3 +74,52 @@ def test_a_catalogue_column_outside_its_values_is_refused_at_its_line(column, va
     line = 6 if column == "breach" else 7
     assert [str(p) for p in problems.items] == [f"c.yaml:{line}: clause X1: '{column}': {expected}"]
     assert clauses == {}
+
+
+# -- calendar days across the daylight-saving changes -------------------------------------------------
+# A habilitation (R4) is valid through its last day, whatever the day's length: 25 hours on the
+# last Sunday of October in Paris, 23 on the last Sunday of March.
+
+def _rule_findings(rule: str, raws: list[dict], as_of: str) -> list:
+    events = [parse_event(raw, Location("<test>", event=i + 1), session="S", default_id=f"e{i + 1}")
+              for i, raw in enumerate(raws)]
+    report = check_session(Session(id="S", events=events, source="<test>"),
+                           as_of=dt.datetime.fromisoformat(as_of))
+    return [f for f in report.findings if f.rule == rule]
+
+
+def _evaluated(at: str, habilitated_until: str) -> list[dict]:
+    return [
+        {"type": "session_planned", "at": "2024-01-15T10:00:00+01:00", "title": "TP-00417",
+         "title_name": "Cuisinier", "centre": "Centre", "site": "Villeurbanne", "kind": "titre"},
+        {"type": "juror_appointed", "at": "2024-01-16T10:00:00+01:00", "juror": "J1",
+         "habilitation_title": "TP-00417", "habilitation_from": "2023-01-01",
+         "habilitation_until": habilitated_until},
+        {"type": "evaluation_recorded", "at": at, "juror": "J1", "candidate": "C1", "test": "T1"},
+    ]
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="rules read 'valid through day D' as "
+                   "'until > at - 1 day' (24 hours), which misses the 25th hour of the day the clocks go back")
+def test_a_habilitation_through_the_day_covers_its_last_hour_when_the_clocks_go_back():
+    """Valid through 27 October 2024: an evaluation at 23:30 that evening is covered."""
+    events = _evaluated("2024-10-27T23:30:00+01:00", habilitated_until="2024-10-27")
+    assert _rule_findings("R4-habilitation-invalide", events, "2024-10-28T12:00:00+01:00") == []
+
+
+def test_a_habilitation_through_the_day_covers_its_last_minute_on_an_ordinary_day():
+    """Valid through 10 March 2026: an evaluation at 23:59 is covered, one at midnight is not."""
+    covered = _evaluated("2026-03-10T23:59:00+01:00", habilitated_until="2026-03-10")
+    assert _rule_findings("R4-habilitation-invalide", covered, "2026-03-12T12:00:00+01:00") == []
+    after = _evaluated("2026-03-11T00:00:00+01:00", habilitated_until="2026-03-10")
+    assert [f.evidence[0].event_id for f in _rule_findings("R4-habilitation-invalide", after,
+                                                           "2026-03-12T12:00:00+01:00")] == ["e3"]
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="rules read 'valid through day D' as "
+                   "'until > at - 1 day' (24 hours), which runs one hour into the day after a 23-hour day")
+def test_a_habilitation_through_the_day_ends_at_midnight_when_the_clocks_go_forward():
+    """Valid through 31 March 2024 (a 23-hour day): an evaluation at 00:30 on 1 April is not
+    covered."""
+    events = _evaluated("2024-04-01T00:30:00+02:00", habilitated_until="2024-03-31")
+    assert len(_rule_findings("R4-habilitation-invalide", events, "2024-04-02T12:00:00+02:00")) == 1

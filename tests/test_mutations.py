@@ -1,12 +1,17 @@
-"""The backbone: compliant sessions give nothing; each clause's mutation gives exactly that clause."""
+"""The backbone: compliant sessions give nothing; each clause's mutation gives exactly that clause,
+in a finding that cites the breach's proof. And the generator reaches what it claims: every
+optional shape, every placement exactly on a bound, every mutation one second beyond one."""
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, Phase, find, given, settings
 
 from compliance import Severity, check_session
-from mutations import MUTATIONS
-from strategies import scenarios
+from mutations import DAY, MINUTE, MUTATIONS
+from strategies import CONVOCATION_LEAD_DAYS, PV_DEADLINE, instant, local_day, scenarios
 
 
 def _clauses(report, *severities):
@@ -15,14 +20,22 @@ def _clauses(report, *severities):
 
 @given(scenarios())
 def test_compliant_session_has_no_violation_and_no_warning(scenario):
-    """A session built compliant by construction gives no violation and no warning."""
+    """A session built compliant by construction — often standing exactly on the bounds the
+    regulation draws — gives no violation and no warning."""
     report = check_session(scenario.session(), as_of=scenario.as_of)
     assert [(f.rule, f.message.en) for f in report.findings if f.severity is not Severity.PENDING] == []
 
 
+def _cites(finding, proof: set[str], how: str) -> bool:
+    cited = {e.event_id for e in finding.evidence}
+    return cited == proof if how == "exactly" else cited >= proof
+
+
 @pytest.mark.parametrize("clause", sorted(MUTATIONS))
-def test_mutation_triggers_exactly_its_clause(clause):
-    """Breaking one clause gives a finding of that clause, and no violation of any other."""
+def test_mutation_triggers_exactly_its_clause_and_cites_its_proof(clause):
+    """Breaking one clause gives a finding of that clause citing the events that prove the
+    breach (exactly those, or at least those where the mutation says so), and no violation of
+    any other clause."""
     mutation = MUTATIONS[clause]
 
     @given(mutation.strategy())
@@ -32,8 +45,292 @@ def test_mutation_triggers_exactly_its_clause(clause):
         assert clause in _clauses(report, Severity.VIOLATION, Severity.WARNING)
         others = _clauses(report, Severity.VIOLATION) - {clause} - mutation.also
         assert others == set()
+        proof = {scenario.event_id(e) for e in scenario.proof}
+        mine = [f for f in report.findings if f.clause == clause]
+        assert any(_cites(f, proof, mutation.cites) for f in mine), (
+            f"no {clause} finding cites {mutation.cites} {sorted(proof)}; they cite "
+            f"{[sorted(e.event_id for e in f.evidence) for f in mine]}")
         ids = {e.id for e in session.events}
         for finding in report.findings:
             assert {ev.event_id for ev in finding.evidence} <= ids
 
     check()
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="rule S2.2-representant-non-contacte "
+                   "accepts any representative_contacted event, whatever its reason and time")
+@settings(phases=[Phase.generate], database=None)      # expected to fail: no time spent shrinking
+@given(MUTATIONS["S2.2"].strategy(incident=True))
+def test_a_call_about_an_incident_is_not_the_call_about_the_missing_jurors(scenario):
+    """S2.2 wants the representative told of the jury shortfall: a call made about a fraud or
+    an irregularity (reason: incident) does not tell them the jury is incomplete."""
+    report = check_session(scenario.session(), as_of=scenario.as_of)
+    assert "S2.2" in _clauses(report, Severity.VIOLATION)
+
+
+DOUBLED = "the rule matches every session_opened, not the first one only (as S5.1, S4.3 and R6 do)"
+
+
+@pytest.mark.parametrize("clause", [pytest.param(c, marks=pytest.mark.xfail(strict=True, raises=AssertionError,
+                                                                             reason=DOUBLED))
+                                    for c in ("S1.3", "S2.1", "S2.2", "S2.3")])
+def test_a_two_day_session_gets_one_finding_for_its_first_test(clause):
+    """What is wrong at the session's first test is one finding, citing the first opening,
+    however many days the session lasts: the second morning's opening proves nothing about it."""
+    @settings(phases=[Phase.generate], database=None, max_examples=5)
+    @given(MUTATIONS[clause].strategy(days=2))
+    def check(scenario):
+        report = check_session(scenario.session(), as_of=scenario.as_of)
+        first_opening = scenario.event_id(min(scenario.find("session_opened"), key=instant))
+        mine = [f for f in report.findings if f.clause == clause]
+        assert len(mine) == 1 and first_opening in {e.event_id for e in mine[0].evidence}
+
+    check()
+
+
+# What a reader needs and the rule does not cite yet: the record that falls short.
+WRONG_RECORD = {
+    "R1": (lambda s: s.find("agrement_recorded"),
+           "rule R1-agrement-ne-couvre-pas-la-session cites the session and the opening, not the "
+           "approval whose title, site or dates fall short"),
+    "R4": (lambda s: s.find("juror_appointed", juror=s.proof[0]["juror"]),
+           "rule R4-habilitation-invalide cites the evaluation, not the juror's appointment that "
+           "holds the habilitation's title and dates"),
+}
+
+
+@pytest.mark.parametrize("clause", [pytest.param(c, marks=pytest.mark.xfail(strict=True, raises=AssertionError,
+                                                                             reason=why))
+                                    for c, (_, why) in WRONG_RECORD.items()])
+def test_a_finding_cites_the_record_that_falls_short(clause):
+    """An approval that does not cover the session (R1), a habilitation that does not cover an
+    evaluation (R4): the finding cites that record, beside the proof."""
+    records = WRONG_RECORD[clause][0]
+
+    @settings(phases=[Phase.generate], database=None)      # expected to fail: no shrinking
+    @given(MUTATIONS[clause].strategy())
+    def check(scenario):
+        report = check_session(scenario.session(), as_of=scenario.as_of)
+        proof = {scenario.event_id(e) for e in scenario.proof + records(scenario)}
+        cited = [{e.event_id for e in f.evidence} for f in report.findings if f.clause == clause]
+        assert any(ids >= proof for ids in cited)
+
+    check()
+
+
+# -- reachability: the generator produces what it claims ------------------------------------------
+
+SECOND = dt.timedelta(seconds=1)
+REACH = settings(max_examples=300, phases=[Phase.generate], database=None, deadline=None,
+                 suppress_health_check=list(HealthCheck))
+
+
+def _times(s, type_name: str, **fields) -> list[dt.datetime]:
+    return sorted(instant(e) for e in s.find(type_name, **fields))
+
+
+def _first_start(s, **fields) -> dt.datetime:
+    return _times(s, "test_started", **fields)[0]
+
+
+def _last_closing(s) -> dt.datetime:
+    return _times(s, "session_closed")[-1]
+
+
+def _last_signature(s) -> dt.datetime:
+    return _times(s, "pv_signed")[-1]
+
+
+def _durations(s) -> dict[str, dt.timedelta]:
+    return {e["test"]: e["duration_minutes"] * MINUTE for e in s.find("test_scheduled")}
+
+
+def _scheduled(s) -> dict[str, dt.datetime]:
+    return {e["test"]: dt.datetime.fromisoformat(e["starts_at"]) for e in s.find("test_scheduled")}
+
+
+def _planned_end(s, test: str) -> dt.datetime:
+    return _scheduled(s)[test] + _durations(s)[test]
+
+
+def _lead_time_before(s) -> dt.datetime:
+    """The latest moment a convocation is in time (R5): the lead time before the first opening."""
+    return _times(s, "session_opened")[0] - DAY * CONVOCATION_LEAD_DAYS[s.kind]
+
+
+def _lengths(s) -> dict[str, dt.timedelta]:
+    """Test id -> how long it lasted (end minus start)."""
+    starts = {e["test"]: instant(e) for e in s.find("test_started")}
+    return {e["test"]: instant(e) - starts[e["test"]] for e in s.find("test_ended")}
+
+
+def _quorum_at(s) -> dt.datetime:
+    """When a second juror has checked in."""
+    firsts = sorted(min(_times(s, "juror_checked_in", juror=j)) for j in s.jurors)
+    return firsts[1]
+
+
+def _first_evaluation(s, **fields) -> dt.datetime:
+    return _times(s, "evaluation_recorded", **fields)[0]
+
+
+def _acting_days(s, juror: str) -> list[dt.date]:
+    return sorted(local_day(instant(e)) for e in s.events if e.get("juror") == juror
+                  and e["type"] in ("juror_checked_in", "evaluation_recorded"))
+
+
+def _opening_days(s) -> list[dt.date]:
+    return [local_day(t) for t in _times(s, "session_opened")]
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+FEATURES = {
+    # shapes
+    "a candidate admitted late": lambda s: bool(s.find("late_admission")),
+    "an absent candidate": lambda s: bool(s.find("absence_noted")),
+    "a session over two days": lambda s: len(s.find("session_opened")) == 2,
+    "a title session and a CCP session": lambda s: s.kind == "ccp",
+    "extra time authorised before the session": lambda s: bool(s.find("accommodation_authorised")),
+    "a designated substitute": lambda s: bool(s.find("person_arrived", role="substitute")),
+    "a trainer on the platform once the tests are over": lambda s: bool(s.find("platform_entered")),
+    "an irregularity reported and notified": lambda s: bool(s.find("incident_reported")),
+    "R9 representative told the very moment of the incident":
+        lambda s: bool(s.find("incident_reported")) and
+        _times(s, "incident_reported") == _times(s, "representative_contacted", reason="incident"),
+    "PVs not yet sent nor due at the audit date":
+        lambda s: not s.find("pv_transmitted") and s.as_of <= _last_closing(s) + PV_DEADLINE,
+    # exactly on a bound
+    "R2 declared at the very opening": lambda s: _times(s, "session_declared")[0] == _times(s, "session_opened")[0],
+    "R3 manager designated on arriving":
+        lambda s: _times(s, "manager_designated", person="RS1")[0] == _times(s, "person_arrived", person="RS1")[0],
+    "R5 convened exactly the lead time before":
+        lambda s: _lead_time_before(s) in _times(s, "candidate_convened"),
+    "R1 approval from the first day the session opens":
+        lambda s: _day(s.find("agrement_recorded")[0]["valid_from"]) == _opening_days(s)[0],
+    "R1 approval through the last day the session opens":
+        lambda s: _day(s.find("agrement_recorded")[0]["valid_until"]) == _opening_days(s)[-1],
+    "R4 habilitation from the first day the juror acts":
+        lambda s: any(_day(a["habilitation_from"]) == _acting_days(s, a["juror"])[0]
+                      for a in s.find("juror_appointed")),
+    "R4 habilitation through the last day the juror acts":
+        lambda s: any(_day(a["habilitation_until"]) == _acting_days(s, a["juror"])[-1]
+                      for a in s.find("juror_appointed")),
+    "S1.1 manager arrives at the very opening":
+        lambda s: bool(set(_times(s, "person_arrived", person="RS1")) & set(_times(s, "session_opened"))),
+    "S1.1 manager leaves at the very closing":
+        lambda s: bool(set(_times(s, "person_left", person="RS1")) & set(_times(s, "session_closed"))),
+    "S1.2 substitute designated on arriving":
+        lambda s: bool(s.find("person_arrived", role="substitute")) and
+        _times(s, "manager_designated", role="substitute") == _times(s, "person_arrived", role="substitute"),
+    "R7 extra time authorised one second before the first opening":
+        lambda s: _times(s, "session_opened")[0] - SECOND in _times(s, "accommodation_authorised"),
+    "S1.3 display checked at the first test start": lambda s: _times(s, "display_checked")[0] == _first_start(s),
+    "R6 platform checked at the first test start": lambda s: _times(s, "platform_checked")[0] == _first_start(s),
+    "S2.3 jury briefed at the first test start": lambda s: _times(s, "jury_briefed")[0] == _first_start(s),
+    "R8 candidates briefed at the first test start": lambda s: _times(s, "candidates_briefed")[0] == _first_start(s),
+    "S5.1 durations recalled at the first test start": lambda s: _times(s, "durations_reminded")[0] == _first_start(s),
+    "S2.1 quorum reached at the first test start": lambda s: _quorum_at(s) == _first_start(s),
+    "S3.1 identity checked at the candidate's first test start":
+        lambda s: any(_times(s, "identity_checked", candidate=c)[0] == _first_start(s, candidate=c) for c in s.present),
+    "S3.4 ties checked at the pair's first evaluation":
+        lambda s: any(instant(e) == _first_evaluation(s, juror=e["juror"], candidate=e["candidate"])
+                      for e in s.find("link_checked")),
+    "S4.5 jury DTE handed at the juror's first evaluation":
+        lambda s: any(instant(e) == _first_evaluation(s, juror=e["juror"]) for e in s.find("dte_jury_handed")),
+    "S4.1 seals checked at the very opening of the envelopes":
+        lambda s: _times(s, "seal_checked") == _times(s, "envelopes_opened"),
+    "S4.4 candidate DTE handed exactly 30 minutes before the test":
+        lambda s: any(instant(e) == _first_start(s, test=e["test"]) - 30 * MINUTE
+                      for e in s.find("dte_candidate_handed")),
+    "S4.3 content checked at the first DTE handed":
+        lambda s: bool(s.find("dte_candidate_handed")) and
+        _times(s, "dte_content_checked")[0] == _times(s, "dte_candidate_handed")[0],
+    "S5.2 a test lasting exactly its duration":
+        lambda s: any(_lengths(s)[t] == _durations(s)[t] for t in _lengths(s)),
+    "S5.5 a late test ending exactly at its scheduled end":
+        lambda s: any(instant(e) == _planned_end(s, e["test"])
+                      for l in s.find("late_admission") for e in s.find("test_ended", test=l["test"])),
+    "R7 a test lasting exactly its duration plus the extra time":
+        lambda s: any(_lengths(s)[t] == _durations(s)[t] + a["extra_minutes"] * MINUTE
+                      for a in s.find("accommodation_authorised")
+                      for t in _lengths(s) if t.startswith(a["candidate"] + "-")),
+    "S5.4 trainer enters the platform as the last test ends":
+        lambda s: bool(s.find("platform_entered")) and _times(s, "platform_entered")[0] == _times(s, "test_ended")[-1],
+    "S6.1 deliberation starts as the last final interview ends":
+        lambda s: s.kind == "titre" and _times(s, "deliberation_started")[0] == max(
+            instant(e) for e in s.find("test_ended") if e["test"].endswith("-EF")),
+    "S6.3 dossier reviewed at the moment of the decision":
+        lambda s: any(_times(s, "dossier_reviewed", candidate=c) == _times(s, "decision_recorded", candidate=c)
+                      for c in s.present),
+    "S8.4 countersigned with the last signature": lambda s: _times(s, "pv_countersigned")[0] == _last_signature(s),
+    "S8.3 entered in CERES with the last signature":
+        lambda s: _times(s, "results_recorded_ceres")[0] == _last_signature(s),
+    "S8.5 PVs sent exactly 15 days after the last closing":
+        lambda s: _times(s, "pv_transmitted") == [_last_closing(s) + PV_DEADLINE],
+    "S8.5 audited exactly 15 days after the last closing, PVs not sent":
+        lambda s: not s.find("pv_transmitted") and s.as_of == _last_closing(s) + PV_DEADLINE,
+}
+
+
+@pytest.fixture(scope="module")
+def features_seen() -> Counter:
+    """How many of 150 generated compliant sessions show each feature (a fixed sample:
+    derandomized, so the count does not change from run to run)."""
+    seen: Counter = Counter()
+
+    @settings(REACH, max_examples=150, derandomize=True)
+    @given(scenarios())
+    def sample(scenario):
+        seen.update(name for name, shows in FEATURES.items() if shows(scenario))
+
+    sample()
+    return seen
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_the_generator_reaches_each_feature_it_claims(feature, features_seen):
+    """Every optional shape and every exact-bound placement the compliant generator claims
+    comes out of it."""
+    assert features_seen[feature] > 0
+
+
+def _one_second_after(moment: dt.datetime, *times: dt.datetime) -> bool:
+    return moment + SECOND in times
+
+
+EDGES = {
+    "S1.1": lambda s: s.proof[0]["type"] == "session_opened" and
+    instant(s.proof[1]) == instant(s.proof[0]) + SECOND,
+    "S2.1": lambda s: _quorum_at(s) == _first_start(s) + SECOND,
+    "S3.1": lambda s: _one_second_after(instant(s.proof[0]),
+                                         *_times(s, "identity_checked", candidate=s.proof[0]["candidate"])),
+    "S4.4": lambda s: len(s.proof) == 2 and instant(s.proof[1]) == instant(s.proof[0]) - 30 * MINUTE - SECOND,
+    "S5.2": lambda s: instant(s.proof[2]) - instant(s.proof[0]) == s.proof[1]["duration_minutes"] * MINUTE + SECOND,
+    "S5.4": lambda s: instant(s.proof[0]) in _times(s, "test_started"),
+    "S5.5": lambda s: instant(s.proof[1]) == _planned_end(s, s.proof[1]["test"]) + SECOND,
+    "S6.1": lambda s: instant(s.proof[0]) == instant(s.proof[1]) - SECOND,
+    "S8.5": lambda s: _times(s, "pv_transmitted") == [_last_closing(s) + PV_DEADLINE + SECOND]
+    or (not s.find("pv_transmitted") and s.as_of == _last_closing(s) + PV_DEADLINE + SECOND),
+    "R1": lambda s: _day(s.find("agrement_recorded")[0]["valid_until"]) == _opening_days(s)[-1] - DAY,
+    "R2": lambda s: _times(s, "session_declared")[0] == _times(s, "session_opened")[0] + SECOND,
+    "R4": lambda s: any(_day(a["habilitation_until"]) == _acting_days(s, a["juror"])[-1] - DAY
+                        for a in s.find("juror_appointed")),
+    "R5": lambda s: _lead_time_before(s) + SECOND in _times(s, "candidate_convened"),
+    "R7": lambda s: _lengths(s)[s.proof[2]["test"]] == _durations(s)[s.proof[2]["test"]] + 30 * MINUTE + SECOND,
+}
+
+
+# find() renders the example it found; a whole session is a long text, and that is fine here
+quiet = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
+
+@quiet
+@pytest.mark.parametrize("clause", EDGES)
+def test_mutations_reach_one_second_beyond_the_bound(clause):
+    """Where a mutation crosses a line in time, it sometimes crosses it by the smallest step:
+    one second (one day for calendar-day bounds)."""
+    found = find(MUTATIONS[clause].strategy(), EDGES[clause], settings=REACH)
+    assert EDGES[clause](found)
