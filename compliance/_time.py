@@ -157,8 +157,9 @@ def render_instant(moment: dt.datetime) -> str:
 
 
 def render_clock(moment: dt.datetime) -> str:
-    """The local time of day of an aware instant: ``09:00``."""
-    return f"{moment:%H:%M}"
+    """The local time of day of an aware instant: ``09:00``, or ``09:00:01`` when its seconds
+    are not zero (a bound crossed by one second must not read as the bound itself)."""
+    return f"{moment:%H:%M:%S}" if moment.second else f"{moment:%H:%M}"
 
 
 def render_offset(moment: dt.datetime) -> str:
@@ -173,14 +174,14 @@ def render_date(day: dt.date) -> str:
     return _day_text(day)
 
 
-_RENDERED_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}) "
+_RENDERED_TIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}(?::[0-9]{2})?) "
                             r"\(([+-][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)\)$")
 
 
 def parse_report_time(text: str, tz: dt.tzinfo) -> dt.datetime:
     """A time as a JSON report writes it (``render_time``) back as an instant of ``tz``.
 
-    Only for reading a JSON report back: the report keeps minutes, so seconds are lost.
+    Only for reading a JSON report back (the report keeps whole seconds).
     Raises:
         TimeFormatError: text in another form.
     """
@@ -199,11 +200,12 @@ def parse_report_time(text: str, tz: dt.tzinfo) -> dt.datetime:
 
 
 def render_time(seconds: int, tz: dt.tzinfo) -> str:
-    """A readable local time with its offset: ``2026-03-10 09:00 (+01:00)``."""
+    """A readable local time with its offset: ``2026-03-10 09:00 (+01:00)``, seconds shown only
+    when not zero: ``2026-03-10 09:00:01 (+01:00)``."""
     local = _local(seconds, tz)
     if local is None:
         return _beyond(seconds)
-    return f"{_day_text(local)} {local:%H:%M} ({render_offset(local)})"
+    return f"{_day_text(local)} {render_clock(local)} ({render_offset(local)})"
 
 
 def render_day(seconds: int, tz: dt.tzinfo) -> str:

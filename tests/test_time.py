@@ -100,7 +100,7 @@ def test_rendering_never_overflows():
 def test_local_mean_time_offsets_keep_their_seconds():
     paris = _time.zone("Europe/Paris")
     seconds = _time.epoch(dt.datetime(1850, 6, 1, 12, 0, tzinfo=UTC))
-    assert _time.render_time(seconds, paris) == "1850-06-01 12:09 (+00:09:21)"
+    assert _time.render_time(seconds, paris) == "1850-06-01 12:09:21 (+00:09:21)"
 
 
 offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
@@ -126,3 +126,12 @@ def test_an_accepted_time_renders_in_any_zone(naive, offset, zone_name):
 def test_an_accepted_day_starts_somewhere_in_any_zone(day, zone_name):
     tz = _time.zone(zone_name)
     assert _time.render_day(_time.day_start(_time.parse_day(day.isoformat()), tz), tz) == day.isoformat()
+
+
+def test_a_time_shows_its_seconds_only_when_they_are_not_zero():
+    """One second past a bound must not read as the bound itself; whole minutes stay short."""
+    paris = _time.zone("Europe/Paris")
+    at = dt.datetime(2026, 3, 10, 9, 0, tzinfo=paris)
+    assert _time.render_instant(at) == "2026-03-10 09:00 (+01:00)"
+    assert _time.render_instant(at + dt.timedelta(seconds=1)) == "2026-03-10 09:00:01 (+01:00)"
+    assert _time.parse_report_time("2026-03-10 09:00:01 (+01:00)", paris) == at + dt.timedelta(seconds=1)
