@@ -110,14 +110,13 @@ def test_same_session_and_clause_for_two_rules_are_two_waivers(tmp_path):
     assert [w.rule for w in load_waivers(path)] == [None, "S3.1-identite-non-controlee"]
 
 
-def test_waivers_are_checked_against_the_rule_base_given(tmp_path):
-    """A waiver of a local rule loads with the rule base that has it, not with the shipped one."""
-    from compliance import load_rulebook
+def _local_rule_dir(tmp_path):
+    """A --rules directory with one local rule of clause S3.3, S3.3-regle-locale."""
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "S3-local.yaml").write_text("""section: S3
 rules:
-  - id: S3.1-regle-locale
+  - id: S3.3-regle-locale
     clause: S3.3
     severity: warning
     title: {fr: "t", en: "t"}
@@ -127,31 +126,25 @@ rules:
         event: test_started
     message: {fr: "m", en: "m"}
 """, encoding="utf-8")
-    path = _waiver_file(tmp_path, ("S", "S3.3", "S3.1-regle-locale"))
+    return rules
+
+
+def test_waivers_are_checked_against_the_rule_base_given(tmp_path):
+    """A waiver of a local rule loads with the rule base that has it, not with the shipped one."""
+    from compliance import load_rulebook
+    rules = _local_rule_dir(tmp_path)
+    path = _waiver_file(tmp_path, ("S", "S3.3", "S3.3-regle-locale"))
     (waiver,) = load_waivers(path, load_rulebook(rules))
-    assert waiver.rule == "S3.1-regle-locale"
-    with pytest.raises(ProblemList, match="unknown rule 'S3.1-regle-locale'"):
+    assert waiver.rule == "S3.3-regle-locale"
+    with pytest.raises(ProblemList, match="unknown rule 'S3.3-regle-locale'"):
         load_waivers(path)
 
 
 @pytest.mark.parametrize("command", ["check", "audit"])
 def test_the_cli_checks_waivers_against_its_own_rule_base(tmp_path, command):
     """With --rules, a waiver may name a rule of that directory: check and audit both load it."""
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "S3-local.yaml").write_text("""section: S3
-rules:
-  - id: S3.1-regle-locale
-    clause: S3.3
-    severity: warning
-    title: {fr: "t", en: "t"}
-    reference: {text: "r"}
-    when:
-      - match: t
-        event: test_started
-    message: {fr: "m", en: "m"}
-""", encoding="utf-8")
-    waivers = _waiver_file(tmp_path, ("TP-00417-2026-03-10", "S3.3", "S3.1-regle-locale"))
+    rules = _local_rule_dir(tmp_path)
+    waivers = _waiver_file(tmp_path, ("TP-00417-2026-03-10", "S3.3", "S3.3-regle-locale"))
     code, _out, err = run(command, str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30",
                           "--rules", str(rules), "--waivers", str(waivers))
     assert (code, err) == (0, "")
