@@ -8,6 +8,8 @@ from hypothesis import given, strategies as st
 
 import oracle
 from compliance import Checker, Finding, InputError, Location, UsageError, _time, check_session, parse_event
+from compliance.expressions import Arith, Ref, Span
+from compliance.model import Severity
 from compliance.rule_model import Certainty, Expect
 from mutations import MUTATIONS
 from strategies import scenarios
@@ -255,3 +257,61 @@ def test_a_bounded_finding_is_returned_by_feed_once_the_clock_passes_its_bound(r
 
 def _first_past(events, bound: int) -> int:
     return next(i for i, e in enumerate(events) if _time.epoch(e.at) > bound)
+
+
+# ----------------------------------------------------------------------------- certainty at load
+
+def _upper_bounds(absence):
+    """docs/rules.md: 'at <= X' or 'at < X', X built from matched events (not the audit date)."""
+    return [c.operand for c in absence.conditions
+            if c.field == "at" and c.op in ("<", "<=") and not isinstance(c.operand, tuple)
+            and c.refs() and all(r.alias != "end" for r in c.refs())]
+
+
+def _as_documented(rule) -> Certainty:
+    """docs/rules.md, 'Live feeding and certainty', read condition by condition."""
+    if rule.severity is Severity.PENDING:
+        return Certainty.FINISH
+    for pattern in rule.patterns:
+        for cond in pattern.conditions:
+            if any(r.alias == "end" for r in cond.refs()) and (pattern.absent or cond.op not in ("<", "<=")):
+                return Certainty.FINISH          # may stop holding as the clock advances
+    absences = [p for p in rule.patterns if p.absent]
+    if not absences:
+        return Certainty.IMMEDIATE
+    return Certainty.BOUNDED if all(_upper_bounds(p) for p in absences) else Certainty.FINISH
+
+
+@pytest.mark.parametrize("rule_id", [r.id for r in _rulebook().checks])
+def test_every_check_is_classified_as_the_rule_language_says(rule_id):
+    rule = _rulebook().rule(rule_id)
+    assert rule.certainty is _as_documented(rule)
+    if rule.certainty is Certainty.BOUNDED:
+        absences = [p for p in rule.patterns if p.absent]
+        assert len(rule.bounds) == len(absences)
+        for bound, absence in zip(rule.bounds, absences):
+            assert bound in _upper_bounds(absence)
+    else:
+        assert rule.bounds == ()
+
+
+START, CLOSING = Ref("start", "at"), Ref("closing", "at")
+
+
+@pytest.mark.parametrize("rule_id, certainty, bounds", [
+    ("R12-epreuve-a-distance", Certainty.IMMEDIATE, ()),                   # no absence
+    ("S5.3-formateur-surveille", Certainty.IMMEDIATE, ()),                  # a list-item match
+    # each candidate's first test (an earlier start, at < start.at) without an identity check
+    # at <= start.at
+    ("S3.1-identite-non-controlee", Certainty.BOUNDED, (START, START)),
+    ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED,
+     (Arith(CLOSING, "+", Span(15 * 86_400)), Arith(CLOSING, "+", Span(15 * 86_400)))),
+    ("R5-convocation-tardive", Certainty.BOUNDED,
+     (Ref("opening", "at"), Arith(Ref("opening", "at"), "-", Ref("plan", "convocation_lead")))),
+    ("S8.5-pv-en-attente", Certainty.FINISH, ()),                          # pending: a deadline
+    ("S1.3-affichage-non-verifie", Certainty.FINISH, ()),                  # an absence with no bound
+    ("R1-agrement-absent", Certainty.FINISH, ()),
+])
+def test_representative_rules_have_the_certainty_written_here(rule_id, certainty, bounds):
+    rule = _rulebook().rule(rule_id)
+    assert (rule.certainty, rule.bounds) == (certainty, bounds)
