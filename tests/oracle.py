@@ -1,30 +1,120 @@
-"""A plain-Python reading of the rule language, independent of durable_rules.
+"""A plain-Python reading of the rule language, independent of durable_rules and of the compiler.
 
-It evaluates compiled rule semantics by brute force (nested loops over facts), so the engine
-adapter can be checked against it: same matches, whatever the engine's quirks.
+Two halves, both written from docs/rules.md rather than from ``compliance/compiler.py``:
+
+* ``facts``: what the rules talk about, built from the parsed events — instants as epoch
+  seconds, calendar days as midnight at the start of the day in the session's time zone,
+  durations in seconds, one fact per item of a list field, computed fields;
+* ``run``: the rules evaluated by brute force (nested loops over those facts).
+
+So the engine adapter fed by the compiler can be checked against it: same matches, whatever the
+engine's quirks and however the compiler encodes events.
 """
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import operator
-from typing import Any
+import zoneinfo
+from typing import Any, Iterable
 
-from compliance.compiler import fact_field
+import attrs
+
 from compliance.expressions import Arith, Literal, Ref, Span
 from compliance.rulebook import END, Rule, Rulebook
 
 OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
        ">": operator.gt, ">=": operator.ge}
 
+# ----------------------------------------------------------------------------- facts
 
-def _value(operand: Any, env: dict[str, dict[str, Any]]) -> Any:
+DEFAULT_ZONE = "Europe/Paris"            # docs/events.md: session_planned.time_zone's default
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+COMMON = {"at", "session", "id", "location"}
+# Integer fields, by what they count (docs/events.md): a field the oracle does not know is an
+# error, so a new field is classified here by hand rather than guessed.
+MINUTES = {"duration_minutes", "extra_minutes"}
+NUMBERS = {"convocation_lead_days"}
+
+
+def seconds_since_epoch(moment: dt.datetime) -> int:
+    assert moment.utcoffset() is not None, moment
+    return (moment - EPOCH) // dt.timedelta(seconds=1)
+
+
+def midnight(day: dt.date, zone: str) -> int:
+    """Epoch seconds of the start of ``day`` in the IANA zone ``zone``."""
+    return seconds_since_epoch(dt.datetime(day.year, day.month, day.day, tzinfo=zoneinfo.ZoneInfo(zone)))
+
+
+def session_zone(events: Iterable[Any]) -> str:
+    for event in events:
+        if event.type == "session_planned":
+            return str(event.time_zone)
+    return DEFAULT_ZONE
+
+
+def _translate(name: str, value: Any, zone: str) -> Any:
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return seconds_since_epoch(value)
+    if isinstance(value, dt.date):
+        return midnight(value, zone)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, int) and name in MINUTES:
+        return value * 60
+    if isinstance(value, int) and name in NUMBERS:
+        return value
+    raise AssertionError(f"the oracle does not know field {name!r} ({value!r}): classify it in tests/oracle.py")
+
+
+def _computed(event: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """docs/rules.md, Computed fields."""
+    if event.type == "session_planned":
+        days = event.convocation_lead_days or settings[f"convocation_lead_days_{event.kind.value}"]
+        return {"convocation_lead": days * 86_400}
+    return {}
+
+
+def event_facts(event: Any, index: int, zone: str, settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """One event's facts under the rule language's names: itself, then one per list item."""
+    fact: dict[str, Any] = {"type": event.type, "at": seconds_since_epoch(event.at), "session": event.session,
+                            "id": event.id, "src": [index]}
+    lists = {}
+    for field in attrs.fields(type(event)):
+        if field.name in COMMON:
+            continue
+        value = getattr(event, field.name)
+        if isinstance(value, tuple):
+            lists[field.name] = value
+        else:
+            fact[field.name] = _translate(field.name, value, zone)
+    fact.update(_computed(event, settings))
+    items = [{**fact, "type": f"{event.type}.{name}", "item": item} for name, values in lists.items()
+             for item in values]
+    return [fact, *items]
+
+
+def facts(events: list[Any], settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """The facts of a session whose events are in ``events`` (``src``: the index there)."""
+    zone = session_zone(events)
+    return [f for index, event in enumerate(events) for f in event_facts(event, index, zone, settings)]
+
+
+# ----------------------------------------------------------------------------- matching
+
+def value(operand: Any, env: dict[str, dict[str, Any]]) -> Any:
+    """An operand over matched oracle facts (``env``: alias -> fact)."""
     if isinstance(operand, Literal):
         return operand.value
     if isinstance(operand, Span):
         return operand.seconds
     if isinstance(operand, Ref):
-        return env[operand.alias][fact_field(operand.field)]
+        return env[operand.alias][operand.field]
     if isinstance(operand, Arith):
-        left, right = _value(operand.left, env), _value(operand.right, env)
+        left, right = value(operand.left, env), value(operand.right, env)
         return left + right if operand.op == "+" else left - right
     raise AssertionError(operand)
 
@@ -33,11 +123,11 @@ def _holds(pattern, fact: dict[str, Any], env) -> bool:
     if fact["type"] != pattern.event:
         return False
     for cond in pattern.conditions:
-        have = fact.get(fact_field(cond.field))
+        have = fact.get(cond.field)
         if cond.op == "in":
             if have not in [item.value for item in cond.operand]:
                 return False
-        elif not OPS[cond.op](have, _value(cond.operand, env)):
+        elif not OPS[cond.op](have, value(cond.operand, env)):
             return False
     return True
 
@@ -64,17 +154,16 @@ def matches(rule: Rule, facts: list[dict[str, Any]], end_at: int):
     yield from walk(0, {END: {"at": end_at}})
 
 
-def run(rulebook: Rulebook, facts: list[dict[str, Any]], end_at: int) -> set[tuple]:
-    """Derive to a fixpoint, then return {(rule id, ((alias, src), ...))} for every check match."""
+def derive(rulebook: Rulebook, facts: list[dict[str, Any]], end_at: int) -> list[dict[str, Any]]:
+    """The facts plus every derived fact, to a fixpoint."""
     facts = list(facts)
     seen = {repr(sorted(f.items())) for f in facts}
     changed = True
     while changed:
         changed = False
         for rule in rulebook.derivations:
-            type_name, fields = rule.type, rule.fields
             for env in list(matches(rule, facts, end_at)):
-                new = {"type": type_name, **{n: env[r.alias][fact_field(r.field)] for n, r in fields},
+                new = {"type": rule.type, **{n: env[r.alias][r.field] for n, r in rule.fields},
                        "at": max(f["at"] for f in env.values()),
                        "src": sorted({i for f in env.values() for i in f["src"]})}
                 key = repr(sorted(new.items()))
@@ -82,6 +171,12 @@ def run(rulebook: Rulebook, facts: list[dict[str, Any]], end_at: int) -> set[tup
                     seen.add(key)
                     facts.append(new)
                     changed = True
+    return facts
+
+
+def run(rulebook: Rulebook, facts: list[dict[str, Any]], end_at: int) -> set[tuple]:
+    """Derive to a fixpoint, then return {(rule id, ((alias, src), ...))} for every check match."""
+    facts = derive(rulebook, facts, end_at)
     out = set()
     for rule in rulebook.checks:
         for env in matches(rule, facts, end_at):

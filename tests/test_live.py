@@ -6,7 +6,11 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from compliance import Checker, InputError, Location, UsageError, check_session
+import oracle
+from compliance import Checker, Finding, InputError, Location, UsageError, _time, check_session, parse_event
+from compliance.expressions import Arith, Ref, Span
+from compliance.model import Severity
+from compliance.rule_model import Certainty, Expect
 from mutations import MUTATIONS
 from strategies import scenarios
 
@@ -177,3 +181,137 @@ def test_feed_is_capped_like_extend(clean_session, monkeypatch):
     checker.feed(events[1])
     with pytest.raises(InputError, match="has more than 2 events"):
         checker.feed(events[2])
+
+
+# ----------------------------------------------------------------------------- bounded rules
+
+def _rulebook():
+    from compliance.checker import default_rulebook
+    return default_rulebook()
+
+
+BOUNDED = [r.id for r in _rulebook().checks if r.certainty is Certainty.BOUNDED]
+# Field-less events, one of which ends each example as a clock tick past every bound.
+TICKS = ["grids_archived", "documents_destroyed", "pv_transmitted", "session_declared", "candidates_briefed"]
+
+
+def _tick(rule, events, after: int):
+    """An event of a type the rule (and no derivation) reads, a minute after ``after``."""
+    rulebook = _rulebook()
+    read = {p.event for r in (rule, *rulebook.derivations) for p in r.patterns}
+    kind = next(t for t in TICKS if t not in read)
+    at = dt.datetime.fromtimestamp(after + 60, dt.timezone.utc).isoformat()
+    return parse_event({"type": kind, "at": at}, Location("<tick>", 1), session=events[0].session,
+                       default_id="tick")
+
+
+def _bounded_matches(rule, events, end_at):
+    """evidence indices -> the time bounds (epoch seconds) of the oracle's matches citing them,
+    and the index of the latest event each match binds."""
+    rulebook = _rulebook()
+    facts = oracle.derive(rulebook, oracle.facts(events, dict(rulebook.settings)), end_at)
+    out: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+    for env in oracle.matches(rule, facts, end_at):
+        cited = tuple(sorted({i for alias in rule.evidence for i in env[alias]["src"]}))
+        bound = max(oracle.value(b, env) for b in rule.bounds)
+        out.setdefault(cited, []).append((bound, max(i for f in env.values() for i in f["src"])))
+    return out
+
+
+@pytest.mark.parametrize("rule_id", BOUNDED)
+def test_a_bounded_finding_is_returned_by_feed_once_the_clock_passes_its_bound(rule_id):
+    """Each 'fire' example of the rule, fed event by event (then a clock tick past every bound):
+    each finding of the rule comes out of feed at the first event past its bound (or at the
+    last event it cites, if later), never at an event before or at its bound, and equals the
+    finding finish reports."""
+    rule = _rulebook().rule(rule_id)
+    fired = [e for e in rule.examples if e.expect is Expect.FIRE]
+    assert fired, f"{rule_id} has no 'fire' example"
+    for example in fired:
+        events = sorted(example.events, key=lambda e: e.at)          # stable: record order at ties
+        as_of = example.as_of or events[-1].at
+        first_bounds = _bounded_matches(rule, events, _time.epoch(as_of))
+        assert first_bounds, f"{rule_id}: {example.name}: the oracle finds no match"
+        latest = max([b for group in first_bounds.values() for b, _ in group] + [_time.epoch(as_of)])
+        events.append(_tick(rule, events, latest))
+        as_of = events[-1].at
+        groups = _bounded_matches(rule, events, _time.epoch(as_of))
+        checker = Checker()
+        returned: dict[Finding, int] = {}
+        for step, event in enumerate(events):
+            for finding in checker.feed(event):
+                if finding.rule == rule_id:
+                    assert finding not in returned, (example.name, finding)
+                    returned[finding] = step
+        mine = [f for f in checker.finish(as_of).findings if f.rule == rule_id]
+        assert mine, f"{rule_id}: {example.name}: no finding at finish"
+        assert set(returned) == set(mine), example.name      # all returned live, none withdrawn
+        for finding, step in returned.items():
+            group = groups[tuple(e.index for e in finding.evidence)]
+            # a match is certain at the first event past its bound once every event it binds is in
+            due = min(max(_first_past(events, bound), last) for bound, last in group)
+            where = f"{rule_id}: {example.name}: returned at event {step} ({events[step].at})"
+            assert _time.epoch(events[step].at) > min(bound for bound, _ in group), f"{where}, before its bound"
+            assert step == due, f"{where}, expected at event {due}"
+
+
+def _first_past(events, bound: int) -> int:
+    return next(i for i, e in enumerate(events) if _time.epoch(e.at) > bound)
+
+
+# ----------------------------------------------------------------------------- certainty at load
+
+def _upper_bounds(absence):
+    """docs/rules.md: 'at <= X' or 'at < X', X built from matched events (not the audit date)."""
+    return [c.operand for c in absence.conditions
+            if c.field == "at" and c.op in ("<", "<=") and not isinstance(c.operand, tuple)
+            and c.refs() and all(r.alias != "end" for r in c.refs())]
+
+
+def _as_documented(rule) -> Certainty:
+    """docs/rules.md, 'Live feeding and certainty', read condition by condition."""
+    if rule.severity is Severity.PENDING:
+        return Certainty.FINISH
+    for pattern in rule.patterns:
+        for cond in pattern.conditions:
+            if any(r.alias == "end" for r in cond.refs()) and (pattern.absent or cond.op not in ("<", "<=")):
+                return Certainty.FINISH          # may stop holding as the clock advances
+    absences = [p for p in rule.patterns if p.absent]
+    if not absences:
+        return Certainty.IMMEDIATE
+    return Certainty.BOUNDED if all(_upper_bounds(p) for p in absences) else Certainty.FINISH
+
+
+@pytest.mark.parametrize("rule_id", [r.id for r in _rulebook().checks])
+def test_every_check_is_classified_as_the_rule_language_says(rule_id):
+    rule = _rulebook().rule(rule_id)
+    assert rule.certainty is _as_documented(rule)
+    if rule.certainty is Certainty.BOUNDED:
+        absences = [p for p in rule.patterns if p.absent]
+        assert len(rule.bounds) == len(absences)
+        for bound, absence in zip(rule.bounds, absences):
+            assert bound in _upper_bounds(absence)
+    else:
+        assert rule.bounds == ()
+
+
+START, CLOSING = Ref("start", "at"), Ref("closing", "at")
+
+
+@pytest.mark.parametrize("rule_id, certainty, bounds", [
+    ("R12-epreuve-a-distance", Certainty.IMMEDIATE, ()),                   # no absence
+    ("S5.3-formateur-surveille", Certainty.IMMEDIATE, ()),                  # a list-item match
+    # each candidate's first test (an earlier start, at < start.at) without an identity check
+    # at <= start.at
+    ("S3.1-identite-non-controlee", Certainty.BOUNDED, (START, START)),
+    ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED,
+     (Arith(CLOSING, "+", Span(15 * 86_400)), Arith(CLOSING, "+", Span(15 * 86_400)))),
+    ("R5-convocation-tardive", Certainty.BOUNDED,
+     (Ref("opening", "at"), Arith(Ref("opening", "at"), "-", Ref("plan", "convocation_lead")))),
+    ("S8.5-pv-en-attente", Certainty.FINISH, ()),                          # pending: a deadline
+    ("S1.3-affichage-non-verifie", Certainty.FINISH, ()),                  # an absence with no bound
+    ("R1-agrement-absent", Certainty.FINISH, ()),
+])
+def test_representative_rules_have_the_certainty_written_here(rule_id, certainty, bounds):
+    rule = _rulebook().rule(rule_id)
+    assert (rule.certainty, rule.bounds) == (certainty, bounds)

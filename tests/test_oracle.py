@@ -1,0 +1,109 @@
+"""The oracle's own facts, and proof that comparing with it sees fact-encoding bugs."""
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+import oracle
+from compliance import Location, _time, compiler, parse_event
+from compliance.checker import _prepare, default_rulebook, session_time_zone
+
+ZONES = ["Europe/Paris", "Pacific/Kiritimati", "America/New_York"]
+
+
+def _event(raw):
+    return parse_event(raw, Location("t.jsonl", 1), session="S", default_id="e1")
+
+
+def test_the_oracle_reads_events_as_docs_rules_md_says():
+    """Hand-computed: days at local midnight, durations in seconds, list items, computed fields."""
+    settings = dict(default_rulebook().settings)
+    planned = _event({"type": "session_planned", "at": "2026-01-05T10:00:00+01:00", "title": "TP-1",
+                      "title_name": "T", "centre": "C", "site": "S", "kind": "ccp",
+                      "time_zone": "Pacific/Kiritimati"})
+    juror = _event({"type": "juror_appointed", "at": "2026-01-06T00:30:00+14:00", "juror": "J1",
+                    "habilitation_title": "TP-1", "habilitation_from": "2026-01-06",
+                    "habilitation_until": "2026-03-10"})
+    test = _event({"type": "test_scheduled", "at": "2026-01-07T09:00:00Z", "test": "T1", "candidate": "C1",
+                   "kind": "msp", "duration_minutes": 95, "starts_at": "2026-03-10T09:00:00+01:00"})
+    registered = _event({"type": "candidate_registered", "at": "2026-01-08T09:00:00Z", "candidate": "C1",
+                         "pathway": "training", "trainers": ["F1", "F2"]})
+    facts = oracle.facts([planned, juror, test, registered], settings)
+    assert facts[0]["convocation_lead"] == 15 * 86_400           # the ccp setting: 15 days
+    assert facts[0]["kind"] == "ccp"
+    # 2026-01-06 00:00 at +14:00 is 2026-01-05 10:00 UTC
+    assert facts[1]["habilitation_from"] == 1_767_607_200
+    assert facts[1]["at"] == facts[1]["habilitation_from"] + 1_800
+    assert facts[2]["duration_minutes"] == 5_700
+    assert facts[2]["starts_at"] == 1_773_129_600                  # 2026-03-10 08:00 UTC
+    assert [(f["type"], f.get("item"), f["candidate"], f["pathway"], f["src"]) for f in facts[3:]] == [
+        ("candidate_registered", None, "C1", "training", [3]),
+        ("candidate_registered.trainers", "F1", "C1", "training", [3]),
+        ("candidate_registered.trainers", "F2", "C1", "training", [3])]
+    assert "trainers" not in facts[3]
+
+
+def _examples(zone):
+    """Every embedded example of the shipped checks, its declared time zone set to ``zone``."""
+    out = []
+    for rule in default_rulebook().checks:
+        for example in rule.examples:
+            events = [attrs.evolve(e, time_zone=zone) if e.type == "session_planned" else e
+                      for e in example.events]
+            if events:
+                out.append((f"{rule.id}: {example.name}", events,
+                            _time.epoch(example.as_of or max(e.at for e in events))))
+    return out
+
+
+def _disagreements(zone, event_facts):
+    """The examples on which the engine, fed by ``event_facts``, and the oracle disagree."""
+    rulebook = default_rulebook()
+    settings = dict(rulebook.settings)
+    out = []
+    for name, events, end_at in _examples(zone):
+        tz = _time.zone(session_time_zone(events))
+        facts = [f for i, e in enumerate(events) for f in event_facts(e, i, tz, settings)]
+        got = {(rule_id, tuple(sorted((a, tuple(f["src"])) for a, f in matched.items())))
+               for rule_id, matched in _prepare(rulebook).engine.run(facts, end_at)}
+        if got != oracle.run(rulebook, oracle.facts(events, settings), end_at):
+            out.append(name)
+    return out
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_the_compiler_and_the_oracle_agree_on_every_embedded_example(zone):
+    assert _disagreements(zone, compiler.event_facts) == []
+
+
+def _days_in_utc(event, index, tz, settings):
+    return compiler.event_facts(event, index, dt.timezone.utc, settings)
+
+
+def _lists_not_expanded(event, index, tz, settings):
+    return [f for f in compiler.event_facts(event, index, tz, settings) if "." not in f["type"]]
+
+
+def _durations_in_minutes(event, index, tz, settings):
+    return [{k: v // 60 if k in ("duration_minutes", "extra_minutes") else v for k, v in f.items()}
+            for f in compiler.event_facts(event, index, tz, settings)]
+
+
+def _lead_in_days(event, index, tz, settings):
+    return [dict(f, convocation_lead=f["convocation_lead"] // 86_400) if "convocation_lead" in f else f
+            for f in compiler.event_facts(event, index, tz, settings)]
+
+
+def _wrong_field(event, index, tz, settings):
+    return [dict(f, habilitation_until=f["habilitation_from"]) if "habilitation_until" in f else f
+            for f in compiler.event_facts(event, index, tz, settings)]
+
+
+@pytest.mark.parametrize("bug", [_days_in_utc, _lists_not_expanded, _durations_in_minutes, _lead_in_days,
+                                 _wrong_field], ids=lambda f: f.__name__.strip("_"))
+def test_a_fact_encoding_bug_makes_the_engine_disagree_with_the_oracle(bug):
+    """The comparison is not blind to the compiler: each bug, injected into its facts, changes
+    the engine's matches on some embedded example (days in UTC show in a zone far from it)."""
+    assert _disagreements("Pacific/Kiritimati", bug) != []
