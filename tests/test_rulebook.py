@@ -437,6 +437,7 @@ def test_a_rule_base_pickles_for_spawned_audit_workers():
     import pickle
     rulebook = load_rulebook()
     copy = pickle.loads(pickle.dumps(rulebook))
+    assert copy == rulebook
     assert dict(copy.sections) == dict(rulebook.sections)
     assert [r.id for r in copy.rules] == [r.id for r in rulebook.rules]
     with pytest.raises(TypeError):
