@@ -21,7 +21,7 @@ import attrs
 
 from . import _time, events
 from .errors import Location, RulebookError
-from .expressions import Arith, Condition, Literal, Ref, Span
+from .expressions import DAY_OF, Arith, Condition, Literal, Ref, Span
 from .rule_model import END, Derivation, Rule, Rulebook, unconstrained
 from .vocabulary import COMPUTED_FIELDS
 
@@ -118,7 +118,11 @@ def _condition(cond: Condition) -> Any:
     if isinstance(cond.operand, tuple):     # 'in': a list of literals
         options = [{field: item.value} for item in cond.operand]
         return options[0] if len(options) == 1 else {"$or": options}
-    value = _operand(cond.operand)
+    if cond.calendar and isinstance(cond.operand, Ref):    # day(alias.field): that instant's local day
+        ref = cond.operand
+        value = {internal_alias(ref.alias): DAY_OF.format(fact_field(ref.field))}
+    else:
+        value = _operand(cond.operand)
     if cond.op == "==":
         return {field: value}
     return {_RELATIONS[cond.op]: {field: value}}
@@ -202,6 +206,9 @@ def _check_limits(rulebook: Rulebook, ruleset: dict[str, Any]) -> None:
 
 # ----------------------------------------------------------------------------- facts
 
+AT_DAY = DAY_OF.format("at")    # every fact's local day (derived facts take their last source's)
+
+
 def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
                 settings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The facts one event becomes: itself, plus one fact per item of each list field.
@@ -212,6 +219,7 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
     like any other field and no rule hides a constant.
     """
     fact: dict[str, Any] = {"type": event.TYPE, "at": _time.epoch(event.at),
+                            AT_DAY: _local_day(event.at, tz),
                             "session": event.session, "eid": event.id, "src": [index]}
     lists = []
     for spec in events.specific_fields(type(event)):
@@ -220,6 +228,8 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
             lists.append((spec.name, value))
         else:
             fact[fact_field(spec.name)] = fact_value(value, spec.kind, tz)
+            if spec.kind == "time" and value is not None:
+                fact[DAY_OF.format(fact_field(spec.name))] = _local_day(value, tz)
     for name, (_kind, compute) in COMPUTED_FIELDS.get(event.TYPE, {}).items():
         fact[name] = compute(event, settings or {})
     out = [fact]
@@ -227,6 +237,11 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
         for item in items:
             out.append(dict(fact, type=f"{event.TYPE}.{name}", item=item))
     return out
+
+
+def _local_day(moment: dt.datetime, tz: dt.tzinfo) -> int:
+    """Midnight at the start of the instant's day in the session's zone, as rules read days."""
+    return _time.day_start(moment.astimezone(tz).date(), tz)
 
 
 def fact_value(value: Any, kind: str, tz: dt.tzinfo) -> Any:

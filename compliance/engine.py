@@ -44,7 +44,7 @@ from durable.engine import (Host, MessageNotHandledException, MessageObservedExc
 warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp",
                         category=DeprecationWarning, module=r"durable\.engine")
 
-from .compiler import END_TYPE, JOIN_KEY, OPEN_RULE, OPEN_TYPE, CompiledRulebook
+from .compiler import AT_DAY, END_TYPE, JOIN_KEY, OPEN_RULE, OPEN_TYPE, CompiledRulebook
 from .errors import EngineError, InputError
 
 MAX_PROPERTIES = 200   # the engine fails beyond ~253 properties per fact
@@ -150,7 +150,10 @@ class Engine:
                 for name, alias, field in fields:
                     fact[name] = matched[alias][field]
                 # a derived fact happens when its last source does: live certainty relies on it
-                fact["at"] = max(matched[a]["at"] for a in matched)
+                last = max(matched.values(), key=lambda source: source["at"])
+                fact["at"] = last["at"]
+                if AT_DAY in last:      # and on that source's local day, for day(...)
+                    fact[AT_DAY] = last[AT_DAY]
                 fact["src"] = sorted({i for a in matched for i in matched[a]["src"]})
                 try:
                     c.assert_fact(fact)

@@ -230,10 +230,12 @@ def parse_condition(text: str) -> Condition:
     return Condition(field, op, operand, text)
 
 
-# A calendar day is midnight at its start (in the session's zone) inside the engine, so "the day
-# D is on or after the day of instant x" is "D > x - 1 day", and "D is on or before the day of x"
-# is "D <= x" (a day is 24 hours here, as in the rest of the rule language).
-_CALENDAR = {">=": (">", True), "<=": ("<=", False), ">": (">", False), "<": ("<=", True)}
+# A calendar day is midnight at its start (in the session's zone) inside the engine, and every
+# fact also carries, for each of its instants, midnight at the start of that instant's local day
+# (``DAY_OF``). "Day D is on or after the day of instant x" compares the two midnights, which
+# stays exact on the 23- and 25-hour days of the daylight-saving changes.
+DAY_OF = "{}_day"      # the fact field holding the local day of an instant field
+_CALENDAR = ("<=", ">=", "<", ">")
 
 
 def _calendar_condition(p: "_Parser", field: str, op: str, text: str) -> Condition:
@@ -241,7 +243,7 @@ def _calendar_condition(p: "_Parser", field: str, op: str, text: str) -> Conditi
 
     >>> c = parse_condition("valid_until >= day(o.at)")
     >>> (c.op, c.operand, c.calendar)
-    ('>', Arith(left=Ref(alias='o', field='at'), op='-', right=Span(seconds=86400)), True)
+    ('>=', Ref(alias='o', field='at'), True)
     """
     if op not in _CALENDAR:
         raise ExpressionError(f"day(...) compares with <=, >=, < or >, got {op!r}")
@@ -253,10 +255,7 @@ def _calendar_condition(p: "_Parser", field: str, op: str, text: str) -> Conditi
     if p.take() != ("op", ")"):
         raise ExpressionError("expected ')' after day(alias.field")
     p.done()
-    relation, minus_a_day = _CALENDAR[op]
-    ref = Ref(*value.split("."))
-    operand: Operand = Arith(ref, "-", Span(_time.DAY)) if minus_a_day else ref
-    return Condition(field, relation, operand, text, calendar=True)
+    return Condition(field, op, Ref(*value.split(".")), text, calendar=True)
 
 
 def parse_value(text: str) -> Ref | Arith:

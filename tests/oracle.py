@@ -81,7 +81,9 @@ def _computed(event: Any, settings: dict[str, Any]) -> dict[str, Any]:
 def event_facts(event: Any, index: int, zone: str, settings: dict[str, Any]) -> list[dict[str, Any]]:
     """One event's facts under the rule language's names: itself, then one per list item."""
     fact: dict[str, Any] = {"type": event.type, "at": seconds_since_epoch(event.at), "session": event.session,
-                            "id": event.id, "src": [index]}
+                            "id": event.id, "src": [index],
+                            # docs/rules.md: day(x.at) is the day of x in the session's zone
+                            "at (day)": midnight(event.at.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone)}
     lists = {}
     for field in attrs.fields(type(event)):
         if field.name in COMMON:
@@ -91,6 +93,8 @@ def event_facts(event: Any, index: int, zone: str, settings: dict[str, Any]) -> 
             lists[field.name] = value
         else:
             fact[field.name] = _translate(field.name, value, zone)
+            if isinstance(value, dt.datetime):
+                fact[f"{field.name} (day)"] = midnight(value.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone)
     fact.update(_computed(event, settings))
     items = [{**fact, "type": f"{event.type}.{name}", "item": item} for name, values in lists.items()
              for item in values]
@@ -126,6 +130,9 @@ def _holds(pattern, fact: dict[str, Any], env) -> bool:
         have = fact.get(cond.field)
         if cond.op == "in":
             if have not in [item.value for item in cond.operand]:
+                return False
+        elif cond.calendar:      # day(alias.field): the local day of that instant
+            if not OPS[cond.op](have, env[cond.operand.alias][f"{cond.operand.field} (day)"]):
                 return False
         elif not OPS[cond.op](have, value(cond.operand, env)):
             return False

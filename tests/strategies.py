@@ -119,11 +119,6 @@ def local_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone(PARIS).date()
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    """Midnight at the start of ``day`` in the session's time zone, as a UTC instant."""
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc)
-
-
 def _wanted(draw, option: bool | None) -> bool:
     """An optional feature: as the option says, or drawn when it says nothing."""
     return option if option is not None else draw(st.booleans())
@@ -471,11 +466,8 @@ def _onto_the_bounds(draw, b: _Builder, *, kind: str, jurors: list[str], present
                 and e["type"] in ("juror_checked_in", "evaluation_recorded")]
         appointment = b.of("juror_appointed", juror=juror)[0]
         first_day, last_day = local_day(min(acts)), local_day(max(acts))
-        # Known defect, left out here: the rules read "valid through day D" as "less than 24 h
-        # after midnight starting D", which wrongly rejects the 25th hour of the day the clocks
-        # go back (tests/test_catalogue.py, xfail). Stand on the bound only within 24 hours.
-        within_24_hours = max(acts) - _midnight(last_day) < dt.timedelta(days=1)
-        after = margin(draw, 400) if within_24_hours else 1 + margin(draw, 399)
+        # valid through the last day, whatever its length (23 or 25 hours when the clocks change)
+        after = margin(draw, 400)
         appointment["habilitation_from"] = (first_day - dt.timedelta(days=margin(draw, 400))).isoformat()
         appointment["habilitation_until"] = (last_day + dt.timedelta(days=after)).isoformat()
 

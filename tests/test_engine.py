@@ -65,8 +65,11 @@ def test_engine_on_compiled_facts_matches_the_oracle_on_its_own_facts(scenario, 
 
 
 def _as_rules_name_them(facts):
-    """Compiler facts under the rule language's field names (the compiler renames 'id')."""
-    return [{("id" if key == "eid" else key): value for key, value in fact.items()} for fact in facts]
+    """Compiler facts under the rule language's field names (the compiler renames 'id', and
+    keeps the local day of each instant under 'FIELD_day': the oracle says 'FIELD (day)')."""
+    def name(key: str) -> str:
+        return "id" if key == "eid" else f"{key[:-4]} (day)" if key.endswith("_day") else key
+    return [{name(key): value for key, value in fact.items()} for fact in facts]
 
 
 @given(any_session, st.randoms(use_true_random=False))

