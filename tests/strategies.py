@@ -389,6 +389,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         b.add("documents_destroyed", when(closed, 90))
         as_of = when(closed, deadline - margin(draw, deadline - 120))
     _onto_the_bounds(draw, b, kind=kind, jurors=jurors, present=present)
+    # placing events on their bounds may move one past the drawn audit date: audit after it
+    as_of = max(as_of, *(instant(e) for e in b.events))
     return Scenario(session_id=sid, events=b.events, as_of=as_of.replace(microsecond=0), kind=kind,
                     candidates=candidates, present=present, absent=absent, jurors=jurors,
                     trainers=trainers, tests=tests, late=late_tests, days=days, accommodated=extra)
