@@ -69,7 +69,10 @@ def render_events_markdown() -> str:
                 out.append("| field | kind | required | meaning |\n|---|---|---|---|")
                 for spec in specs:
                     kind = spec.kind + (f" ({' | '.join(spec.choices)})" if spec.choices else "")
-                    required = "yes" if spec.required else f"no (default `{json.dumps(spec.default, ensure_ascii=False)}`)"
+                    required = "yes" if spec.required else (
+                        "no (default: see meaning)" if spec.default is None and spec.kind != "time"
+                        else "no" if spec.default is None
+                        else f"no (default `{json.dumps(spec.default, ensure_ascii=False)}`)")
                     out.append(f"| `{spec.name}` | {kind} | {required} | {spec.doc} |")
                 out.append("")
     out.append("## JSON Schema\n\nAlso printed by `compliance schema`.\n")

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 
 import attrs
 
-from . import __version__, _time, compiler
+from . import __version__, _time, compiler, working_time
 from .certainty import evaluate, is_certain
 from .engine import EffortLimitError, Engine
 from .errors import EngineError, InputError, Location, UsageError
@@ -129,8 +129,10 @@ class Checker:
         self._session: str | None = session
         self._ids: set[str] = set()
         self._latest: dt.datetime | None = None
-        self._facts: list[list[dict[str, Any]]] = []    # per event, built once (live replays)
+        self._facts: dict[int, list[dict[str, Any]]] = {}   # per event, built once (live replays)
         self._facts_tz: str | None = None
+        self._clock = working_time.WorkingTime()
+        self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
         self._finished = False
 
     @property
@@ -239,11 +241,8 @@ class Checker:
         if not self._events:
             return
         tz = self._tz()
-        if self._facts_tz != session_time_zone(self._events):   # days are read in the session's zone
-            self._facts, self._facts_tz = [], session_time_zone(self._events)
-        for index in range(len(self._facts), len(self._events)):
-            self._facts.append(compiler.event_facts(self._events[index], index, tz, self._p.settings))
-        facts = [fact for per_event in self._facts for fact in per_event]
+        self._build_facts(tz)
+        facts = [fact for index in range(len(self._events)) for fact in self._facts[index]]
         engine = self._p.engine
         day = self._session_day(tz)
         seen = set()
@@ -263,6 +262,23 @@ class Checker:
                 continue
             seen.add(key)
             yield key, finding, rule, named
+
+    def _build_facts(self, tz: dt.tzinfo) -> None:
+        """Facts of the events not yet built, in time order (working time folds over them).
+
+        Live feeding adds events in time order, so facts are built once; an earlier event added
+        by ``extend``, or a time zone declared late, rebuilds them all."""
+        new = range(len(self._facts), len(self._events))
+        earlier = self._facts_latest is not None and any(self._events[i].at < self._facts_latest for i in new)
+        if earlier or self._facts_tz != session_time_zone(self._events):   # days are read in the session's zone
+            self._facts, self._facts_tz = {}, session_time_zone(self._events)
+            self._clock, self._facts_latest = working_time.WorkingTime(), None
+            new = range(len(self._events))
+        for index in sorted(new, key=lambda i: (self._events[i].at, i)):
+            event = self._events[index]
+            self._facts[index] = compiler.event_facts(event, index, tz, self._p.settings,
+                                                      self._clock.observe(event, index))
+            self._facts_latest = event.at if self._facts_latest is None else max(self._facts_latest, event.at)
 
     def _limit_location(self, error: EffortLimitError, facts: list[dict[str, Any]]) -> Location | None:
         """The event being asserted when the limit was reached, else the session's file."""

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from . import _time, events
+from .working_time import SPAN_TYPE, Reading
 from .errors import Location, RulebookError
 from .expressions import DAY_OF, Arith, Condition, Literal, Ref, Span
 from .rule_model import END, Derivation, Rule, Rulebook, unconstrained
@@ -210,8 +211,9 @@ AT_DAY = DAY_OF.format("at")    # every fact's local day (derived facts take the
 
 
 def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
-                settings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The facts one event becomes: itself, plus one fact per item of each list field.
+                settings: dict[str, Any] | None = None, clock: Reading | None = None) -> list[dict[str, Any]]:
+    """The facts one event becomes: itself, plus one fact per item of each list field, plus
+    what the test's working time (``working_time``) reads at this event: ``clock``.
 
     Instants and days become epoch seconds, durations seconds, enums their value. ``src`` holds
     the event's index in the session, so findings can cite it. Settings that vary by title or
@@ -223,7 +225,9 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
                             "session": event.session, "eid": event.id, "src": [index]}
     lists = []
     for spec in events.specific_fields(type(event)):
-        value = getattr(event, spec.name)
+        value = getattr(event, spec.attr)
+        if value is None:           # an optional instant not recorded: no such field
+            continue
         if spec.kind == "list":
             lists.append((spec.name, value))
         else:
@@ -233,6 +237,14 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
     for name, (_kind, compute) in COMPUTED_FIELDS.get(event.TYPE, {}).items():
         fact[name] = compute(event, settings or {})
     out = [fact]
+    if clock is not None:
+        fact.update(clock.fields)
+        if clock.span is not None:
+            span = clock.span
+            out.append({"type": SPAN_TYPE, "at": span["until"], AT_DAY: fact[AT_DAY],
+                        "session": event.session, "eid": f"{event.id}:span", "src": span["src"],
+                        "test": span["test"], "candidate": span["candidate"],
+                        "from": span["from"], "until": span["until"]})
     for name, items in lists:
         for item in items:
             out.append(dict(fact, type=f"{event.TYPE}.{name}", item=item))

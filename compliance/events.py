@@ -1,4 +1,4 @@
-"""The event vocabulary (v1): what a session record is made of.
+"""The event vocabulary (v2): what a session record is made of.
 
 One class per observable act or declaration. Every event carries its ``type``, an aware ``at``
 timestamp, the ``session`` id and an event ``id``; the other fields are listed per class. The JSON
@@ -30,6 +30,7 @@ Minutes = NewType("Minutes", int)
 class Pathway(enum.Enum):
     """How the candidate came to the exam."""
     TRAINING = "training"   # parcours de formation (ECF booklet expected)
+    APPRENTICESHIP = "apprenticeship"   # apprentissage: a training pathway (ECF booklet expected)
     VAE = "vae"             # validation des acquis de l'expérience (no ECF)
     OTHER = "other"
 
@@ -70,9 +71,46 @@ class IncidentKind(enum.Enum):
     OTHER = "other"
 
 
-def _field(doc: str, *, check: Any = None, **kwargs: Any) -> Any:
-    """An event field; ``check(value)`` returns what was expected when a text is not acceptable."""
-    return attrs.field(metadata={"doc": doc, "check": check}, **kwargs)
+class IncidentDecision(enum.Enum):
+    """What the manager (or the representative) decided about an incident."""
+    UNDECIDED = "undecided"         # nothing recorded (v1 records)
+    CONTINUE = "continue"           # the test goes on
+    EXCLUSION = "exclusion"         # the candidate is excluded from the test
+    POSTPONEMENT = "postponement"   # the test is postponed
+    CANCELLATION = "cancellation"   # the test (or the session) is cancelled
+
+
+class AccommodationKind(enum.Enum):
+    EXTRA_TIME = "extra_time"       # temps majoré
+    HUMAN_AID = "human_aid"         # aide humaine (secrétaire, interprète…)
+    EQUIPMENT = "equipment"         # matériel adapté
+    OTHER = "other"
+
+
+class Recipient(enum.Enum):
+    REPRESENTATIVE = "territorial_representative"   # the DDETS/DREETS, as the règlement says
+    OTHER = "other"
+
+
+class Modality(enum.Enum):
+    ON_SITE = "on_site"
+    REMOTE = "remote"               # the 2024 experimental scheme
+
+
+# Documents a session leaves behind (documents_destroyed, documents_kept). Exam materials are
+# what the guide's "destroy all other documents" is about; the others are kept or returned.
+EXAM_MATERIALS = ("dte_copies", "drafts")
+DOCUMENTS = (*EXAM_MATERIALS, "grids", "pv_copy", "dp", "fraud_report", "accommodation_decision",
+             "other")
+
+# Test kinds with a candidate DTE unless the test says otherwise: the oral tests have none.
+_DTE_BY_DEFAULT = ("msp", "questionnaire")
+
+
+def _field(doc: str, *, check: Any = None, key: str | None = None, **kwargs: Any) -> Any:
+    """An event field; ``check(value)`` returns what was expected when a text is not acceptable;
+    ``key`` is its name in records and rules when that name is a Python keyword (``from``)."""
+    return attrs.field(metadata={"doc": doc, "check": check, "key": key}, **kwargs)
 
 
 def _known_zone(name: str) -> str | None:
@@ -114,15 +152,16 @@ class Event:
         return self.TYPE
 
     def fields(self) -> dict[str, Any]:
-        """The type-specific fields, by name."""
-        return {f.name: getattr(self, f.name) for f in specific_fields(type(self))}
+        """The type-specific fields, by their record names."""
+        return {f.name: getattr(self, f.attr) for f in specific_fields(type(self))}
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-ready form that readers accept back (round trip)."""
         out: dict[str, Any] = {"type": self.TYPE, "at": self.at.isoformat(), "session": self.session,
                                "id": self.id}
         for name, value in self.fields().items():
-            out[name] = _to_json(value)
+            if value is not None:       # an optional instant not recorded
+                out[name] = _to_json(value)
         return out
 
 
@@ -138,8 +177,13 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def _strs(doc: str) -> Any:
-    return attrs.field(converter=tuple, factory=tuple, metadata={"doc": doc})
+def _strs(doc: str, *, choices: tuple[str, ...] = (), default: tuple[str, ...] = ()) -> Any:
+    """A list of ids (or, with ``choices``, of those words only)."""
+    return attrs.field(converter=tuple, default=default, metadata={"doc": doc, "choices": choices})
+
+
+def _dte_by_kind(self: Any) -> bool:
+    return bool(self.kind.value in _DTE_BY_DEFAULT)
 
 
 # ----------------------------------------------------------------------------- declarations
@@ -175,6 +219,8 @@ class AgrementRecorded(Event):
 @attrs.frozen(kw_only=True)
 class SessionDeclared(Event):
     """The session was declared to the ministry's territorial representative (in CERES)."""
+    remote: bool = _field("declared as held remotely, in part or whole (experimental scheme of 2024)",
+                          default=False)
 
 
 @event_type("manager_designated", declaration=True)
@@ -192,8 +238,9 @@ class CandidateRegistered(Event):
     """A candidate is registered for the session."""
     candidate: str = _field("candidate id")
     name: str = _field("full name", default="")
-    pathway: Pathway = _field("training, vae or other")
+    pathway: Pathway = _field("training, apprenticeship, vae or other")
     trainers: tuple[str, ...] = _strs("ids of the people who trained this candidate")
+    organisation: str = _field("the candidate's training organisation or employer", default="")
 
 
 @event_type("candidate_convened", declaration=True)
@@ -212,6 +259,8 @@ class JurorAppointed(Event):
     habilitation_title: str = _field("code of the title the habilitation is for")
     habilitation_from: dt.date = _field("first day of the habilitation")
     habilitation_until: dt.date = _field("last day of the habilitation")
+    organisation: str = _field("the juror's employer or organisation", default="")
+    trainer: bool = _field("the juror works as a trainer", default=False)
 
 
 @event_type("test_scheduled", declaration=True)
@@ -221,8 +270,15 @@ class TestScheduled(Event):
     test: str = _field("test id")
     candidate: str = _field("candidate id")
     kind: TestKind = _field("msp, questionnaire, entretien_technique, questionnement_productions or entretien_final")
-    duration_minutes: Minutes = _field("duration set by the référentiel d'évaluation")
+    duration_minutes: Minutes = _field("duration set by the référentiel d'évaluation (working time: pauses excluded)")
     starts_at: dt.datetime = _field("scheduled start")
+    candidate_dte: bool = _field("the candidate receives a candidate DTE (default: yes for msp and "
+                                 "questionnaire, no for the oral tests)",
+                                 default=attrs.Factory(_dte_by_kind, takes_self=True))
+    jury_required: bool = _field("the jury evaluates this test (no: a phase the référentiel runs "
+                                 "without the jury, under supervision)", default=True)
+    ccp: str = _field("code of the CCP the test belongs to", default="")
+    remote: bool = _field("scheduled to be held remotely (experimental scheme of 2024)", default=False)
 
 
 @event_type("accommodation_authorised", declaration=True)
@@ -230,7 +286,10 @@ class TestScheduled(Event):
 class AccommodationAuthorised(Event):
     """Adapted conditions for a disabled candidate, authorised by the DDETS (``at``: the decision)."""
     candidate: str = _field("candidate id")
-    extra_minutes: Minutes = _field("extra time granted per test")
+    kind: AccommodationKind = _field("extra_time, human_aid, equipment or other", default=AccommodationKind.EXTRA_TIME)
+    extra_minutes: Minutes = _field("extra time granted per test", default=0)
+    extra_percent: int = _field("extra time as a percentage of each test's duration", default=0)
+    test: str = _field("the one test it applies to (empty: every test of the candidate)", default="")
 
 
 # ----------------------------------------------------------------------------- the day
@@ -263,6 +322,14 @@ class PersonLeft(Event):
     role: Role = _field("their role in the session")
 
 
+@event_type("duty_handover")
+@attrs.frozen(kw_only=True)
+class DutyHandover(Event):
+    """The session manager's duty passes from one person to another (manager, substitute)."""
+    from_: str = _field("who hands over", key="from")
+    to: str = _field("who takes over")
+
+
 @event_type("display_checked")
 @attrs.frozen(kw_only=True)
 class DisplayChecked(Event):
@@ -293,6 +360,7 @@ class JuryBriefed(Event):
     modalities: bool = _field("the title's evaluation modalities")
     organisation: bool = _field("organisation of the day")
     posture: bool = _field("expected posture")
+    jurors: tuple[str, ...] = _strs("the jurors briefed (empty: not recorded)")
 
 
 @event_type("candidates_briefed")
@@ -327,6 +395,7 @@ class IdentityChecked(Event):
 class AbsenceNoted(Event):
     """The manager found that a registered candidate did not come."""
     candidate: str = _field("candidate id")
+    test: str = _field("the one test missed (empty: absent from the whole session)", default="")
 
 
 @event_type("absence_recorded_on_pv")
@@ -334,6 +403,7 @@ class AbsenceNoted(Event):
 class AbsenceRecordedOnPv(Event):
     """A candidate's absence is written on the session PV."""
     candidate: str = _field("candidate id")
+    test: str = _field("the one test missed (empty: absent from the whole session)", default="")
 
 
 @event_type("jury_informed_of_absence")
@@ -341,6 +411,7 @@ class AbsenceRecordedOnPv(Event):
 class JuryInformedOfAbsence(Event):
     """The jury was told of a candidate's absence."""
     candidate: str = _field("candidate id")
+    test: str = _field("the one test missed (empty: absent from the whole session)", default="")
 
 
 @event_type("link_checked")
@@ -350,6 +421,14 @@ class LinkChecked(Event):
     juror: str = _field("juror id")
     candidate: str = _field("candidate id")
     linked: bool = _field("a tie was declared")
+
+
+@event_type("juror_stood_aside")
+@attrs.frozen(kw_only=True)
+class JurorStoodAside(Event):
+    """A juror stands aside for one candidate: neither evaluates nor deliberates on them."""
+    juror: str = _field("juror id")
+    candidate: str = _field("candidate id")
 
 
 @event_type("seal_checked")
@@ -415,6 +494,22 @@ class TestEnded(Event):
     candidate: str = _field("candidate id")
 
 
+@event_type("test_paused")
+@attrs.frozen(kw_only=True)
+class TestPaused(Event):
+    """A candidate's test is paused (lunch, end of a day): the time until it resumes is not worked."""
+    test: str = _field("test id")
+    candidate: str = _field("candidate id")
+
+
+@event_type("test_resumed")
+@attrs.frozen(kw_only=True)
+class TestResumed(Event):
+    """A paused test resumes."""
+    test: str = _field("test id")
+    candidate: str = _field("candidate id")
+
+
 @event_type("supervision_assigned")
 @attrs.frozen(kw_only=True)
 class SupervisionAssigned(Event):
@@ -447,6 +542,12 @@ class IncidentReported(Event):
     kind: IncidentKind = _field("seal_broken, fraud, irregularity or other")
     written_report: bool = _field("a written report was drawn up")
     pv_mention: bool = _field("the incident is mentioned on the PV")
+    test: str = _field("the test it happened in (empty: none)", default="")
+    candidate: str = _field("the candidate concerned (empty: none)", default="")
+    representative_told_at: dt.datetime | None = _field(
+        "when the territorial representative was told (empty: not recorded)", default=None)
+    decision: IncidentDecision = _field("continue, exclusion, postponement, cancellation or undecided",
+                                        default=IncidentDecision.UNDECIDED)
 
 
 @event_type("deliberation_started")
@@ -466,6 +567,8 @@ class DeliberationEnded(Event):
 class DeliberationPresence(Event):
     """A person present in the room during the deliberation."""
     person: str = _field("person id")
+    candidate: str = _field("the candidate being deliberated on (empty: the whole deliberation)",
+                            default="")
 
 
 @event_type("dossier_reviewed")
@@ -521,18 +624,68 @@ class ResultsRecordedCeres(Event):
 @attrs.frozen(kw_only=True)
 class PvTransmitted(Event):
     """The PVs were sent to the territorial representative."""
+    by: str = _field("who sent them (empty: not recorded)", default="")
+    recipient: Recipient = _field("territorial_representative or other",
+                                  default=Recipient.REPRESENTATIVE)
+
+
+@event_type("modality_recorded_on_pv")
+@attrs.frozen(kw_only=True)
+class ModalityRecordedOnPv(Event):
+    """The PV names how a candidate sat the tests: on site or remotely."""
+    candidate: str = _field("candidate id")
+    modality: Modality = _field("on_site or remote")
+
+
+@event_type("results_validated")
+@attrs.frozen(kw_only=True)
+class ResultsValidated(Event):
+    """The territorial representative validated the PV: the results are official."""
+    by: str = _field("who validated (empty: not recorded)", default="")
+
+
+@event_type("results_notified")
+@attrs.frozen(kw_only=True)
+class ResultsNotified(Event):
+    """The results were officially notified to a candidate (or to all)."""
+    candidate: str = _field("candidate id (empty: every candidate)", default="")
 
 
 @event_type("grids_archived")
 @attrs.frozen(kw_only=True)
 class GridsArchived(Event):
     """The evaluation grids were put in the session archive."""
+    candidates: tuple[str, ...] = _strs("the candidates whose grids these are (empty: every candidate)")
 
 
 @event_type("documents_destroyed")
 @attrs.frozen(kw_only=True)
 class DocumentsDestroyed(Event):
-    """The other session documents were destroyed."""
+    """Session documents were destroyed."""
+    documents: tuple[str, ...] = _strs("what was destroyed: " + ", ".join(DOCUMENTS),
+                                       choices=DOCUMENTS, default=EXAM_MATERIALS)
+
+
+@event_type("documents_kept")
+@attrs.frozen(kw_only=True)
+class DocumentsKept(Event):
+    """Session documents other than the grids were kept (archived or returned to the candidate)."""
+    documents: tuple[str, ...] = _strs("what was kept: " + ", ".join(DOCUMENTS), choices=DOCUMENTS)
+
+
+@event_type("grids_lost")
+@attrs.frozen(kw_only=True)
+class GridsLost(Event):
+    """Evaluation grids were lost before being archived."""
+    candidates: tuple[str, ...] = _strs("the candidates whose grids are lost (empty: every candidate)")
+    reason: str = _field("what happened", default="")
+
+
+@event_type("jury_informed_of_accommodation")
+@attrs.frozen(kw_only=True)
+class JuryInformedOfAccommodation(Event):
+    """The jury was told of a candidate's authorised adapted conditions."""
+    candidate: str = _field("candidate id")
 
 
 # ----------------------------------------------------------------------------- field kinds
@@ -549,10 +702,15 @@ class FieldSpec:
     doc: str
     choices: tuple[str, ...] = ()
     default: Any = None
+    attr: str = ""          # the attribute's name when the record's is a Python keyword
+
+    def __attrs_post_init__(self) -> None:
+        if not self.attr:
+            object.__setattr__(self, "attr", self.name)
 
 
 def _kind_of(annotation: Any) -> tuple[str, tuple[str, ...]]:
-    if annotation is dt.datetime:
+    if annotation is dt.datetime or annotation == dt.datetime | None:
         return "time", ()
     if annotation is dt.date:
         return "day", ()
@@ -586,13 +744,15 @@ def _read_specs(cls: type[Event]) -> tuple[FieldSpec, ...]:
         if f.name in COMMON_FIELDS or f.metadata.get("internal"):
             continue
         kind, choices = _kind_of(f.type)
+        choices = choices or tuple(f.metadata.get("choices", ()))
         required = f.default is attrs.NOTHING
         default = None
-        if not required:
+        if not required and not getattr(f.default, "takes_self", False):   # else: documented
             factory = getattr(f.default, "factory", None)      # an attrs.Factory
             default = factory() if callable(factory) else f.default
             default = _to_json(default)
-        out.append(FieldSpec(f.name, kind, required, f.metadata.get("doc", ""), choices, default))
+        name = f.metadata.get("key") or f.name
+        out.append(FieldSpec(name, kind, required, f.metadata.get("doc", ""), choices, default, f.name))
     return tuple(out)
 
 
@@ -666,7 +826,7 @@ def parse_event(raw: Any, location: Location, *, session: str | None = None,
                 raise InputError(f"missing field '{name}'", location=location, subject=subject,
                                  expected=spec.doc)
             continue
-        values[name] = _convert(raw[name], spec, cls, location, subject)
+        values[spec.attr] = _convert(raw[name], spec, cls, location, subject)
     return cls(location=location, **values)
 
 
@@ -718,7 +878,7 @@ def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, 
         if not isinstance(value, str):
             raise bad("a text")
         text = _checked_text(value, spec.name, location, subject)
-        check = attrs.fields_dict(cls)[spec.name].metadata.get("check")
+        check = attrs.fields_dict(cls)[spec.attr].metadata.get("check")
         expected = check(text) if check else None
         if expected:
             raise bad(expected)
@@ -736,7 +896,7 @@ def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, 
     if spec.kind == "enum":
         if not isinstance(value, str) or value not in spec.choices:
             raise bad("one of " + ", ".join(spec.choices))
-        enum_type: Any = attrs.fields_dict(cls)[spec.name].type
+        enum_type: Any = attrs.fields_dict(cls)[spec.attr].type
         return enum_type(value)
     if spec.kind == "time":
         try:
@@ -750,7 +910,12 @@ def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, 
             raise bad(str(error).removeprefix("expected ")) from None
     if spec.kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise bad("a list of ids")
+            raise bad("a list of " + ("words: " + ", ".join(spec.choices) if spec.choices else "ids"))
+        wrong = [v for v in value if spec.choices and v not in spec.choices]
+        if wrong:
+            raise InputError(f"field '{spec.name}': {shown(wrong[0])}", location=location, subject=subject,
+                             expected="one of " + ", ".join(spec.choices),
+                             hint=did_you_mean(wrong[0], spec.choices))
         if len(value) > MAX_ITEMS:
             raise InputError(f"field '{spec.name}': list of {len(value):,} ids", location=location,
                              subject=subject, expected=f"at most {MAX_ITEMS:,}")
@@ -760,7 +925,7 @@ def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, 
 
 # ----------------------------------------------------------------------------- schema
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 def json_schema() -> dict[str, Any]:
@@ -789,8 +954,10 @@ def json_schema() -> dict[str, Any]:
             schema = dict(kind_schema.get(spec.kind, {}))
             if spec.kind == "enum":
                 schema = {"enum": list(spec.choices)}
+            elif spec.kind == "list" and spec.choices:
+                schema = {"type": "array", "items": {"enum": list(spec.choices)}}
             schema["description"] = spec.doc
-            if not spec.required:
+            if not spec.required and spec.default is not None:
                 schema["default"] = spec.default
             props[spec.name] = schema
             if spec.required:

@@ -75,7 +75,7 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
         fields = event.fields()
         for field, (decl_type, _decl_field, fr, en) in REFERENCES.items():
             value = fields.get(field)
-            if value is None or event.TYPE == decl_type:
+            if not value or event.TYPE == decl_type:     # "" : an optional reference left out
                 continue
             if value not in declared.get(decl_type, set()):
                 findings.append(Finding(

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from . import _time, events
+from .working_time import CLOCK_FIELDS, SPAN_FIELDS, SPAN_TYPE
 
 FieldKinds = dict[str, str]
 """field name -> kind, for one type a rule may match."""
@@ -55,6 +56,9 @@ def vocabulary(derived: Mapping[str, FieldKinds] | None = None) -> dict[str, Fie
     out = {name: events.field_kinds(name) for name in events.EVENT_TYPES}
     for name, computed in COMPUTED_FIELDS.items():
         out[name].update({field: kind for field, (kind, _) in computed.items()})
+    for name, clock in CLOCK_FIELDS.items():     # working time, folded over the test's events
+        out[name].update(clock)
+    out[SPAN_TYPE] = dict(SPAN_FIELDS)
     for name, cls in events.EVENT_TYPES.items():
         for spec in events.specific_fields(cls):
             if spec.kind == "list":

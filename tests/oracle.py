@@ -34,7 +34,8 @@ COMMON = {"at", "session", "id", "location"}
 # Integer fields, by what they count (docs/events.md): a field the oracle does not know is an
 # error, so a new field is classified here by hand rather than guessed.
 MINUTES = {"duration_minutes", "extra_minutes"}
-NUMBERS = {"convocation_lead_days"}
+NUMBERS = {"convocation_lead_days", "extra_percent"}
+CLOCK_TYPES = {"test_started", "test_paused", "test_resumed", "test_ended"}
 
 
 def seconds_since_epoch(moment: dt.datetime) -> int:
@@ -89,22 +90,68 @@ def event_facts(event: Any, index: int, zone: str, settings: dict[str, Any]) -> 
         if field.name in COMMON:
             continue
         value = getattr(event, field.name)
+        name = field.metadata.get("key") or field.name      # docs/events.md spells 'from'
+        if value is None:            # an optional instant not recorded: no such field
+            continue
         if isinstance(value, tuple):
-            lists[field.name] = value
+            lists[name] = value
         else:
-            fact[field.name] = _translate(field.name, value, zone)
+            fact[name] = _translate(name, value, zone)
             if isinstance(value, dt.datetime):
-                fact[f"{field.name} (day)"] = midnight(value.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone)
+                fact[f"{name} (day)"] = midnight(value.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone)
     fact.update(_computed(event, settings))
     items = [{**fact, "type": f"{event.type}.{name}", "item": item} for name, values in lists.items()
              for item in values]
     return [fact, *items]
 
 
+def working_time(events: list[Any], zone: str) -> tuple[dict[int, dict[str, int]], list[dict[str, Any]]]:
+    """docs/rules.md, Working time: per clock event, the seconds worked and paused so far, and
+    the worked spans. Read as intervals: each start or resume opens a span that the next pause or
+    end closes; the time between a pause and the next resume or end is paused."""
+    fields, spans = {}, []
+    by_test: dict[str, list[int]] = {}
+    for index, event in enumerate(events):
+        if event.type in CLOCK_TYPES:
+            by_test.setdefault(event.test, []).append(index)
+    for indices in by_test.values():
+        indices.sort(key=lambda i: (events[i].at, i))
+        opened = None          # (index, seconds) of the open span's start
+        pause_from = None
+        worked = paused = 0
+        for i in indices:
+            kind, now = events[i].type, seconds_since_epoch(events[i].at)
+            if kind in ("test_started", "test_resumed"):
+                if opened is None:
+                    if pause_from is not None:
+                        paused, pause_from = paused + now - pause_from, None
+                    opened = (i, now)
+            elif opened is not None:
+                worked += now - opened[1]
+                span_day = midnight(events[i].at.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone)
+                spans.append({"type": "test_span", "at": now, "at (day)": span_day, "session": events[i].session,
+                              "id": f"{events[i].id}:span", "src": sorted({opened[0], i}),
+                              "test": events[i].test, "candidate": events[i].candidate,
+                              "from": opened[1], "until": now})
+                opened = None
+                pause_from = now if kind == "test_paused" else None
+            elif kind == "test_ended" and pause_from is not None:
+                paused, pause_from = paused + now - pause_from, None
+            if kind != "test_started":
+                fields[i] = {"worked": worked, "paused": paused}
+    return fields, spans
+
+
 def facts(events: list[Any], settings: dict[str, Any]) -> list[dict[str, Any]]:
     """The facts of a session whose events are in ``events`` (``src``: the index there)."""
     zone = session_zone(events)
-    return [f for index, event in enumerate(events) for f in event_facts(event, index, zone, settings)]
+    clock, spans = working_time(events, zone)
+    out = []
+    for index, event in enumerate(events):
+        mine = event_facts(event, index, zone, settings)
+        mine[0].update(clock.get(index, {}))
+        out += mine
+    return out + spans
 
 
 # ----------------------------------------------------------------------------- matching

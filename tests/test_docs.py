@@ -23,8 +23,8 @@ def test_json_schema_in_the_doc_describes_every_model_field():
     variants = {v["title"]: v for v in schema["oneOf"]}
     assert set(variants) == set(events.EVENT_TYPES)
     for name, cls in events.EVENT_TYPES.items():
-        model_fields = {f.name for f in attrs.fields(cls) if not f.metadata.get("internal")}
+        model_fields = {f.metadata.get("key") or f.name for f in attrs.fields(cls) if not f.metadata.get("internal")}
         assert set(variants[name]["properties"]) == model_fields | {"type"}
-        required = {f.name for f in attrs.fields(cls)
+        required = {f.metadata.get("key") or f.name for f in attrs.fields(cls)
                     if f.default is attrs.NOTHING and f.name not in ("session", "id")}
         assert set(variants[name]["required"]) == required | {"type"}
