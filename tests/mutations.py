@@ -1,4 +1,4 @@
-"""One mutation per clause: breaks exactly that clause in an otherwise compliant session.
+"""Mutations: each breaks exactly one clause in an otherwise compliant session.
 
 Each mutation is registered under its clause id with the scenario options it needs, and may
 declare clauses that break *with it by nature* (``also``): S2.2 — no contact after a jury
@@ -49,11 +49,15 @@ class Mutation:
 
 
 MUTATIONS: dict[str, Mutation] = {}
+"""By clause id, or ``clause:variant`` for a further way of breaking the same clause."""
 
 
-def mutation(clause: str, also: tuple[str, ...] = (), cites: str = "exactly", **options: Any):
+def mutation(clause: str, also: tuple[str, ...] = (), cites: str = "exactly", variant: str = "",
+             **options: Any):
     def register(fn: Callable[[Scenario, Any], None]) -> Callable[[Scenario, Any], None]:
-        MUTATIONS[clause] = Mutation(clause, fn, options, frozenset(also), cites)
+        key = f"{clause}:{variant}" if variant else clause
+        assert key not in MUTATIONS, f"two mutations registered as {key}"
+        MUTATIONS[key] = Mutation(clause, fn, options, frozenset(also), cites)
         return fn
     return register
 

@@ -31,12 +31,13 @@ def _cites(finding, proof: set[str], how: str) -> bool:
     return cited == proof if how == "exactly" else cited >= proof
 
 
-@pytest.mark.parametrize("clause", sorted(MUTATIONS))
-def test_mutation_triggers_exactly_its_clause_and_cites_its_proof(clause):
+@pytest.mark.parametrize("key", sorted(MUTATIONS))
+def test_mutation_triggers_exactly_its_clause_and_cites_its_proof(key):
     """Breaking one clause gives a finding of that clause citing the events that prove the
     breach (exactly those, or at least those where the mutation says so), and no violation of
     any other clause."""
-    mutation = MUTATIONS[clause]
+    mutation = MUTATIONS[key]
+    clause = mutation.clause
 
     @given(mutation.strategy())
     def check(scenario):
