@@ -24,13 +24,16 @@ from .errors import ComplianceError, printable
 from .readers import special_file_kind
 from .reporters._labels import utf8_json
 from .reporters.audit_text import render_audit_session, render_audit_summary
+from .reporters.table import FINDING_COLUMNS, SESSION_COLUMNS, csv_header, csv_rows, finding_rows, session_row
 from .model import Report, Severity
 from .rulebook import Rulebook
 from .waivers import load_waivers
 
 AUDIT_SCHEMA = "tp-compliance/audit/1"
 EXIT_INTERNAL, EXIT_UNUSABLE, EXIT_FINDINGS, EXIT_OK = 70, 2, 1, 0
-AuditFormat = Literal["text", "json", "jsonl"]
+AuditFormat = Literal["text", "json", "jsonl", "csv", "csv-sessions"]
+AUDIT_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "csv", "csv-sessions")
+_CSV_COLUMNS = {"csv": FINDING_COLUMNS, "csv-sessions": SESSION_COLUMNS}
 FailOn = Literal["violation", "warning", "never"]
 _FAILING: dict[str, frozenset[Severity]] = {
     "violation": frozenset({Severity.VIOLATION}),
@@ -215,6 +218,8 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
                                          progress=progress)) as outcomes:
         if options.format == "jsonl":
             out.write(_line({"kind": "audit", "schema": AUDIT_SCHEMA, "as_of": as_of.isoformat()}))
+        elif options.format in _CSV_COLUMNS:
+            out.write(csv_header(_CSV_COLUMNS[options.format]))
         for outcome in outcomes:
             summary.add(outcome)
             problems.extend(outcome.problems)
@@ -230,9 +235,13 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
                                             "sessions": sessions_json, "problems": [p.message for p in problems],
                                             "summary": summary_json},
                                            ensure_ascii=False, indent=2, sort_keys=True)) + "\n")
-        else:
+        elif options.format == "text":
             out.write(_text_summary(summary_json, options.lang))
         out.flush()
+    if options.format in _CSV_COLUMNS:     # a table has no room for it: the summary goes to stderr
+        with contextlib.suppress(OSError, ValueError):
+            stderr.write(_text_summary(summary_json, options.lang))
+            stderr.flush()
     if options.debug:
         for problem in problems:
             if problem.detail:
@@ -255,6 +264,10 @@ def _write_outcome(out: GuardedStream, outcome: FileOutcome, options: AuditOptio
             out.write(_line({"kind": "session", **document}))
         elif options.format == "json":
             sessions_json.append(document)
+        elif options.format == "csv":
+            out.write(csv_rows(finding_rows(report, options.lang)))
+        elif options.format == "csv-sessions":
+            out.write(csv_rows([session_row(report)]))
         else:
             out.write(_text_session(document, options.lang))
     for problem in outcome.problems:
@@ -262,6 +275,19 @@ def _write_outcome(out: GuardedStream, outcome: FileOutcome, options: AuditOptio
             out.write(_line(_problem_line(problem)))
         elif options.format == "text":
             out.write(f"!! {printable(problem.message)}\n")
+        elif options.format in _CSV_COLUMNS:     # every input accounted for, in the table too
+            out.write(csv_rows([_problem_row(problem, options.format)]))
+
+
+def _problem_row(problem: Problem, format: str) -> tuple[object, ...]:
+    """A problem as a row of the table: severity (or status) ``problem``, its line as message."""
+    row = {name: "" for name in _CSV_COLUMNS[format]}
+    row.update(session=problem.session or "", source=problem.file)
+    if format == "csv":
+        row.update(severity="problem", message=problem.message)
+    else:
+        row.update(status="problem")
+    return tuple(row.values())
 
 
 def _text_session(report: dict[str, Any], lang: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -27,10 +27,10 @@ from . import __version__, _time, compiler, working_time
 from .certainty import evaluate, is_certain
 from .engine import EffortLimitError, Engine
 from .errors import EngineError, InputError, Location, UsageError
-from .events import Event, SessionPlanned
+from .events import Event, SessionPlanned, parse_event
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
-from .model import ClauseStatus, Evidence, Finding, Report, Session, Status, Text, judge_clause
+from .model import ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Status, Text, judge_clause
 from .readers._result import MAX_EVENTS
 from .rulebook import Check, Rulebook, load_rulebook
 
@@ -112,8 +112,10 @@ class Checker:
     >>> new_findings = checker.feed(event)            # doctest: +SKIP
     >>> report = checker.finish(as_of)                # doctest: +SKIP
 
-    ``feed`` and ``extend`` take ``Event`` objects (``parse_event`` builds them from a record's
-    mapping); anything else raises ``TypeError``. Once ``finish`` has been called the checker
+    ``feed`` and ``extend`` take ``Event`` objects, or mappings as a record or a log line holds
+    them (parsed with ``parse_event``: ``session`` defaults to the checker's, ``id`` to
+    ``F<n>``, the n-th event received; errors name ``<feed>`` and n); anything else raises
+    ``TypeError``. Once ``finish`` has been called the checker
     takes no more events (``UsageError``); ``finish`` itself may be called again, and judges the
     same events afresh at its own ``as_of``. One checker per thread; checkers in different
     threads do not disturb each other.
@@ -139,14 +141,19 @@ class Checker:
     def events(self) -> tuple[Event, ...]:
         return tuple(self._events)
 
-    def _admit(self, event: object, method: str) -> None:
-        """Refuse what is not an event, and any event once the checker is finished."""
-        if not isinstance(event, Event):
-            raise TypeError(f"Checker.{method} takes a compliance Event (see parse_event), "
-                            f"got {type(event).__name__}")
+    def _admit(self, event: object, method: str) -> Event:
+        """The event (a mapping parsed); refuse anything else, and any event once finished."""
         if self._finished:
             raise UsageError(f"Checker.{method} after finish",
                              expected="a new Checker for further events")
+        if isinstance(event, Mapping) and not isinstance(event, Event):
+            n = len(self._events) + 1
+            return parse_event(dict(event), Location("<feed>", event=n), session=self._session,
+                               default_id=f"F{n}")
+        if not isinstance(event, Event):
+            raise TypeError(f"Checker.{method} takes a compliance Event or a mapping of one "
+                            f"(see parse_event), got {type(event).__name__}")
+        return event
 
     def _accept(self, event: Event) -> None:
         if len(self._events) >= MAX_EVENTS:
@@ -165,7 +172,7 @@ class Checker:
         self._events.append(event)
         self._latest = event.at if self._latest is None else max(self._latest, event.at)
 
-    def extend(self, events: Iterable[Event]) -> None:
+    def extend(self, events: Iterable[Event | Mapping[str, Any]]) -> None:
         """Add events without evaluating (batch use); any order.
 
         Raises:
@@ -173,25 +180,28 @@ class Checker:
             UsageError: called after ``finish``.
             InputError: another session, a reused id, more than ``MAX_EVENTS`` events.
         """
-        for event in events:
-            self._admit(event, "extend")
-            self._accept(event)
+        for item in events:
+            self._accept(self._admit(item, "extend"))
 
-    def feed(self, event: Event) -> list[Finding]:
+    def feed(self, event: Event | Mapping[str, Any]) -> list[Finding]:
         """Add one event (in time order) and return the findings it made certain.
 
         A finding returned here is never withdrawn: ``finish`` reports it again.
         Raises:
-            TypeError: ``event`` is not an ``Event`` (a mapping, None, a text...).
+            TypeError: ``event`` is neither an ``Event`` nor a mapping (None, a text...).
             UsageError: called after ``finish``.
-            InputError: an event earlier than the previous one, another session, a reused id,
-                more than ``MAX_EVENTS`` events, or the effort limit (``EffortLimitError``).
+            InputError: a malformed mapping; an event earlier than the previous one, another
+                session, a reused id, more than ``MAX_EVENTS`` events, or the effort limit
+                (``EffortLimitError``).
         """
-        self._admit(event, "feed")
+        event = self._admit(event, "feed")
         if self._latest is not None and event.at < self._latest:
+            # refused, never taken silently: a finding already returned could depend on it
             raise InputError("event out of time order", location=event.location,
                              expected=f"a time no earlier than {self._latest.isoformat()}",
-                             got=event.at.isoformat())
+                             got=event.at.isoformat(),
+                             hint="feed events in time order; to add a back-dated entry, check the "
+                                  "corrected record as a whole with check_session")
         self._accept(event)
         now = _time.epoch(event.at)
         new = []
@@ -338,7 +348,8 @@ class Checker:
                       tool_version=__version__, rulebook=self._p.rulebook.fingerprint,
                       events=len(self._events), clauses=tuple(statuses), findings=tuple(findings),
                       timeline=self._timeline() if timeline else (),
-                      sections=section_titles(self._p.rulebook))
+                      sections=section_titles(self._p.rulebook),
+                      info=SessionInfo.of(self._events, self._tz()))
 
     def _timeline(self) -> tuple[Evidence, ...]:
         tz = self._tz()

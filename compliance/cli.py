@@ -26,7 +26,7 @@ from typing import Iterator, NoReturn, Sequence, TextIO
 
 from . import __version__, _time
 from .audit import TIME_LIMIT
-from .audit_output import GuardedStream, OutputError, atomic_output
+from .audit_output import AUDIT_FORMATS, GuardedStream, OutputError, atomic_output
 from .checker import check_session
 from .errors import ComplianceError, EngineError, UsageError
 from .readers import read_path
@@ -81,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     audit.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
     audit.add_argument("--as-of", dest="as_of", metavar="DATE", help="audit date (as for check); default: now")
-    audit.add_argument("--format", choices=["text", "json", "jsonl"], default="text",
-                       help="jsonl streams one line per session (flat memory on huge archives)")
+    audit.add_argument("--format", choices=AUDIT_FORMATS, default="text",
+                       help="jsonl streams one line per session (flat memory on huge archives); csv: "
+                            "one row per finding, csv-sessions: one row per session (summary on stderr)")
     audit.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
     audit.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     audit.add_argument("--time-limit", dest="time_limit", type=_seconds, default=TIME_LIMIT, metavar="SECONDS",
@@ -151,6 +152,10 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO, own
           debug: bool) -> int:
     from .audit_output import GuardedStream
     out = GuardedStream(stdout)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:                 # bare `compliance`: what it can do, as git and ruff print
+        _say(stderr, build_parser().format_help().rstrip())
+        return EXIT_UNUSABLE
     try:
         args = build_parser().parse_args(argv)
         code = _run(args, out, stderr)

@@ -770,13 +770,22 @@ def field_kinds(type_name: str) -> dict[str, str]:
 
 # ----------------------------------------------------------------------------- parsing
 
-def parse_event(raw: Any, location: Location, *, session: str | None = None,
+API_LOCATION = Location("<event>")
+
+
+def parse_event(raw: Any, location: Location = API_LOCATION, *, session: str | None = None,
                 default_id: str | None = None) -> Event:
     """Build a validated event from a decoded JSON/YAML object.
 
+    >>> event = parse_event({"type": "session_opened", "at": "2026-03-10T08:00:00+01:00",
+    ...                      "session": "TP-00417-2026-03-10", "id": "e1"})
+    >>> event.type, event.at.isoformat()
+    ('session_opened', '2026-03-10T08:00:00+01:00')
+
     Args:
         raw: the decoded mapping.
-        location: where it was read, named by every error.
+        location: where it was read, named by every error (default ``<event>``, for events
+            built in a program).
         session: the session id to use when ``raw`` has none (records give it once).
         default_id: the id to use when ``raw`` has none.
     Raises:

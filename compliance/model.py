@@ -153,6 +153,28 @@ def judge_clause(findings: Sequence[Finding], otherwise: Status) -> Status:
 
 
 @attrs.frozen(kw_only=True)
+class SessionInfo:
+    """What identifies a session for tables and statistics: its title, centre, site and day."""
+    title: str = ""          # code of the title, e.g. TP-00417
+    title_name: str = ""
+    kind: str = ""           # titre | ccp
+    centre: str = ""
+    site: str = ""
+    first_day: str = ""      # YYYY-MM-DD, the first opening's day in the session's zone
+
+    @classmethod
+    def of(cls, events: Sequence[Event], tz: dt.tzinfo) -> "SessionInfo":
+        planned = next((e for e in events if e.TYPE == "session_planned"), None)
+        openings = [e.at for e in events if e.TYPE == "session_opened"]
+        first_day = _time.render_date(min(openings).astimezone(tz).date()) if openings else ""
+        if planned is None:
+            return cls(first_day=first_day)
+        fields = planned.fields()
+        return cls(title=fields["title"], title_name=fields["title_name"], kind=fields["kind"].value,
+                   centre=fields["centre"], site=fields["site"], first_day=first_day)
+
+
+@attrs.frozen(kw_only=True)
 class ClauseStatus:
     clause: str
     status: Status = attrs.field(converter=Status)
@@ -178,6 +200,7 @@ class Report:
     findings: tuple[Finding, ...]
     timeline: tuple[Evidence, ...] = ()      # every event of the session, in time order
     waivers: tuple[WaiverUse, ...] = ()
+    info: SessionInfo = SessionInfo()
     # the catalogue's sections (id, title) in catalogue order, for reporters; not part of the
     # JSON report (bytes kept), so a report read back from JSON has none and shows section ids
     sections: tuple[tuple[str, Text], ...] = attrs.field(default=(), converter=_sections, eq=False)
@@ -205,7 +228,9 @@ class Report:
         """The report a JSON report holds (times to the minute, as the JSON shows them)."""
         tz = _time.zone(data["time_zone"])
         return cls(
-            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers", "sections")},
+            **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers", "sections",
+                                                          "info")},
+            info=SessionInfo(**data.get("info", {})),
             timeline=tuple(_evidence(e, tz) for e in data.get("timeline", ())),
             waivers=tuple(WaiverUse(waiver=_waiver(w["waiver"]), outcome=w["outcome"])
                           for w in data.get("waivers", ())),
