@@ -48,6 +48,10 @@ def write_archive(directory: Path, sessions: int, per_file: int = 250) -> int:
     return events
 
 
+def _yaml_parse_time(module, text: str, repeat: int) -> float:
+    return median_time(lambda: [module.load_yaml(text, lenient=True) for _ in range(20)], repeat) / 20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=2000)
@@ -71,6 +75,17 @@ def main() -> None:
     per_live = median_time(live, args.repeat)
     print(f"live feeding     {per_live * 1000:8.1f} ms/session  {per_live / n_events * 1e6:8.0f} µs/event "
           f"(ratio to batch: {per_live / per_check:.0f}x; each event replays the session so far)")
+
+    from compliance import _yaml
+    record = ROOT / "examples" / "session-deux-jours.yaml"
+    text = record.read_text(encoding="utf-8")
+    (two_days,) = read_path(record)
+    n_record = len(two_days.events)
+    fast = median_time(lambda: [read_file(record) for _ in range(20)], args.repeat) / 20
+    careful = median_time(lambda: [_yaml.yaml.load(text, Loader=_yaml._LenientLoader) for _ in range(20)],
+                          args.repeat) / 20
+    print(f"reading YAML     {n_record / fast:8.0f} events/s (whole reader); YAML parse alone: libyaml path "
+          f"{careful / _yaml_parse_time(_yaml, text, args.repeat):.1f}x faster than the pure-Python loader")
 
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "archive"

@@ -24,6 +24,12 @@
 * Mappings and sequences come back as ``YamlMap``/``YamlList``: a dict and a list that also know
   the line where they start and, for a mapping, the line of each key, so that errors can name it.
 
+Speed: a document is first read by libyaml (PyYAML's C parser, about six times faster) with
+the same resolvers and constructors, after a scan of its parse events for anchors, aliases and
+depth; anything unusual (an anchor, an alias, too deep, any error at all) is read again by the
+pure-Python loader, whose checks and messages are the reference. So the C path only ever
+returns what the Python path would have returned.
+
 Text holding a lone surrogate (``"\\ud800"``: half of a UTF-16 pair, no character) cannot be
 written out as UTF-8; it is refused with its line, except with ``lenient=True`` (session records),
 where the event readers refuse the one event that holds it.
@@ -276,6 +282,61 @@ for _tag, _constructor in (("str", _construct_str), ("bool", _construct_bool), (
     _Loader.add_constructor(_CORE + _tag, _constructor)
 
 
+_FAST = bool(getattr(yaml, "__with_libyaml__", False))
+if _FAST:
+    class _CLoader(yaml.CSafeLoader):
+        lenient = False
+
+    class _CLenientLoader(_CLoader):
+        lenient = True
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers     # YAML 1.2, as above
+    _CLoader.yaml_constructors = _Loader.yaml_constructors
+
+_OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+class _Careful(Exception):
+    """The fast path declines: the pure-Python loader reads the document (and says what is wrong)."""
+
+
+def _plain_structure(text: str) -> None:
+    """Raise ``_Careful`` unless the document has no anchor, no alias and bounded depth."""
+    scanner = yaml.CSafeLoader(text)
+    depth = 0
+    try:
+        get = scanner.get_event
+        while (event := get()) is not None:
+            kind = type(event)
+            if kind in _OPENS:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Careful()
+            elif kind in _CLOSES:
+                depth -= 1
+            elif kind is yaml.AliasEvent:
+                raise _Careful()
+            if getattr(event, "anchor", None):
+                raise _Careful()
+    finally:
+        scanner.dispose()
+
+
+def _load_fast(text: str, lenient: bool) -> Any:
+    try:
+        _plain_structure(text)
+        loader = (_CLenientLoader if lenient else _CLoader)(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except _Careful:
+        raise
+    except Exception:     # noqa: BLE001 - any refusal: the careful path gives the reference error
+        raise _Careful() from None
+
+
 def load_yaml(text: str, *, lenient: bool = False) -> Any:
     """Parse one YAML document from text.
 
@@ -287,6 +348,11 @@ def load_yaml(text: str, *, lenient: bool = False) -> Any:
     """
     if len(text) > MAX_CHARS:
         raise YamlError(f"document of {len(text):,} characters: expected at most {MAX_CHARS:,}")
+    if _FAST:
+        try:
+            return _load_fast(text, lenient)
+        except _Careful:
+            pass
     loader_class = _LenientLoader if lenient else _Loader
     try:
         return yaml.load(text, Loader=loader_class)  # noqa: S506 - _Loader derives from SafeLoader

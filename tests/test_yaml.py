@@ -123,3 +123,70 @@ def test_any_plain_word_is_text_unless_yaml_1_2_says_otherwise(word):
         assert word in ("null", "Null", "NULL")
     else:
         assert isinstance(value, str) == (core is None), (word, value)
+
+
+# -- the fast path (libyaml) returns exactly what the careful (pure-Python) path returns --------
+
+from compliance import _yaml  # noqa: E402
+
+_SCALARS = st.sampled_from(["on", "0170", "1_0", "1:20", "0x1F", ".inf", "~", "", "true", "TRUE", "é",
+                            "2026-03-10T09:00:00+01:00", "'quoted: on'", '"\\u00e9\\t"', "-5", "1e3",
+                            "Noël Dupré", "a #not a comment", "<<"])
+_KEYS = st.sampled_from(["type", "at", "id", "candidate", "trainers", "name", "0170", "on"])
+
+
+def _document(draw_value) -> st.SearchStrategy[str]:
+    """Block and flow YAML built from tricky scalars, as text (never through a dumper)."""
+    flow_list = st.lists(_SCALARS, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]")
+    flow_map = st.dictionaries(_KEYS, _SCALARS, max_size=3).map(
+        lambda d: "{" + ", ".join(f"{k}: {v}" for k, v in d.items()) + "}")
+    value = st.one_of(_SCALARS, flow_list, flow_map)
+    block = st.dictionaries(_KEYS, value, min_size=1, max_size=5).map(
+        lambda d: "".join(f"{k}: {v}\n" for k, v in d.items()))
+    return st.one_of(block, st.lists(block, min_size=1, max_size=3).map(
+        lambda items: "".join("- " + item.replace("\n", "\n  ").rstrip() + "\n" for item in items)))
+
+
+def _careful(text: str, lenient: bool):
+    try:
+        return ("ok", _yaml.yaml.load(text, Loader=_yaml._LenientLoader if lenient else _yaml._Loader))
+    except Exception as error:     # noqa: BLE001 - compared, not swallowed
+        return ("error", type(error).__name__)
+
+
+def _lines(value):
+    if isinstance(value, dict):
+        return (getattr(value, "line", None), dict(getattr(value, "key_lines", {})),
+                {k: _lines(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return (getattr(value, "line", None), list(getattr(value, "item_lines", [])),
+                list(getattr(value, "item_columns", [])), [_lines(v) for v in value])
+    return repr(value)
+
+
+@given(_document(None), st.booleans())
+def test_the_fast_path_reads_every_document_as_the_careful_path_does(text, lenient):
+    careful = _careful(text, lenient)
+    try:
+        fast = ("ok", _yaml._load_fast(text, lenient))
+    except _yaml._Careful:
+        return                                    # declined: the careful path reads it
+    assert careful[0] == "ok", (text, careful)
+    assert fast[1] == careful[1]
+    assert _lines(fast[1]) == _lines(careful[1])   # lines, columns and spellings too
+
+
+def test_the_bundled_records_take_the_fast_path():
+    from conftest import EXAMPLES
+    for record in sorted(EXAMPLES.glob("*.yaml")):
+        text = record.read_text(encoding="utf-8")
+        assert _lines(_yaml._load_fast(text, True)) == _lines(_careful(text, True)[1])
+
+
+@pytest.mark.parametrize("text", ["a: &x 1\nb: 2\n", "a: &x [1]\nb: *x\n", "a: " + "[" * 70 + "]" * 70 + "\n",
+                                  "a: 1\na: 2\n", "a: !!binary aGVsbG8=\n"])
+def test_the_fast_path_declines_what_the_careful_path_refuses(text):
+    with pytest.raises(_yaml._Careful):
+        _yaml._load_fast(text, False)
+    with pytest.raises(YamlError):
+        load_yaml(text)

@@ -21,7 +21,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    text = str(value)
+    # a lone surrogate (a file name not in UTF-8) is written as its escape, so the table encodes
+    text = str(value).encode("utf-8", "backslashreplace").decode("utf-8")
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
