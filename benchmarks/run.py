@@ -48,6 +48,59 @@ def write_archive(directory: Path, sessions: int, per_file: int = 250) -> int:
     return events
 
 
+def write_log(path: Path, events: int) -> int:
+    """One JSON Lines log of about ``events`` events, sessions one after the other."""
+    (session,) = read_path(ROOT / "examples" / "session-conforme.yaml")
+    records = [json.dumps(e.to_record(), ensure_ascii=False) for e in session.events]
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        s = 0
+        while written < events:
+            sid = json.dumps(f"S{s:07d}")
+            for line in records:
+                out.write(line.replace('"session": "TP-00417-2026-03-10"', f'"session": {sid}', 1) + "\n")
+            written += len(records)
+            s += 1
+    return written
+
+
+def peak_tree_rss(cmd: list[str]) -> tuple[float, float]:
+    """Run ``cmd``; return (seconds, peak of the summed RSS of it and its children, in MiB),
+    sampled every 20 ms from /proc (Linux)."""
+    import threading
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    peak = 0
+
+    def tree_rss() -> int:
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            pid, ppid = int(entry.name), int(fields.get("PPid", "0").strip())
+            if pid == proc.pid or ppid == proc.pid:
+                total += int(fields.get("VmRSS", "0 kB").split()[0])
+        return total
+
+    def sample() -> None:
+        nonlocal peak
+        while proc.poll() is None:
+            peak = max(peak, tree_rss())
+            time.sleep(0.02)
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    proc.wait()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd} exited with {proc.returncode}")
+    return time.perf_counter() - start, peak / 1024
+
+
 def _yaml_parse_time(module, text: str, repeat: int) -> float:
     return median_time(lambda: [module.load_yaml(text, lenient=True) for _ in range(20)], repeat) / 20
 
@@ -56,6 +109,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--log-events", dest="log_events", type=int, default=1_000_000,
+                        help="events of the one-log memory figure (0: skip it)")
     args = parser.parse_args()
     (session,) = read_path(ROOT / "examples" / "session-conforme.yaml")
     import datetime as dt
@@ -106,6 +161,21 @@ def main() -> None:
         print(f"parallel speed-up (jobs 2 / jobs 1): {results[1] / results[2]:.2f}x")
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak RSS of an audit process: {child:.0f} MiB")
+    if args.log_events:
+        with tempfile.TemporaryDirectory() as tmp:
+            sizes = {}
+            for events in (args.log_events // 2, args.log_events):
+                log = Path(tmp) / f"log-{events}.jsonl"
+                n = write_log(log, events)
+                seconds, peak = peak_tree_rss([sys.executable, "-m", "compliance", "audit", str(log), "--as-of",
+                                               "2026-04-30", "--format", "jsonl", "--output",
+                                               str(Path(tmp) / "out.jsonl"), "--jobs", "2"])
+                sizes[events] = peak
+                print(f"one log of {n:,} events: {n / seconds:8.0f} events/s, peak RSS of the audit "
+                      f"(parent and workers) {peak:.0f} MiB")
+                log.unlink()
+            small, large = sizes.values()
+            print(f"peak memory, log of {args.log_events:,} events / log of half that: {large / small:.2f}x")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {own:.0f} MiB")
 

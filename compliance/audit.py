@@ -47,8 +47,9 @@ from .checker import check_session, default_rulebook
 from .errors import ComplianceError, InputError
 from .model import Report, Session, Severity, Status, Waiver
 from .pool import Done, Failure, Pool, Ready
-from .readers import (SUFFIXES, LogLine, ReadResult, decode_text, merge_sessions, read_bytes, read_file,
-                      read_log_slice, special_file_kind, split_log, why_unreadable)
+from .readers import (SUFFIXES, ReadResult, merge_sessions, read_bytes, read_file, special_file_kind,
+                      why_unreadable)
+from .readers.log_index import SessionLines, cheap_session, index_log, open_log, read_indexed
 from .rulebook import Rulebook, load_rulebook
 from .waivers import apply_waivers
 
@@ -262,9 +263,9 @@ class ReadFile:
 
 @attrs.frozen
 class CheckSlice:
-    """Check some sessions of a large log, already split by session in the parent."""
+    """Check some sessions of a large log, indexed by session in the parent (``log_index``)."""
     file: str
-    items: tuple[tuple[str, tuple[LogLine, ...]], ...]
+    items: tuple[SessionLines, ...]
     skip: frozenset[str] = frozenset()
 
     @property
@@ -317,7 +318,8 @@ def _run_task(task: Any, beat: Callable[[str], None]) -> Any:
                            sessions_in_file=len(result.sessions), retire_worker=damaged,
                            unreadable_report=_unreadable_report(task.file, result))
     if isinstance(task, CheckSlice):
-        result = read_log_slice(task.file, task.items)
+        with open_log(task.file) as stream:
+            result = read_indexed(task.file, stream, task.items)
         problems = [_file_problem(task.file, error) for error in result.problems]
         reports, more, damaged = _check_sessions(result.sessions, task.skip, beat)
         return FileOutcome(task.file, tuple(reports), tuple(problems + more), last=False, retire_worker=damaged)
@@ -397,23 +399,26 @@ def _file_problem(file: str, error: InputError) -> Problem:
     return Problem(file, str(error), line=error.location.line if error.location is not None else None)
 
 
-_SESSION_KEY = re.compile(r'"session"\s*:\s*("(?:[^"\\]|\\.)*")')
 _RECORD_SESSION = re.compile(r"^session[ \t]*:(.*)$", re.MULTILINE)
 
 
 def scan_session_ids(file: str) -> tuple[str, ...]:
     """The session ids of a file, in order, without building its events. Unreadable: none."""
+    ids: dict[str, None] = {}
+    if file.lower().endswith(_LOGS):        # a line at a time: flat memory on a huge log
+        try:
+            with open_log(file) as stream:
+                for raw in stream:
+                    sid = _log_line_session(raw.decode("utf-8", "replace"))
+                    if isinstance(sid, str) and sid.strip():
+                        ids[sid] = None
+        except (InputError, OSError):
+            return ()
+        return tuple(ids)
     try:
         text = read_bytes(file).decode("utf-8", "replace")
     except InputError:
         return ()
-    ids: dict[str, None] = {}
-    if file.lower().endswith(_LOGS):
-        for line in text.split("\n"):
-            sid = _log_line_session(line)
-            if isinstance(sid, str) and sid.strip():
-                ids[sid] = None
-        return tuple(ids)
     if file.lower().endswith(".json"):
         try:
             doc = json.loads(text)
@@ -434,13 +439,9 @@ def scan_session_ids(file: str) -> tuple[str, ...]:
 
 
 def _log_line_session(line: str) -> Any:
-    if line.count('"session"') == 1:         # the usual line: no need to decode all of it
-        match = _SESSION_KEY.search(line)
-        if match is not None:
-            try:
-                return json.loads(match.group(1))
-            except ValueError:
-                return None
+    sid = cheap_session(line)                # the usual line: no need to decode all of it
+    if sid is not None or line.count('"session"') == 1:
+        return sid
     if '"session"' not in line:
         return None
     try:
@@ -481,10 +482,13 @@ def _sessions_of(file: str, wanted: set[str]) -> list[Session]:
         if not result.sessions and result.problems:
             raise result.problems[0]
         return [s for s in result.sessions if s.id in wanted]
-    text = decode_text(read_bytes(file), file)
-    split, _ = split_log(text, file)
-    result = read_log_slice(file, [(sid, lines) for sid, lines in split.items() if sid in wanted])
-    if result.problems:          # a session too large to check
+    with open_log(file) as stream:
+        index = index_log(file, stream)
+        if index is None:           # not plain text: its own task says why
+            result = read_file(file)
+            raise result.problems[0]
+        result = read_indexed(file, stream, [lines for sid, lines in index.sessions.items() if sid in wanted])
+    if result.problems:          # a session too large to check, or the file changed
         raise result.problems[0]
     return result.sessions
 
@@ -545,21 +549,21 @@ def _tasks(files: list[str], merged: dict[str, list[int]]) -> Iterator[Any]:
 
 
 def _file_tasks(file: str, skip: frozenset[str]) -> Iterator[Any]:
+    index = None
     try:
-        big = file.lower().endswith(_LOGS) and os.stat(file).st_size > BIG_LOG
-        text = decode_text(read_bytes(file), file) if big else None
+        if file.lower().endswith(_LOGS) and os.stat(file).st_size > BIG_LOG:
+            with open_log(file) as stream:
+                index = index_log(file, stream)
     except (OSError, InputError):
-        text = None                     # the worker reads it again and reports why it cannot
-    if text is None:
+        index = None
+    if index is None:                   # small, or not plain text: read whole by a worker (which says why)
         yield ReadFile(file, skip)
         return
-    sessions, problems = split_log(text, file)
-    del text
-    items = [(sid, tuple(lines)) for sid, lines in sessions.items() if sid not in skip]
+    items = [lines for sid, lines in index.sessions.items() if sid not in skip]
     for i in range(0, len(items), SLICE):
         yield CheckSlice(file, tuple(items[i:i + SLICE]))
-    yield Ready(FileOutcome(file, (), tuple(_file_problem(file, p) for p in problems),
-                            sessions_in_file=len(sessions)))
+    yield Ready(FileOutcome(file, (), tuple(_file_problem(file, p) for p in index.problems),
+                            sessions_in_file=len(index.sessions)))
 
 
 def _outcome(result: Done) -> FileOutcome:
@@ -569,7 +573,7 @@ def _outcome(result: Done) -> FileOutcome:
     task = result.task
     failures = tuple(_failure_problem(task.label, f) for f in result.failures)
     if result.value is None and not isinstance(task, ReadFile):     # the sessions of a failed slice
-        ids = task.ids if isinstance(task, MergeSessions) else tuple(sid for sid, _ in task.items)
+        ids = task.ids if isinstance(task, MergeSessions) else tuple(lines.session for lines in task.items)
         failures += tuple(Problem(task.label, f"{task.label}: session '{sid}' not checked: its task failed",
                                   session=sid) for sid in ids if sid not in task.skip)
         return FileOutcome(task.label, (), failures, last=False)

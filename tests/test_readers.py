@@ -229,3 +229,46 @@ def test_the_report_of_a_session_whose_events_are_all_malformed_keeps_its_header
     (session,) = read_file(path).sessions
     assert check_session(session, as_of=dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc)).session == \
         "TP-00417-2026-03-10"
+
+
+# -- large logs, indexed by session (readers/log_index): the same sessions as reading it whole --
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from compliance.readers.log_index import index_log, read_indexed  # noqa: E402
+
+_GOOD = '{{"type": "session_opened", "at": "2026-03-10T08:0{m}:00+01:00", "session": "{sid}"}}'
+_ODD_LINES = [
+    '{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": "B", "x": {"session": "A"}}',
+    '{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00"}',       # no session: the file's
+    '{"session": "A", "type": "oops"',                                      # invalid JSON of A
+    '{"type": "test_started", "session": "A", "session": "B", "at": "x"}',  # a key given twice
+    '{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": "Noël \\u00e9"}',
+    '[1, 2]', '   ', '', '{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": ""}',
+    '{"type": "session_closed", "at": "2026-03-10T18:00:00+01:00", "session": "A", "id": "L1"}',
+]
+_LINE = st.one_of(st.builds(lambda m, sid: _GOOD.format(m=m, sid=sid), st.integers(0, 9),
+                            st.sampled_from(["A", "B", "Zoé"])), st.sampled_from(_ODD_LINES))
+
+
+def _shape(result):
+    return ([(s.id, s.source, [(e.to_record(), e.location) for e in s.events],
+              [(clause, str(p)) for clause, p in s.problems]) for s in result.sessions],
+            sorted(str(p) for p in result.problems))
+
+
+@settings(max_examples=60)
+@given(st.lists(_LINE, min_size=1, max_size=25), st.booleans(), st.booleans())
+def test_an_indexed_log_reads_as_the_whole_log_does(tmp_path_factory, lines, crlf, bom):
+    path = tmp_path_factory.mktemp("log") / "log.jsonl"
+    text = ("\r\n" if crlf else "\n").join(lines)
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    whole = read_file(path)
+    with path.open("rb") as stream:
+        index = index_log(str(path), stream)
+        if index is None:                 # only a file of blank lines is not indexed
+            assert not text.strip()
+            return
+        indexed = read_indexed(str(path), stream, index.sessions.values())
+    indexed.problems = list(index.problems) + indexed.problems
+    assert _shape(indexed) == _shape(whole)

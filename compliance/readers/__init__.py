@@ -7,8 +7,8 @@
 reports both). ``read_path`` is strict: any problem raises, naming the file and line.
 
 For audits, which spread a large log over worker processes and join sessions split over several
-files: ``split_log`` groups a log's decoded lines by session (cheap), ``read_log_slice`` builds
-the sessions of some of those groups, ``merge_sessions`` joins the pieces of one session read
+files: ``log_index`` indexes a log's lines by session without holding it (the parent) and reads
+the sessions of some of them (a worker); ``merge_sessions`` joins the pieces of one session read
 from several files.
 
 Bounds, so that no input is slow or huge: a record holds at most 2,000,000 characters
@@ -24,7 +24,7 @@ import os
 import stat
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 import attrs
 
@@ -32,7 +32,7 @@ from ..errors import ComplianceError, InputError, Location, ProblemList
 from ..events import Event
 from ..model import Session
 from ._result import ReadResult, SessionBuilder, finish
-from .jsonl import LogLine, build_session, read_jsonl, split_log
+from .jsonl import LogLine, read_jsonl, split_log
 from .record import read_record
 
 SUFFIXES: dict[str, Callable[[str, str], ReadResult]] = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".yaml": read_record,
@@ -112,14 +112,6 @@ def read_path(path: str | Path) -> list[Session]:
     return result.sessions
 
 
-def read_log_slice(file: str, sessions: Iterable[tuple[str, Sequence[LogLine]]]) -> ReadResult:
-    """The sessions of some groups of ``split_log(text, file)``, each ``(session id, its lines)``.
-
-    A session too large to check is a file problem of the result, as in ``read_file``.
-    """
-    return finish([build_session(sid, file, lines) for sid, lines in sessions], [])
-
-
 def merge_sessions(session_id: str, pieces: Sequence[Session]) -> Session:
     """One session from its parts read in several files, in file order. Its ``source`` names every
     file; the ids a reader gave by position (``L12``) are prefixed with their file (``b.jsonl:L12``).
@@ -171,5 +163,5 @@ def decode_text(data: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-__all__ = ["read_file", "read_path", "read_bytes", "ReadResult", "decode_text", "split_log", "read_log_slice",
+__all__ = ["read_file", "read_path", "read_bytes", "ReadResult", "decode_text", "split_log",
            "merge_sessions", "LogLine", "SUFFIXES", "special_file_kind", "why_unreadable"]

@@ -30,54 +30,59 @@ def split_log(text: str, file: str) -> tuple[dict[str, list[LogLine]], list[Inpu
     """
     sessions: dict[str, list[LogLine]] = {}
     file_problems: list[InputError] = []
-
-    def problem_of(line: str, error: InputError, number: int) -> None:
-        match = _SESSION.search(line[:10_000])
-        sid = None
-        if match:
-            try:
-                sid = json.loads(f'"{match.group(1)}"')
-            except json.JSONDecodeError:
-                sid = None
-        if sid and _usable_id(sid):
-            sessions.setdefault(sid, []).append((number, error))
-        else:
-            file_problems.append(error)
-
     # Lines end with \n only: splitlines() would also cut at U+0085, U+2028… inside JSON strings.
     for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if not line.strip():
+        decoded = decode_line(line, number, file)
+        if decoded is None:
             continue
-        location = Location(file, number)
-        if len(line) > MAX_LINE:
-            problem_of(line, InputError(f"line of {len(line):,} characters", location=location,
-                                        expected=f"an event of at most {MAX_LINE:,} characters"), number)
-            continue
-        try:
-            raw = _json.decode(line)
-        except json.JSONDecodeError as error:
-            problem_of(line, InputError(f"invalid JSON ({error.msg})", location=Location(file, number, error.colno),
-                                        expected="one JSON object per line"), number)
-            continue
-        except RecursionError:
-            problem_of(line, InputError("JSON nested too deeply", location=location), number)
-            continue
-        if isinstance(raw, Unreadable):         # an object with a key given twice
-            problem_of(line, InputError(raw.reason, location=location, expected=raw.expected), number)
-            continue
-        if not isinstance(raw, dict) or not isinstance(raw.get("session"), str) or not raw["session"].strip():
-            file_problems.append(InputError("event", location=location,
-                                            expected="a JSON object with a 'session' text field",
-                                            got=raw if not isinstance(raw, dict) else raw.get("session")))
-            continue
-        try:
-            checked_text(raw["session"], "session", location)
-        except InputError as error:
-            file_problems.append(error)
-            continue
-        sessions.setdefault(raw["session"], []).append((number, raw))
+        sid, item = decoded
+        if sid is None:
+            assert isinstance(item, InputError)
+            file_problems.append(item)
+        else:
+            sessions.setdefault(sid, []).append((number, item))
     return sessions, file_problems
+
+
+def decode_line(line: str, number: int, file: str) -> tuple[str | None, "dict[str, Any] | InputError"] | None:
+    """One line of a log: ``(session id, decoded event or its problem)``; ``(None, problem)`` for a
+    line of no known session (a problem of the file); None for a blank line."""
+    line = line.removesuffix("\r")
+    if not line.strip():
+        return None
+    location = Location(file, number)
+    if len(line) > MAX_LINE:
+        return _problem_of(line, InputError(f"line of {len(line):,} characters", location=location,
+                                            expected=f"an event of at most {MAX_LINE:,} characters"))
+    try:
+        raw = _json.decode(line)
+    except json.JSONDecodeError as error:
+        return _problem_of(line, InputError(f"invalid JSON ({error.msg})", location=Location(file, number, error.colno),
+                                            expected="one JSON object per line"))
+    except RecursionError:
+        return _problem_of(line, InputError("JSON nested too deeply", location=location))
+    if isinstance(raw, Unreadable):         # an object with a key given twice
+        return _problem_of(line, InputError(raw.reason, location=location, expected=raw.expected))
+    if not isinstance(raw, dict) or not isinstance(raw.get("session"), str) or not raw["session"].strip():
+        return None, InputError("event", location=location, expected="a JSON object with a 'session' text field",
+                                got=raw if not isinstance(raw, dict) else raw.get("session"))
+    try:
+        checked_text(raw["session"], "session", location)
+    except InputError as error:
+        return None, error
+    return raw["session"], raw
+
+
+def _problem_of(line: str, error: InputError) -> tuple[str | None, InputError]:
+    """A line that cannot be decoded belongs to the session it names, if a usable id can be read."""
+    match = _SESSION.search(line[:10_000])
+    sid = None
+    if match:
+        try:
+            sid = json.loads(f'"{match.group(1)}"')
+        except json.JSONDecodeError:
+            sid = None
+    return (sid if sid and _usable_id(sid) else None), error
 
 
 def _usable_id(session_id: str) -> bool:

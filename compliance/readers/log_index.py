@@ -1,0 +1,158 @@
+"""Large logs without holding them: each session's lines, indexed by their place in the file.
+
+An audit splits a large log by session across worker processes. Decoding the whole log in the
+parent would hold all of it at once (a log of a million events is gigabytes of Python objects).
+Instead the parent reads the file once, a line at a time, and keeps for each session id only the
+numbers, byte offsets and lengths of its lines (arrays of integers, about 20 bytes a line); each
+worker reads and decodes just the lines of its sessions.
+
+The outcome is the one ``read_jsonl`` gives for the whole text: a line's session is read the
+cheap way (the one ``"session": "..."`` of the line) and, when that is not plain, by decoding
+the line in the parent (``jsonl.decode_line``, which also finds the problems of lines of no
+session). A file that is not plain UTF-8 text (empty, a bad byte, a NUL) is not indexed: the
+caller reads it whole, which says what is wrong with it, as for any file.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from array import array
+from typing import BinaryIO, Iterable, Iterator
+
+import attrs
+
+from ..errors import InputError, Location
+from ._result import ReadResult, finish
+from .jsonl import LogLine, _usable_id, build_session, decode_line
+
+_SESSION = re.compile(r'"session"\s*:\s*("(?:[^"\\]|\\.)*")')
+_BOM = "\ufeff".encode("utf-8")
+
+
+def _ints() -> array:   # type: ignore[type-arg]
+    return array("q")
+
+
+@attrs.define(eq=False)
+class SessionLines:
+    """Where one session's lines are in a log: line numbers, byte offsets and lengths."""
+    session: str
+    numbers: array = attrs.field(factory=_ints)   # type: ignore[type-arg]
+    offsets: array = attrs.field(factory=_ints)   # type: ignore[type-arg]
+    lengths: array = attrs.field(factory=_ints)   # type: ignore[type-arg]
+
+    def add(self, number: int, offset: int, length: int) -> None:
+        self.numbers.append(number)
+        self.offsets.append(offset)
+        self.lengths.append(length)
+
+
+@attrs.define
+class LogIndex:
+    sessions: dict[str, SessionLines]     # in order of first appearance
+    problems: list[InputError]            # lines of no known session
+
+
+def cheap_session(line: str) -> str | None:
+    """The session id of a plain line (one ``"session"`` key, a usable id), else None."""
+    if line.count('"session"') != 1:
+        return None
+    match = _SESSION.search(line)
+    if match is None:
+        return None
+    try:
+        sid = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return sid if isinstance(sid, str) and sid.strip() and _usable_id(sid) else None
+
+
+def _lines(stream: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
+    """(number, offset, bytes) of each line, split at b"\\n" only, as ``split_log`` does."""
+    offset = 0
+    for number, raw in enumerate(stream, start=1):
+        yield number, offset, raw
+        offset += len(raw)
+
+
+def index_log(file: str, stream: BinaryIO) -> LogIndex | None:
+    """The index of the log open in ``stream``; None if it is not plain UTF-8 text."""
+    sessions: dict[str, SessionLines] = {}
+    problems: list[InputError] = []
+    content = False
+    for number, offset, raw in _lines(stream):
+        if number == 1 and raw.startswith(_BOM):      # the reader drops a leading BOM
+            raw, offset = raw[len(_BOM):], offset + len(_BOM)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if "\x00" in line:
+            return None
+        text = line.removesuffix("\n")
+        if not text.strip():
+            continue
+        content = True
+        sid = cheap_session(text)
+        if sid is None:
+            decoded = decode_line(text, number, file)
+            if decoded is None:
+                continue
+            if decoded[0] is None:
+                assert isinstance(decoded[1], InputError)
+                problems.append(decoded[1])
+                continue
+            sid = decoded[0]
+        entry = sessions.get(sid)
+        if entry is None:
+            entry = sessions[sid] = SessionLines(sid)
+        entry.add(number, offset, len(text.encode("utf-8")))
+    return LogIndex(sessions, problems) if content else None
+
+
+def read_indexed(file: str, stream: BinaryIO, items: Iterable[SessionLines]) -> ReadResult:
+    """The sessions whose lines ``items`` index, read from the log open in ``stream``.
+
+    A line that no longer decodes as its session's (the file changed since it was indexed) is a
+    problem of the file, never a silent loss.
+    """
+    builders = []
+    problems: list[InputError] = []
+    for entry in items:
+        lines: list[LogLine] = []
+        for number, offset, length in zip(entry.numbers, entry.offsets, entry.lengths):
+            stream.seek(offset)
+            try:
+                text = stream.read(length).decode("utf-8")
+            except UnicodeDecodeError:
+                problems.append(InputError("not UTF-8 text", location=Location(file, number),
+                                           expected="a UTF-8 encoded file (it changed while audited?)"))
+                continue
+            decoded = decode_line(text, number, file)
+            if decoded is None:
+                continue
+            sid, item = decoded
+            if sid == entry.session:
+                lines.append((number, item))
+            else:
+                problems.append(item if isinstance(item, InputError) else InputError(
+                    f"line of session '{sid}', indexed as '{entry.session}'", location=Location(file, number),
+                    expected="a log that does not change while it is audited"))
+        builders.append(build_session(entry.session, file, lines))
+    return finish(builders, problems)
+
+
+def open_log(file: str) -> BinaryIO:
+    """The log, opened for reading as ``read_bytes`` opens files (never blocking on a FIFO)."""
+    from . import special_file_kind, why_unreadable
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise InputError(f"cannot read the file ({why_unreadable(file, error)})", location=Location(file)) from None
+    stream = os.fdopen(fd, "rb")
+    kind = special_file_kind(os.fstat(fd).st_mode)
+    if kind is not None:
+        stream.close()
+        raise InputError(f"cannot read the file ({kind}, not a regular file)", location=Location(file))
+    return stream
