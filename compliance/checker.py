@@ -30,7 +30,8 @@ from .errors import EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned, parse_event
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
-from .model import ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Status, Text, judge_clause
+from .model import (ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Source, Status, Text,
+                    judge_clause)
 from .readers._result import MAX_EVENTS
 from .rulebook import Check, Rulebook, load_rulebook
 
@@ -315,9 +316,11 @@ class Checker:
         values = tuple((name, texts["fr"][name]) for name, _, _ in rule.values)
         message = Text(render_template(rule.message.fr, texts["fr"]),
                        render_template(rule.message.en, texts["en"]))
+        ref = rule.reference
         return Finding(rule=rule.id, clause=rule.clause, severity=rule.severity,
                        session=self._session or "", title=rule.title, message=message,
-                       evidence=evidence, values=values)
+                       evidence=evidence, values=values,
+                       source=Source(text=ref.text, article=ref.article, url=ref.url, quote=ref.quote))
 
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
         return Evidence.of_event(self._events[index], index, tz)

@@ -29,7 +29,7 @@ from typing import Mapping
 from . import _time
 from .errors import ComplianceError
 from .events import PersonArrived, PersonLeft, TestEnded, TestStarted
-from .model import Evidence, Finding, Session, Severity, Text
+from .model import INTEGRITY_SOURCE, Evidence, Finding, Session, Severity, Text
 
 # field -> (declaring event type, declared field, French and English names of what it names)
 # (a seal-check witness who is not a registered candidate is clause S4.1 itself)
@@ -53,7 +53,7 @@ def problem_finding(clause: str, error: ComplianceError, session: str, titles: M
     en = {"D1": "Unreadable record", "D2": "Event ignored as malformed",
           "D4": "Event ignored: id already used"}[clause]
     detail = str(error)
-    return Finding(rule=rule, clause=clause, severity=Severity.VIOLATION, session=session,
+    return Finding(source=INTEGRITY_SOURCE, rule=rule, clause=clause, severity=Severity.VIOLATION, session=session,
                    title=titles[clause], message=Text(f"{fr} ({detail}).", f"{en} ({detail})."),
                    values=(("location", where),) if where else ())
 
@@ -78,7 +78,7 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
             if not value or event.TYPE == decl_type:     # "" : an optional reference left out
                 continue
             if value not in declared.get(decl_type, set()):
-                findings.append(Finding(
+                findings.append(Finding(source=INTEGRITY_SOURCE,
                     rule="D3-reference-non-declaree", clause="D3", severity=Severity.VIOLATION,
                     session=session.id, title=titles["D3"], evidence=cite(index),
                     message=Text(f"L'événement {event.id} ({event.TYPE}) cite le {fr} '{value}', "
@@ -95,7 +95,7 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
             if start is None or events[start].at > event.at:
                 cited = cite(start, index) if start is not None else cite(index)
                 ended = _time.render_instant(cited[-1].at)
-                findings.append(Finding(
+                findings.append(Finding(source=INTEGRITY_SOURCE,
                     rule="D4-fin-avant-debut", clause="D4", severity=Severity.VIOLATION, session=session.id,
                     title=titles["D4"], evidence=cited,
                     message=Text(f"L'épreuve {event.test} se termine ({ended}) sans avoir commencé avant.",
@@ -106,7 +106,7 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
             present[event.person] = True
         elif isinstance(event, PersonLeft):
             if not present.get(event.person):
-                findings.append(Finding(
+                findings.append(Finding(source=INTEGRITY_SOURCE,
                     rule="D4-depart-sans-arrivee", clause="D4", severity=Severity.VIOLATION, session=session.id,
                     title=titles["D4"], evidence=cite(index),
                     message=Text(f"{event.person} quitte le site sans y être arrivé.",

@@ -132,6 +132,7 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     values: tuple[tuple[str, str], ...] = ()
     waived: Waiver | None = None   # set when an unexpired waiver accepts this finding
+    source: Source | None = None   # the rule's reference (INTEGRITY_SOURCE for D findings)
 
     def sort_key(self, clause_order: dict[str, int]) -> tuple[int, int, str, str, tuple[int, ...]]:
         first = self.evidence[0].index if self.evidence else -1
@@ -150,6 +151,19 @@ def judge_clause(findings: Sequence[Finding], otherwise: Status) -> Status:
         return otherwise
     live = [f.severity for f in findings if f.waived is None]
     return Status(worst_severity(live).value) if live else Status.WAIVED
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """The text a finding rests on: a legal text or guidance, its article, a short quote, a link."""
+    text: str
+    article: str = ""
+    url: str = ""
+    quote: str = ""
+
+
+# Record-integrity findings (D) rest on no regulation: they say the record itself is unusable.
+INTEGRITY_SOURCE = Source(text="compliance : contrôle d'intégrité du dossier de session (non réglementaire)")
 
 
 @attrs.frozen(kw_only=True)
@@ -241,6 +255,7 @@ class Report:
                 title=Text(**f["title"]), message=Text(**f["message"]),
                 evidence=tuple(_evidence(e, tz) for e in f["evidence"]),
                 waived=_waiver(f["waived"]) if f.get("waived") else None,
+                source=Source(**f["source"]) if f.get("source") else None,
                 values=tuple(tuple(v) for v in f["values"])) for f in data["findings"]),
         )
 

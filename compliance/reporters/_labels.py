@@ -9,7 +9,7 @@ import re
 from typing import Iterable
 
 from .. import _time
-from ..model import Evidence, Finding, Report, Severity, Status, Text, Waiver
+from ..model import Evidence, Finding, Report, Severity, Source, Status, Text, Waiver
 
 LABELS = {
     "fr": {
@@ -149,6 +149,19 @@ def severity_word(severity: Severity, lang: str) -> str:
 def outcome_word(outcome: str, lang: str) -> str:
     """What became of a waiver: applied, expired, unused."""
     return WAIVER_OUTCOME[norm_lang(lang)][outcome]
+
+
+def source_citation(source: Source | None, *, with_url: bool = True) -> str:
+    """``Arrêté du 22 décembre 2015 …, art. 8 — « respecter la durée des différentes épreuves »``
+    (raw text: each reporter escapes it); the link last, unless the reporter makes it a link."""
+    if source is None:
+        return ""
+    text = source.text + (f", {source.article}" if source.article else "")
+    if source.quote:
+        text += f" — « {source.quote} »"
+    if with_url and source.url:
+        text += f" <{source.url}>"
+    return text
 
 
 def waiver_sentence(waiver: Waiver, lang: str) -> str:

@@ -19,7 +19,7 @@ from typing import Sequence
 from .. import _time
 from ..model import Evidence, Finding, Report, Status
 from ._labels import (LABELS, MARK, colon, long_day, moment, norm_lang, outcome_word, section_of,
-                      section_title, severity_word, status_word, summary, waiver_sentence,
+                      section_title, severity_word, source_citation, status_word, summary, waiver_sentence,
                       who_and_details, xml_text)
 
 _CSS = """
@@ -67,6 +67,7 @@ tr.violation td { font-weight: bold; }
 .finding h3 { margin-top: 0; }
 .finding table { background: #fff; }
 .rule { font-size: 8.5pt; color: #333; }
+.source { font-size: 8.5pt; color: #222; font-style: italic; }
 .waiver { border-left: 2pt solid #666; padding-left: 5pt; }
 table.timeline { table-layout: fixed; font-size: 8.5pt; }
 table.timeline td { overflow-wrap: anywhere; }
@@ -191,6 +192,11 @@ def _finding(n: int, i: int, f: Finding, report: Report, lang: str) -> str:
            f"<p>{_e(f.message.get(lang))}</p>",
            f'<p class="rule">{_e(L["rule_label"])}{_e(c)}<code>{_e(f.rule)}</code> · '
            f"{_e(L['section'])} {_e(section_of(f.clause))} ({_e(section_title(report, f.clause, lang))})</p>"]
+    if f.source is not None:
+        cited = _e(source_citation(f.source, with_url=False))
+        if f.source.url.startswith(("https://", "http://")):
+            cited += f' · <a href="{_e(f.source.url)}">{_e(f.source.url)}</a>'
+        out.append(f'<p class="source">{_e(L["source"])}{_e(c)}{cited}</p>')
     if f.waived:
         out.append(f'<p class="waiver">{_e(waiver_sentence(f.waived, lang))}</p>')
     if f.values:

@@ -22,7 +22,7 @@ from typing import Sequence
 
 from ..model import Finding, Report
 from ._labels import (LABELS, colon, evidence_line, norm_lang, section_name, section_of, severity_word,
-                      status_word, summary, waiver_sentence, who_and_details, xml_text as _x)
+                      source_citation, status_word, summary, waiver_sentence, who_and_details, xml_text as _x)
 
 _SKIPPED = ("pending", "not_applicable", "waived")
 
@@ -90,6 +90,8 @@ def _describe(f: Finding, lang: str) -> str:
     L, c = LABELS[lang], colon(lang)
     lines = [f"[{severity_word(f.severity, lang)}] {f.clause} {f.title.get(lang)} ({L['rule']} {f.rule})",
              f"  {f.message.get(lang)}"]
+    if f.source is not None:
+        lines.append(f"  {L['source']}{c}{source_citation(f.source)}")
     if f.waived:
         lines.append("  " + waiver_sentence(f.waived, lang))
     if f.values:

@@ -13,7 +13,7 @@ from typing import Sequence
 from ..errors import printable
 from ..model import Evidence, Finding, Report, Status
 from ._labels import (LABELS, MARK, colon, moment, norm_lang, outcome_word, section_of, section_title,
-                      severity_word, status_word, summary, waiver_sentence, who_and_details)
+                      severity_word, source_citation, status_word, summary, waiver_sentence, who_and_details)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&#~])")
 _BLOCK_START = re.compile(r"^(\s*)([-+*>=]|\d+[.)])")
@@ -90,6 +90,8 @@ def _finding(number: int, f: Finding, report: Report, lang: str) -> list[str]:
     out = [head, "", _para(f.message.get(lang)), "",
            f"- **{L['rule_label']}**{c}{_code(f.rule)}",
            f"- **{L['section']}**{c}{_inline(section_of(f.clause))} ({_inline(section_title(report, f.clause, lang))})"]
+    if f.source is not None:
+        out.append(f"- **{L['source']}**{c}{_inline(source_citation(f.source))}")
     if f.values:
         out.append(f"- **{L['values']}**{c}" + ", ".join(f"{_inline(k)} = {_inline(v)}" for k, v in f.values))
     if f.waived:

@@ -21,8 +21,8 @@ from urllib.parse import quote
 
 from ..model import Evidence, Finding, Report, Text
 from .. import _time
-from ._labels import (moment, section_name as _section_name, norm_lang, section_of, summary, uri_bytes, utf8_json, waiver_sentence,
-                      who_and_details)
+from ._labels import (moment, section_name as _section_name, norm_lang, section_of, source_citation, summary, uri_bytes,
+                      utf8_json, waiver_sentence, who_and_details)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"violation": "error", "warning": "warning", "pending": "note"}
@@ -47,6 +47,7 @@ def render_sarif(reports: Sequence[Report], lang: str = "fr") -> str:
             if finding.clause not in rules:     # a finding of a clause the report does not list
                 rules[finding.clause] = _rule(finding.clause, finding.title.fr, finding.title.en, sections, lang)
             results.append(_result(report, finding, list(rules).index(finding.clause), lang))
+            _cite(rules[finding.clause], finding, lang)
     driver: dict[str, Any] = {"name": "compliance", "rules": list(rules.values())}
     if reports:
         driver["version"] = reports[0].tool_version
@@ -90,6 +91,22 @@ def _rule(clause: str, fr: str, en: str, sections: Sequence[tuple[str, Text]], l
         "properties": {"section": section, "sectionTitle": section_name, "title": {"fr": fr, "en": en},
                        "tags": ["compliance", section]},
     }
+
+
+def _cite(rule: dict[str, Any], f: Finding, lang: str) -> None:
+    """The clause's help names the sources of its findings' rules; the first link is its helpUri."""
+    if f.source is None:
+        return
+    citation = source_citation(f.source)
+    cited = rule.setdefault("properties", {}).setdefault("sources", [])
+    if citation in cited:
+        return
+    cited.append(citation)
+    word = "Source"                 # the same word in both languages
+    rule["help"]["text"] += f"\n{word}{' : ' if lang == 'fr' else ': '}{citation}"
+    rule["help"]["markdown"] += f"\n\n*{word}{' :' if lang == 'fr' else ':'}* {citation}"
+    if f.source.url.startswith(("https://", "http://")) and "helpUri" not in rule:
+        rule["helpUri"] = f.source.url
 
 
 def _uri(path: str) -> str:
@@ -143,7 +160,9 @@ def _result(report: Report, f: Finding, rule_index: int, lang: str) -> dict[str,
                                 "rule": f.rule, "session": f.session},
         "properties": {"rule": f.rule, "session": f.session, "clause": f.clause, "severity": f.severity.value,
                        "title": f.title.get(lang), "values": {k: v for k, v in f.values}, "events": events,
-                       "source": report.source},
+                       "source": report.source,
+                       "legalSource": {"text": f.source.text, "article": f.source.article, "url": f.source.url,
+                                       "quote": f.source.quote} if f.source is not None else None},
     }
     if f.waived:
         w = f.waived

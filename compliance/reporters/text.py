@@ -10,7 +10,8 @@ from typing import Sequence
 
 from ..errors import printable as _t
 from ..model import Report
-from ._labels import LABELS, evidence_line, outcome_word, severity_word, status_word, summary, waiver_sentence
+from ._labels import (LABELS, colon, evidence_line, outcome_word, severity_word, source_citation, status_word, summary,
+                      waiver_sentence)
 
 
 # ANSI colours, used only when the caller says the output is a terminal
@@ -52,10 +53,12 @@ def _one(report: Report, lang: str, colour: bool = False) -> str:
         tag = _paint(f"[{severity_word(f.severity, lang)}]", f.severity.value, colour)
         out.append(f"  {tag} {_t(f.clause)} {_t(f.title.get(lang))}  ({L['rule']} {_t(f.rule)})")
         out.append(f"    {_t(f.message.get(lang))}")
+        if f.source is not None:
+            out.append(f"    {L['source']}{colon(lang)}{_t(source_citation(f.source))}")
         if f.waived:
             out.append(f"    {_t(waiver_sentence(f.waived, lang))}")
         if f.values:
-            out.append(f"    {L['values']}: " + ", ".join(f"{_t(k)} = {_t(v)}" for k, v in f.values))
+            out.append(f"    {L['values']}{colon(lang)}" + ", ".join(f"{_t(k)} = {_t(v)}" for k, v in f.values))
         for e in f.evidence:
             fields = ", ".join(f"{k}={v}" for k, v in e.details if v)    # as recorded, in order
             out.append(_t(f"    - {evidence_line(e, fields)}"))
