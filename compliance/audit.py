@@ -48,7 +48,7 @@ from .errors import ComplianceError, InputError
 from .model import Report, Session, Severity, Status, Waiver
 from .pool import Done, Failure, Pool, Ready
 from .readers import (SUFFIXES, ReadResult, merge_sessions, read_bytes, read_file, special_file_kind,
-                      why_unreadable)
+                      why_unreadable, with_digest)
 from .readers.log_index import SessionLines, cheap_session, index_log, open_log, read_indexed
 from .rulebook import Rulebook, load_rulebook
 from .waivers import apply_waivers
@@ -267,6 +267,7 @@ class CheckSlice:
     file: str
     items: tuple[SessionLines, ...]
     skip: frozenset[str] = frozenset()
+    digest: str = ""          # the file's sha256, computed while indexing
 
     @property
     def label(self) -> str:
@@ -319,7 +320,7 @@ def _run_task(task: Any, beat: Callable[[str], None]) -> Any:
                            unreadable_report=_unreadable_report(task.file, result))
     if isinstance(task, CheckSlice):
         with open_log(task.file) as stream:
-            result = read_indexed(task.file, stream, task.items)
+            result = with_digest(read_indexed(task.file, stream, task.items), task.digest)
         problems = [_file_problem(task.file, error) for error in result.problems]
         reports, more, damaged = _check_sessions(result.sessions, task.skip, beat)
         return FileOutcome(task.file, tuple(reports), tuple(problems + more), last=False, retire_worker=damaged)
@@ -487,7 +488,8 @@ def _sessions_of(file: str, wanted: set[str]) -> list[Session]:
         if index is None:           # not plain text: its own task says why
             result = read_file(file)
             raise result.problems[0]
-        result = read_indexed(file, stream, [lines for sid, lines in index.sessions.items() if sid in wanted])
+        result = with_digest(read_indexed(file, stream, [lines for sid, lines in index.sessions.items()
+                                                         if sid in wanted]), index.digest)
     if result.problems:          # a session too large to check, or the file changed
         raise result.problems[0]
     return result.sessions
@@ -561,7 +563,7 @@ def _file_tasks(file: str, skip: frozenset[str]) -> Iterator[Any]:
         return
     items = [lines for sid, lines in index.sessions.items() if sid not in skip]
     for i in range(0, len(items), SLICE):
-        yield CheckSlice(file, tuple(items[i:i + SLICE]))
+        yield CheckSlice(file, tuple(items[i:i + SLICE]), digest=index.digest)
     yield Ready(FileOutcome(file, (), tuple(_file_problem(file, p) for p in index.problems),
                             sessions_in_file=len(index.sessions)))
 

@@ -103,7 +103,8 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
     """
     checker = Checker(rulebook, session=session.id)
     checker.extend(session.events)
-    return checker.finish(as_of, source=session.source, problems=session.problems, timeline=timeline)
+    return checker.finish(as_of, source=session.source, problems=session.problems, timeline=timeline,
+                          digest=session.digest)
 
 
 class Checker:
@@ -214,8 +215,10 @@ class Checker:
         return self._sorted(new)
 
     def finish(self, as_of: dt.datetime | None = None, *, source: str = "",
-               problems: Iterable[tuple[str, Any]] = (), timeline: bool = True) -> Report:
+               problems: Iterable[tuple[str, Any]] = (), timeline: bool = True, digest: str = "") -> Report:
         """Judge the whole record at the audit date ``as_of`` (default: now).
+
+        ``source`` and ``digest`` (its sha256) name the file(s) the events were read from.
 
         ``problems`` are what a reader left out of the record (see ``Session.problems``); they
         become record-integrity findings (D2, D4) beside those of the whole record (D3, D4).
@@ -237,7 +240,7 @@ class Checker:
         titles = {c.id: c.title for c in self._p.rulebook.clauses if c.section == "D"}
         record = [problem_finding(clause, error, session_id, titles) for clause, error in problems]
         record += check_integrity(Session(id=session_id, events=self._events), tz, titles)
-        return self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline)
+        return self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline, digest)
 
     # -- internals
     def _tz(self) -> dt.tzinfo:
@@ -328,7 +331,8 @@ class Checker:
     def _sorted(self, findings: Iterable[Finding]) -> list[Finding]:
         return sorted(findings, key=lambda f: f.sort_key(self._p.clause_order))
 
-    def _report(self, findings: list[Finding], as_of: dt.datetime, source: str, timeline: bool) -> Report:
+    def _report(self, findings: list[Finding], as_of: dt.datetime, source: str, timeline: bool,
+                digest: str) -> Report:
         tz_name = session_time_zone(self._events)
         present = {e.TYPE for e in self._events}
         day = self._session_day(self._tz())
@@ -352,7 +356,7 @@ class Checker:
                       events=len(self._events), clauses=tuple(statuses), findings=tuple(findings),
                       timeline=self._timeline() if timeline else (),
                       sections=section_titles(self._p.rulebook),
-                      info=SessionInfo.of(self._events, self._tz()))
+                      info=SessionInfo.of(self._events, self._tz(), digest))
 
     def _timeline(self) -> tuple[Evidence, ...]:
         tz = self._tz()

@@ -61,6 +61,7 @@ class Session:
     source: str = ""
     # what the reader had to leave out, as (clause, error): D2 malformed events, D4 duplicates
     problems: tuple[tuple[str, Any], ...] = attrs.field(converter=_problems, default=(), eq=False)
+    digest: str = attrs.field(default="", eq=False)   # sha256 of the file(s) read, as hex; ", " between files
 
 
 def _aware(_inst: object, attribute: attrs.Attribute[Any], value: dt.datetime) -> None:
@@ -175,17 +176,42 @@ class SessionInfo:
     centre: str = ""
     site: str = ""
     first_day: str = ""      # YYYY-MM-DD, the first opening's day in the session's zone
+    last_day: str = ""       # the last opening's day
+    managers: tuple[str, ...] = attrs.field(default=(), converter=tuple)      # "Agnès Roussel (RS1)": designated managers
+    substitutes: tuple[str, ...] = attrs.field(default=(), converter=tuple)   # designated substitutes
+    jurors: tuple[str, ...] = attrs.field(default=(), converter=tuple)        # appointed jurors
+    candidates: int = 0                 # registered
+    present: int = 0                    # registered candidates who started at least one test
+    record_sha256: str = ""             # of the file(s) the session was read from
 
     @classmethod
-    def of(cls, events: Sequence[Event], tz: dt.tzinfo) -> "SessionInfo":
+    def of(cls, events: Sequence[Event], tz: dt.tzinfo, digest: str = "") -> "SessionInfo":
         planned = next((e for e in events if e.TYPE == "session_planned"), None)
-        openings = [e.at for e in events if e.TYPE == "session_opened"]
-        first_day = _time.render_date(min(openings).astimezone(tz).date()) if openings else ""
-        if planned is None:
-            return cls(first_day=first_day)
-        fields = planned.fields()
-        return cls(title=fields["title"], title_name=fields["title_name"], kind=fields["kind"].value,
-                   centre=fields["centre"], site=fields["site"], first_day=first_day)
+        days = sorted({e.at.astimezone(tz).date() for e in events if e.TYPE == "session_opened"})
+        people: dict[str, dict[str, str]] = {"manager": {}, "substitute": {}, "juror": {}}
+        registered, started = set(), set()
+        for e in events:
+            fields = e.fields()
+            if e.TYPE == "manager_designated" and fields["role"].value in people:
+                people[fields["role"].value].setdefault(fields["person"], fields["name"])
+            elif e.TYPE == "juror_appointed":
+                people["juror"].setdefault(fields["juror"], fields["name"])
+            elif e.TYPE == "candidate_registered":
+                registered.add(fields["candidate"])
+            elif e.TYPE == "test_started":
+                started.add(fields["candidate"])
+
+        def named(role: str) -> tuple[str, ...]:
+            return tuple(f"{name} ({pid})" if name else pid for pid, name in people[role].items())
+        planned_fields = planned.fields() if planned is not None else {}
+        kind = planned_fields.get("kind")
+        return cls(title=planned_fields.get("title", ""), title_name=planned_fields.get("title_name", ""),
+                   kind=kind.value if kind is not None else "", centre=planned_fields.get("centre", ""),
+                   site=planned_fields.get("site", ""),
+                   first_day=_time.render_date(days[0]) if days else "",
+                   last_day=_time.render_date(days[-1]) if days else "",
+                   managers=named("manager"), substitutes=named("substitute"), jurors=named("juror"),
+                   candidates=len(registered), present=len(registered & started), record_sha256=digest)
 
 
 @attrs.frozen(kw_only=True)

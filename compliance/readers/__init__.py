@@ -20,6 +20,7 @@ for error messages, and text that holds a lone surrogate is refused where it is 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 import re
@@ -48,10 +49,17 @@ def read_file(path: str | Path) -> ReadResult:
         return ReadResult([], [InputError("unknown file type", location=Location(file),
                                           expected="a .jsonl event log or a .yaml/.yml/.json session record")])
     try:
-        text = decode_text(read_bytes(path), file)
+        data = read_bytes(path)
+        text = decode_text(data, file)
     except InputError as error:
         return ReadResult([], [error])
-    return reader(text, file)
+    return with_digest(reader(text, file), hashlib.sha256(data).hexdigest())
+
+
+def with_digest(result: ReadResult, digest: str) -> ReadResult:
+    """The result, its sessions marked with the sha256 of the file they were read from."""
+    result.sessions = [attrs.evolve(s, digest=digest) for s in result.sessions]
+    return result
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -131,7 +139,7 @@ def merge_sessions(session_id: str, pieces: Sequence[Session]) -> Session:
         raise builder.overflow
     problems = [p for piece in pieces for p in piece.problems] + builder.problems
     return Session(id=session_id, events=builder.events,
-                   source=builder.file, problems=problems)
+                   source=builder.file, problems=problems, digest=", ".join(p.digest for p in pieces))
 
 
 def _positional(event: Event) -> bool:

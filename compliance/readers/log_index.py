@@ -14,6 +14,7 @@ caller reads it whole, which says what is wrong with it, as for any file.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -52,6 +53,7 @@ class SessionLines:
 class LogIndex:
     sessions: dict[str, SessionLines]     # in order of first appearance
     problems: list[InputError]            # lines of no known session
+    digest: str = ""                      # sha256 of the file, as hex
 
 
 def cheap_session(line: str) -> str | None:
@@ -81,7 +83,9 @@ def index_log(file: str, stream: BinaryIO) -> LogIndex | None:
     sessions: dict[str, SessionLines] = {}
     problems: list[InputError] = []
     content = False
+    digest = hashlib.sha256()
     for number, offset, raw in _lines(stream):
+        digest.update(raw)
         if number == 1 and raw.startswith(_BOM):      # the reader drops a leading BOM
             raw, offset = raw[len(_BOM):], offset + len(_BOM)
         try:
@@ -108,7 +112,7 @@ def index_log(file: str, stream: BinaryIO) -> LogIndex | None:
         if entry is None:
             entry = sessions[sid] = SessionLines(sid)
         entry.add(number, offset, len(text.encode("utf-8")))
-    return LogIndex(sessions, problems) if content else None
+    return LogIndex(sessions, problems, digest.hexdigest()) if content else None
 
 
 def read_indexed(file: str, stream: BinaryIO, items: Iterable[SessionLines]) -> ReadResult:

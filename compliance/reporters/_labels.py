@@ -151,6 +151,45 @@ def outcome_word(outcome: str, lang: str) -> str:
     return WAIVER_OUTCOME[norm_lang(lang)][outcome]
 
 
+IDENTITY = {
+    "fr": {"title": "Titre", "kind": "Type de session", "centre": "Centre", "site": "Site", "days": "Dates",
+           "managers": "Responsable de session", "substitutes": "Suppléants", "jurors": "Jury",
+           "candidates": "Candidats", "record": "Empreinte du dossier (SHA-256)",
+           "kinds": {"titre": "titre complet", "ccp": "CCP"},
+           "people": (("inscrit", "inscrits"), ("présent", "présents"), ("absent", "absents")),
+           "span": "du {first} au {last}"},
+    "en": {"title": "Title", "kind": "Session kind", "centre": "Centre", "site": "Site", "days": "Dates",
+           "managers": "Session manager", "substitutes": "Substitutes", "jurors": "Jury",
+           "candidates": "Candidates", "record": "Record fingerprint (SHA-256)",
+           "kinds": {"titre": "whole title", "ccp": "CCP"},
+           "people": (("registered", "registered"), ("present", "present"), ("absent", "absent")),
+           "span": "{first} to {last}"},
+}
+
+
+def identification(report: Report, lang: str) -> list[tuple[str, str]]:
+    """What identifies the session, from its declarations: (label, text) pairs, raw text (each
+    reporter escapes it); pairs the record does not say are left out."""
+    lang = norm_lang(lang)
+    W, info = IDENTITY[lang], report.info
+    pairs = [(W["title"], " — ".join(p for p in (info.title, info.title_name) if p)),
+             (W["kind"], W["kinds"].get(info.kind, info.kind)), (W["centre"], info.centre), (W["site"], info.site)]
+    if info.first_day:
+        first, last = (_time.parse_day(d) for d in (info.first_day, info.last_day or info.first_day))
+        days = long_day(first, lang) if first == last else W["span"].format(first=long_day(first, lang),
+                                                                           last=long_day(last, lang))
+        pairs.append((W["days"], days))
+    pairs += [(W["managers"], ", ".join(info.managers)), (W["substitutes"], ", ".join(info.substitutes)),
+              (W["jurors"], ", ".join(info.jurors))]
+    if info.candidates:
+        numbers = (info.candidates, info.present, info.candidates - info.present)
+        pairs.append((W["candidates"], ", ".join(
+            f"{n} {words[0] if (n <= 1 if lang == 'fr' else n == 1) else words[1]}"
+            for n, words in zip(numbers, W["people"]))))
+    pairs.append((W["record"], info.record_sha256))
+    return [(label, value) for label, value in pairs if value]
+
+
 def source_citation(source: Source | None, *, with_url: bool = True) -> str:
     """``Arrêté du 22 décembre 2015 …, art. 8 — « respecter la durée des différentes épreuves »``
     (raw text: each reporter escapes it); the link last, unless the reporter makes it a link."""

@@ -19,7 +19,7 @@ from typing import Sequence
 from .. import _time
 from ..model import Evidence, Finding, Report, Status
 from ._labels import (LABELS, MARK, colon, long_day, moment, norm_lang, outcome_word, section_of,
-                      section_title, severity_word, source_citation, status_word, summary, waiver_sentence,
+                      identification, section_title, severity_word, source_citation, status_word, summary, waiver_sentence,
                       who_and_details, xml_text)
 
 _CSS = """
@@ -68,6 +68,11 @@ tr.violation td { font-weight: bold; }
 .finding table { background: #fff; }
 .rule { font-size: 8.5pt; color: #333; }
 .source { font-size: 8.5pt; color: #222; font-style: italic; }
+.attestation { break-inside: avoid; page-break-inside: avoid; margin-top: 14pt; border-top: 1pt solid #000; }
+table.sign { width: 100%; border-collapse: collapse; }
+table.sign th { width: 25%; text-align: left; font-weight: normal; padding: 8pt 4pt; }
+table.sign td.blank { border-bottom: 0.6pt solid #000; height: 18pt; }
+table.sign tr:last-child td.blank { height: 48pt; }
 .waiver { border-left: 2pt solid #666; padding-left: 5pt; }
 table.timeline { table-layout: fixed; font-size: 8.5pt; }
 table.timeline td { overflow-wrap: anywhere; }
@@ -126,7 +131,9 @@ def _session(n: int, report: Report, lang: str) -> str:
     out = [f'<section class="session{first}" id="s{n}">',
            f"<h1>{_e(L['session'])} {_e(report.session)}</h1>",
            '<table class="meta"><tbody>']
-    for label, value in ((L["source"], f"<code>{_e(report.source)}</code>"),
+    for label, value in (*((label, _e(value)) for label, value in identification(report, lang)
+                           if label not in _FINGERPRINTS),
+                         (L["source"], f"<code>{_e(report.source)}</code>"),
                          (L["as_of"], _e(report.as_of)),
                          (L["time_zone"], _e(report.time_zone)),
                          (L["events_count"], _e(report.events)),
@@ -169,7 +176,37 @@ def _session(n: int, report: Report, lang: str) -> str:
                        + _e(waiver_sentence(w, lang))
                        + where + "</li>")
         out.append("</ul>")
+    out.append(_attestation(report, lang))
     out.append("</section>")
+    return "\n".join(out)
+
+
+_FINGERPRINTS = {"Empreinte du dossier (SHA-256)", "Record fingerprint (SHA-256)"}   # in the attestation
+_ATTEST = {
+    "fr": {"title": "Attestation", "made": "Rapport établi à partir du dossier {source}, à la date d'audit du {as_of}, "
+                                          "avec compliance {tool} et la base de règles {rules}.",
+           "record": "Empreinte SHA-256 du dossier", "rules": "Base de règles", "fields": ("Fait à", "Le", "Nom",
+                                                                                          "Fonction", "Signature")},
+    "en": {"title": "Attestation", "made": "Report made from the record {source}, at the audit date {as_of}, with "
+                                          "compliance {tool} and the rule base {rules}.",
+           "record": "SHA-256 fingerprint of the record", "rules": "Rule base", "fields": ("Made at", "On", "Name",
+                                                                                           "Role", "Signature")},
+}
+
+
+def _attestation(report: Report, lang: str) -> str:
+    """The block a person signs: what was checked (with the fingerprints that pin the record and
+    the rules), then place, date, name, role and signature lines to fill in by hand."""
+    A = _ATTEST[lang]
+    made = A["made"].format(source=report.source or "—", as_of=report.as_of, tool=report.tool_version,
+                            rules=report.rulebook)
+    out = ['<div class="attestation">', f"<h2>{_e(A['title'])}</h2>", f"<p>{_e(made)}</p>",
+           '<table class="meta"><tbody>',
+           f"<tr><th>{_e(A['record'])}</th><td><code>{_e(report.info.record_sha256 or '—')}</code></td></tr>",
+           f"<tr><th>{_e(A['rules'])}</th><td><code>{_e(report.rulebook)}</code></td></tr>",
+           "</tbody></table>", '<table class="sign"><tbody>']
+    out += [f'<tr><th>{_e(field)}</th><td class="blank"></td></tr>' for field in A["fields"]]
+    out += ["</tbody></table>", "</div>"]
     return "\n".join(out)
 
 

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from ..errors import printable
 from ..model import Evidence, Finding, Report, Status
-from ._labels import (LABELS, MARK, colon, moment, norm_lang, outcome_word, section_of, section_title,
+from ._labels import (LABELS, MARK, colon, identification, moment, norm_lang, outcome_word, section_of, section_title,
                       severity_word, source_citation, status_word, summary, waiver_sentence, who_and_details)
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&#~])")
@@ -47,6 +47,7 @@ def render_markdown(reports: Sequence[Report], lang: str = "fr") -> str:
 def _one(report: Report, lang: str) -> str:
     L, c = LABELS[lang], colon(lang)
     out = [f"# {L['session']} {_inline(report.session)}", "",
+           *(f"- **{_inline(label)}**{c}{_inline(value)}" for label, value in identification(report, lang)),
            f"- **{L['source']}**{c}{_code(report.source)}",
            f"- **{L['as_of']}**{c}{_inline(report.as_of)}",
            f"- **{L['time_zone']}**{c}{_inline(report.time_zone)}",

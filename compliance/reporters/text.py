@@ -10,7 +10,7 @@ from typing import Sequence
 
 from ..errors import printable as _t
 from ..model import Report
-from ._labels import (LABELS, colon, evidence_line, outcome_word, severity_word, source_citation, status_word, summary,
+from ._labels import (LABELS, colon, evidence_line, identification, outcome_word, severity_word, source_citation, status_word, summary,
                       waiver_sentence)
 
 
@@ -37,6 +37,8 @@ def _one(report: Report, lang: str, colour: bool = False) -> str:
         if lang == "fr" else
         f"{L['as_of']}: {_t(report.as_of)} · {report.events} {L['events']} · "
         f"{L['tool']} compliance {report.tool_version} · {L['rulebook']} {_t(report.rulebook)}",
+        "",
+        *(f"  {label}{colon(lang)}{_t(value)}" for label, value in identification(report, lang)),
         "",
         f"{L['clauses']}",
     ]
