@@ -167,6 +167,10 @@ class Source:
 INTEGRITY_SOURCE = Source(text="compliance : contrôle d'intégrité du dossier de session (non réglementaire)")
 
 
+def _texts(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class SessionInfo:
     """What identifies a session for tables and statistics: its title, centre, site and day."""
@@ -177,9 +181,9 @@ class SessionInfo:
     site: str = ""
     first_day: str = ""      # YYYY-MM-DD, the first opening's day in the session's zone
     last_day: str = ""       # the last opening's day
-    managers: tuple[str, ...] = attrs.field(default=(), converter=tuple)      # "Agnès Roussel (RS1)": designated managers
-    substitutes: tuple[str, ...] = attrs.field(default=(), converter=tuple)   # designated substitutes
-    jurors: tuple[str, ...] = attrs.field(default=(), converter=tuple)        # appointed jurors
+    managers: tuple[str, ...] = attrs.field(default=(), converter=_texts)      # "Agnès Roussel (RS1)": designated managers
+    substitutes: tuple[str, ...] = attrs.field(default=(), converter=_texts)   # designated substitutes
+    jurors: tuple[str, ...] = attrs.field(default=(), converter=_texts)        # appointed jurors
     candidates: int = 0                 # registered
     present: int = 0                    # registered candidates who started at least one test
     record_sha256: str = ""             # of the file(s) the session was read from

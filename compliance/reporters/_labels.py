@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 from .. import _time
 from ..model import Evidence, Finding, Report, Severity, Source, Status, Text, Waiver
@@ -151,7 +151,7 @@ def outcome_word(outcome: str, lang: str) -> str:
     return WAIVER_OUTCOME[norm_lang(lang)][outcome]
 
 
-IDENTITY = {
+IDENTITY: dict[str, dict[str, Any]] = {
     "fr": {"title": "Titre", "kind": "Type de session", "centre": "Centre", "site": "Site", "days": "Dates",
            "managers": "Responsable de session", "substitutes": "Suppléants", "jurors": "Jury",
            "candidates": "Candidats", "record": "Empreinte du dossier (SHA-256)",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from typing import Sequence
+from typing import Any, Sequence
 
 from .. import _time
 from ..model import Evidence, Finding, Report, Status
@@ -182,7 +182,7 @@ def _session(n: int, report: Report, lang: str) -> str:
 
 
 _FINGERPRINTS = {"Empreinte du dossier (SHA-256)", "Record fingerprint (SHA-256)"}   # in the attestation
-_ATTEST = {
+_ATTEST: dict[str, dict[str, Any]] = {
     "fr": {"title": "Attestation", "made": "Rapport établi à partir du dossier {source}, à la date d'audit du {as_of}, "
                                           "avec compliance {tool} et la base de règles {rules}.",
            "record": "Empreinte SHA-256 du dossier", "rules": "Base de règles", "fields": ("Fait à", "Le", "Nom",
