@@ -43,9 +43,9 @@ from typing import Any, Callable, Generator, Iterable, Iterator
 
 import attrs
 
-from .checker import check_session, default_rulebook
+from .checker import check_session, default_rulebook, unreadable_report
 from .errors import ComplianceError, InputError
-from .model import Report, Session, Severity, Status, Waiver
+from .model import Report, Session, Severity, Waiver
 from .pool import Done, Failure, Pool, Ready
 from .readers import (SUFFIXES, ReadResult, merge_sessions, read_bytes, read_file, special_file_kind,
                       why_unreadable, with_digest)
@@ -336,12 +336,9 @@ def _unreadable_report(file: str, result: ReadResult) -> Report | None:
     """
     if result.sessions or not result.problems:
         return None
-    problems = tuple(("D1", error) for error in result.problems)
-    record = Session(id="", events=(), source=file, problems=problems)
-    report = _judge(record)
-    # nothing of the record could be read: no other clause is judged (not "compliant")
-    return attrs.evolve(report, clauses=tuple(
-        c if c.clause == "D1" else attrs.evolve(c, status=Status.NOT_APPLICABLE) for c in report.clauses))
+    assert _setup.as_of is not None, "the worker was not set up"
+    return apply_waivers(unreadable_report(file, result.problems, _setup.rulebook, _setup.as_of),
+                         _setup.waivers, _setup.as_of)
 
 
 def _judge(session: Session) -> Report:

@@ -26,7 +26,7 @@ import attrs
 from . import __version__, _time, compiler, working_time
 from .certainty import evaluate, is_certain
 from .engine import EffortLimitError, Engine
-from .errors import EngineError, InputError, Location, UsageError
+from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned, parse_event
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value
@@ -105,6 +105,16 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
     checker.extend(session.events)
     return checker.finish(as_of, source=session.source, problems=session.problems, timeline=timeline,
                           digest=session.digest)
+
+
+def unreadable_report(file: str, errors: Iterable[ComplianceError], rulebook: Rulebook | None = None,
+                      as_of: dt.datetime | None = None) -> Report:
+    """The report of a file that gave no session: one D1 finding per problem, every other clause
+    not applicable (nothing of the record could be read). Its ``session`` is empty."""
+    record = Session(id="", events=(), source=file, problems=tuple(("D1", error) for error in errors))
+    report = check_session(record, rulebook, as_of, timeline=False)
+    return attrs.evolve(report, clauses=tuple(
+        c if c.clause == "D1" else attrs.evolve(c, status=Status.NOT_APPLICABLE) for c in report.clauses))
 
 
 class Checker:

@@ -22,14 +22,14 @@ import math
 import os
 import signal
 import sys
-from typing import Iterator, NoReturn, Sequence, TextIO
+from typing import Any, Iterator, NoReturn, Sequence, TextIO
 
 from . import __version__, _time
 from .audit import TIME_LIMIT
 from .audit_output import AUDIT_FORMATS, GuardedStream, OutputError, atomic_output
 from .checker import check_session
+from .model import Report
 from .errors import ComplianceError, EngineError, UsageError
-from .readers import read_path
 from .reporters import REPORTERS
 from .reporters.text import render_text
 from .rulebook import Check, Rule, Rulebook, load_rule_files, load_rulebook
@@ -67,7 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check session records or event logs", epilog=EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    check.add_argument("files", nargs="+", metavar="FILE", help="a .yaml/.json session record or a .jsonl log")
+    check.add_argument("files", nargs="+", metavar="FILE",
+                       help="a .yaml/.json session record, a .jsonl log, or a directory of them")
+    check.add_argument("--session", dest="sessions", action="append", default=[], metavar="ID",
+                       help="check only this session (repeatable; e.g. one session of a log)")
     check.add_argument("--as-of", dest="as_of", metavar="DATE",
                        help="audit date (YYYY-MM-DD = end of that day, Paris time; or an ISO time with offset); default: now")
     check.add_argument("--format", choices=sorted(REPORTERS), default="text")
@@ -275,19 +278,50 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
     rulebook = load_rulebook(*args.rules) if args.rules else None
     as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     waivers = load_waivers(args.waivers, rulebook) if args.waivers else ()
-    reports = []
     with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
-        for file in args.files:
-            for session in read_path(file):
-                reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
+        reports, problems = _check_files(args.files, set(args.sessions), rulebook, as_of, waivers)
         if args.format == "text" and args.output is None and _is_terminal(stdout):
             out.write(render_text(reports, args.lang, colour=True))
         else:
             out.write(REPORTERS[args.format](reports, args.lang))
+    for problem in problems:
+        _say(stderr, f"compliance: error: {problem}")
     for waiver in unused_waivers(waivers, {r.session for r in reports}):
         _say(stderr, f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
                      f"({waiver.clause}) matches no session checked: unused")
+    if problems:
+        return EXIT_UNUSABLE
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
+
+
+def _check_files(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | None, as_of: dt.datetime,
+                 waivers: tuple[Any, ...]) -> tuple[list[Report], list[str]]:
+    """Every session of the files (directories searched as audits do), each reported even when
+    some of its events are unusable (their D2/D4 findings say which); a file of no session gets
+    a report of its D1 findings. Returns the reports and the problems, one line each."""
+    from .audit import discover
+    from .checker import unreadable_report
+    from .readers import read_file
+    found = discover(paths)
+    problems = [p.message for p in found.problems]
+    reports, seen = [], set()
+    for file in found.files:
+        result = read_file(file)
+        if not result.sessions and result.problems:
+            if not wanted:
+                reports.append(apply_waivers(unreadable_report(file, result.problems, rulebook, as_of), waivers,
+                                             as_of))
+            problems += [str(error) for error in result.problems]
+            continue
+        problems += [str(error) for error in result.problems]
+        for session in result.sessions:
+            if wanted and session.id not in wanted:
+                continue
+            seen.add(session.id)
+            problems += [str(error) for _clause, error in session.problems]
+            reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
+    problems += [f"--session {sid}: no such session in {', '.join(paths)}" for sid in sorted(wanted - seen)]
+    return reports, problems
 
 
 def _is_terminal(stream: TextIO | GuardedStream) -> bool:

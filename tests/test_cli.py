@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 
+from compliance import read_path
 from compliance.cli import main
 from conftest import EXAMPLES, ROOT
 
@@ -36,11 +37,41 @@ def test_english_report():
     assert code == 0 and "No finding." in out and "compliant" in out
 
 
-def test_broken_record_is_one_line_error_with_exit_2():
+def test_broken_record_is_one_line_error_with_exit_2_and_still_a_report():
+    """An unusable event is one located line on stderr and exit 2; the rest of the record is
+    still checked and reported, the event left out as a D2 finding (as audits do)."""
     bad = ROOT / "tests" / "data" / "bad_records" / "missing-field.yaml"
-    code, out, err = run("check", str(bad))
-    assert code == 2 and out == ""
+    code, out, err = run("check", str(bad), "--as-of", "2026-04-30", "--format", "json")
+    assert code == 2
     assert err.count("\n") == 1 and f"{bad}:4" in err
+    (report,) = json.loads(out)["reports"]
+    d2 = [f for f in report["findings"] if f["clause"] == "D2"]
+    assert len(d2) == 1 and f"{bad}:4" in d2[0]["message"]["en"]
+
+
+def test_an_unreadable_file_is_a_report_of_its_d1_finding():
+    bad = ROOT / "tests" / "data" / "bad_records" / "not-utf8.yaml"
+    code, out, err = run("check", str(bad), "--as-of", "2026-04-30", "--format", "json")
+    assert code == 2 and "not UTF-8" in err
+    (report,) = json.loads(out)["reports"]
+    assert [f["clause"] for f in report["findings"]] == ["D1"] and report["source"] == str(bad)
+
+
+def test_session_picks_sessions_out_of_a_log_and_names_one_it_cannot_find(tmp_path):
+    (session,) = read_path(EXAMPLES / "session-conforme.yaml")
+    log = tmp_path / "two.jsonl"
+    log.write_text("".join(json.dumps(dict(e.to_record(), session=sid), ensure_ascii=False) + "\n"
+                           for sid in ("A", "B") for e in session.events), encoding="utf-8")
+    code, out, _ = run("check", str(log), "--as-of", "2026-04-30", "--format", "json", "--session", "B")
+    assert code == 0 and [r["session"] for r in json.loads(out)["reports"]] == ["B"]
+    code, out, err = run("check", str(log), "--as-of", "2026-04-30", "--format", "json", "--session", "C")
+    assert code == 2 and json.loads(out)["reports"] == [] and "--session C: no such session" in err
+
+
+def test_check_reads_a_directory_as_audits_do():
+    code, out, _ = run("check", str(EXAMPLES), "--as-of", "2026-06-30", "--format", "json")
+    sessions = {r["session"] for r in json.loads(out)["reports"]}
+    assert len(sessions) == len(list(EXAMPLES.glob("*.yaml"))) and code == 1   # one example has breaches
 
 
 def test_broken_rule_directory_is_one_line_error_with_exit_2(tmp_path):
@@ -163,8 +194,7 @@ def test_check_output_is_written_atomically(tmp_path):
                           "--format", "json", "--output", str(out))
     assert (code, stdout) == (0, "")
     assert json.loads(out.read_text(encoding="utf-8"))["reports"][0]["session"] == "TP-00417-2026-03-10"
-    bad = ROOT / "tests" / "data" / "bad_records" / "missing-field.yaml"
-    code, _, _ = run("check", str(bad), "--output", str(out))
+    code, _, _ = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-03-01", "--output", str(out))
     assert code == 2 and json.loads(out.read_text(encoding="utf-8"))["reports"]     # the previous report kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
 

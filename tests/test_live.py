@@ -89,16 +89,23 @@ def test_an_identity_breach_is_reported_when_the_test_starts(clean_session):
 
 # ----------------------------------------------------------------------------- embedding
 
-@pytest.mark.parametrize("thing", [{"type": "session_opened", "at": "2026-03-10T08:00:00+01:00"},
-                                   None, "session_opened", 42])
-def test_feeding_something_that_is_not_an_event_is_a_type_error(thing):
+@pytest.mark.parametrize("thing", [None, "session_opened", 42, ("session_opened",)])
+def test_feeding_something_that_is_neither_an_event_nor_a_mapping_is_a_type_error(thing):
     checker = Checker()
-    with pytest.raises(TypeError, match=rf"Checker.feed takes a compliance Event \(see parse_event\), "
-                                        rf"got {type(thing).__name__}$"):
+    with pytest.raises(TypeError, match=rf"Checker.feed takes a compliance Event or a mapping of one "
+                                        rf"\(see parse_event\), got {type(thing).__name__}$"):
         checker.feed(thing)
     with pytest.raises(TypeError, match="Checker.extend takes a compliance Event"):
         checker.extend([thing])
     assert checker.events == ()
+
+
+def test_a_mapping_fed_is_parsed_like_a_log_line():
+    checker = Checker()
+    with pytest.raises(InputError, match="field 'session'"):      # no session named anywhere
+        checker.feed({"type": "session_opened", "at": "2026-03-10T08:00:00+01:00"})
+    checker.feed({"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": "S"})
+    assert [(e.session, e.id) for e in checker.events] == [("S", "F1")]
 
 
 def test_a_finished_checker_takes_no_more_events(clean_session):
@@ -159,7 +166,7 @@ def test_checkers_in_two_threads_get_the_batch_results():
             try:
                 for event in sessions[i].events:
                     checker.feed(event)
-                got[i] = checker.finish(AS_OF, source=sessions[i].source).to_json()
+                got[i] = checker.finish(AS_OF, source=sessions[i].source, digest=sessions[i].digest).to_json()
             except Exception as error:  # noqa: BLE001 - reported by the assertion below
                 got[i] = repr(error)
 
