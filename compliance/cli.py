@@ -104,11 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("--rules", action="append", default=[], metavar="DIR")
     listing = rules_sub.add_parser("list", help="list the rules")
     listing.add_argument("--rules", action="append", default=[], metavar="DIR")
-    show = rules_sub.add_parser("show", help="show one rule, its clause and its examples")
-    show.add_argument("rule_id", metavar="ID")
+    show = rules_sub.add_parser("show", help="show one rule (or every rule of a clause), with its examples")
+    show.add_argument("rule_id", metavar="ID", help="a rule id, or a clause id for all of its rules")
     show.add_argument("--rules", action="append", default=[], metavar="DIR")
     lint = rules_sub.add_parser("lint", help="validate rule files without running them")
     lint.add_argument("rule_files", nargs="+", metavar="FILE")
+
+    explain = sub.add_parser("explain", help="a clause or a rule in words: text, sources, rules, examples")
+    explain.add_argument("id", metavar="ID", help="a clause id (S3.1, R4, D2) or a rule id")
+    explain.add_argument("--lang", choices=["fr", "en"], default="fr")
+    explain.add_argument("--rules", action="append", default=[], metavar="DIR")
 
     sub.add_parser("schema", help="print the JSON Schema of events")
     return parser
@@ -240,14 +245,22 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         linted = load_rule_files(args.rule_files)
         stdout.write(f"{len(args.rule_files)} file(s) valid: {len(linted.rules)} rule(s)\n")
         return EXIT_OK
+    if args.command == "explain":
+        from .explain import explain
+        stdout.write(explain(load_rulebook(*args.rules), args.id, args.lang))
+        return EXIT_OK
     if args.command == "rules" and args.rules_command == "show":
         shown = load_rulebook(*args.rules)
+        of_clause = [r for r in shown.checks if r.clause == args.rule_id]
+        if of_clause:
+            stdout.write("\n".join(describe_rule(shown, r) for r in of_clause))
+            return EXIT_OK
         try:
             rule = shown.rule(args.rule_id)
         except KeyError:
             from .errors import did_you_mean
-            raise UsageError(f"no rule '{args.rule_id}'",
-                             hint=did_you_mean(args.rule_id, [r.id for r in shown.rules])) from None
+            known = [r.id for r in shown.rules] + [c.id for c in shown.clauses]
+            raise UsageError(f"no rule or clause '{args.rule_id}'", hint=did_you_mean(args.rule_id, known)) from None
         stdout.write(describe_rule(shown, rule))
         return EXIT_OK
     if args.command == "rules":

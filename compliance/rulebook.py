@@ -64,11 +64,17 @@ def load_rulebook(*directories: str | Path) -> Rulebook:
     return loader.finish()
 
 
+CATALOGUE = "clauses.yaml"
+
+
 def load_rule_files(paths: Iterable[str | Path]) -> Rulebook:
-    """Load exactly these rule files over the default catalogue (``rules lint``)."""
+    """Load exactly these rule files over the default catalogue (``rules lint``); a catalogue
+    among them (a file named ``clauses.yaml``) is checked as the catalogue, and used."""
+    files = [Path(p) for p in paths]
+    catalogues = [p for p in files if p.name == CATALOGUE]
     loader = _Loader()
-    loader.load_catalogue(default_rules_dir() / "clauses.yaml")
-    loader.load_files([Path(p) for p in paths], override=False)
+    loader.load_catalogue(catalogues[-1] if catalogues else default_rules_dir() / CATALOGUE)
+    loader.load_files([p for p in files if p.name != CATALOGUE], override=False)
     return loader.finish()
 
 
