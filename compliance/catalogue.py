@@ -17,8 +17,23 @@ import attrs
 
 from ._problems import Problems
 from ._yaml import YamlList, YamlMap
-from .errors import Location
+from .errors import Location, did_you_mean
 from .model import Severity, Text
+
+
+def _days(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 3650
+
+
+# Every setting a rule base may hold, with what it accepts; anything else is refused at load.
+SETTINGS: dict[str, tuple[Any, str]] = {
+    "convocation_lead_days_titre": (_days, "a whole number of days (0 to 3650)"),
+    "convocation_lead_days_ccp": (_days, "a whole number of days (0 to 3650)"),
+    "pv_deadline_days": (_days, "a whole number of days (0 to 3650)"),
+    "post_session_grace_days": (_days, "a whole number of days (0 to 3650)"),
+    "deadline_counting": (lambda v: v in ("calendar_days", "hours"), "calendar_days or hours"),
+    "deadline_shift_to_working_day": (lambda v: isinstance(v, bool), "true or false"),
+}
 
 BREACH = {"violation": Severity.VIOLATION, "warning": Severity.WARNING}
 NO_EVIDENCE = {"violation": Severity.VIOLATION, "warning": Severity.WARNING,
@@ -69,8 +84,17 @@ def read_catalogue(file: str, doc: Any, problems: Problems) -> tuple[dict[str, C
         return clauses, settings
     problems.closed(file, doc, {"clauses", "settings"}, set(), "catalogue")
     raw_settings = doc.get("settings", {})
-    if isinstance(raw_settings, dict):
-        settings.update(raw_settings)
+    if isinstance(raw_settings, YamlMap):
+        for key, value in raw_settings.items():
+            where_key = Location(file, raw_settings.line_of(key))
+            if key not in SETTINGS:
+                problems.add(where_key, f"unknown setting '{key}'", hint=did_you_mean(str(key), SETTINGS))
+            elif not SETTINGS[key][0](value):
+                problems.add(where_key, f"setting '{key}'", expected=SETTINGS[key][1], got=value)
+            else:
+                settings[key] = value
+    elif raw_settings is not None:
+        problems.add(where, "settings", expected="a mapping of setting names to values", got=raw_settings)
     for node in doc["clauses"]:
         clause = _read_clause(file, node, problems)
         if clause is None:

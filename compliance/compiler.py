@@ -234,8 +234,11 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
             fact[fact_field(spec.name)] = fact_value(value, spec.kind, tz)
             if spec.kind == "time" and value is not None:
                 fact[DAY_OF.format(fact_field(spec.name))] = _local_day(value, tz)
-    for name, (_kind, compute) in COMPUTED_FIELDS.get(event.TYPE, {}).items():
-        fact[name] = compute(event, settings or {})
+    for name, (kind, compute) in COMPUTED_FIELDS.get(event.TYPE, {}).items():
+        fact[name] = compute(event, settings or {}, tz)
+        if kind == "time":
+            fact[DAY_OF.format(name)] = _time.day_start(
+                dt.datetime.fromtimestamp(fact[name], dt.timezone.utc).astimezone(tz).date(), tz)
     out = [fact]
     if clock is not None:
         fact.update(clock.fields)

@@ -14,21 +14,31 @@ Kinds are the words of ``events`` (``time``, ``day``, ``duration``, ``int``, ``b
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Callable, Mapping
 
-from . import _time, events
+from . import _time, deadlines, events
 from .working_time import CLOCK_FIELDS, SPAN_FIELDS, SPAN_TYPE
 
 FieldKinds = dict[str, str]
 """field name -> kind, for one type a rule may match."""
 
 Settings = Mapping[str, Any]
-Compute = Callable[[Any, Settings], int]
+Compute = Callable[[Any, Settings, dt.tzinfo], int]
 
 
-def _convocation_lead(event: events.SessionPlanned, settings: Settings) -> int:
+def _convocation_lead(event: events.SessionPlanned, settings: Settings, _tz: dt.tzinfo) -> int:
     days = event.convocation_lead_days or settings.get(f"convocation_lead_days_{event.kind.value}", 0)
     return int(days) * _time.DAY
+
+
+def _pv_due(event: events.SessionClosed, settings: Settings, tz: dt.tzinfo) -> int:
+    return deadlines.due(event.at, int(settings.get("pv_deadline_days", 15)), tz, settings)
+
+
+def _duties_due(event: events.SessionClosed, settings: Settings, tz: dt.tzinfo) -> int:
+    grace = int(settings.get("post_session_grace_days", 0))
+    return deadlines.last_second_of(event.at.astimezone(tz).date() + dt.timedelta(days=grace), tz)
 
 
 # Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}; a compute
@@ -36,6 +46,9 @@ def _convocation_lead(event: events.SessionPlanned, settings: Settings) -> int:
 COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
     # R5: the record's own lead time, else the rule base's setting for the session kind
     "session_planned": {"convocation_lead": ("duration", _convocation_lead)},
+    # S8.5: the last second to send the PVs, counted from this closing (``deadlines``); S8.3,
+    # S8.4, S8.6, S8.7: the last second of the closing day, plus the grace days
+    "session_closed": {"pv_due": ("time", _pv_due), "duties_due": ("time", _duties_due)},
 }
 
 _FAMILIES = {"time": "instant", "day": "instant", "duration": "duration", "int": "number",

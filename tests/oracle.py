@@ -71,11 +71,55 @@ def _translate(name: str, value: Any, zone: str) -> Any:
     raise AssertionError(f"the oracle does not know field {name!r} ({value!r}): classify it in tests/oracle.py")
 
 
-def _computed(event: Any, settings: dict[str, Any]) -> dict[str, Any]:
+def _easter(year: int) -> dt.date:
+    """Gauss's Easter algorithm (the package uses another one: they must agree)."""
+    a, b, c = year % 19, year % 4, year % 7
+    k = year // 100
+    p = (13 + 8 * k) // 25
+    q = k // 4
+    m = (15 - p + k - q) % 30
+    n = (4 + k - q) % 7
+    d = (19 * a + m) % 30
+    e = (2 * b + 4 * c + 6 * d + n) % 7
+    if d == 29 and e == 6:
+        return dt.date(year, 4, 19)
+    if d == 28 and e == 6 and (11 * m + 11) % 30 < 19:
+        return dt.date(year, 4, 18)
+    return dt.date(year, 3, 22) + dt.timedelta(days=d + e)
+
+
+def _off(day: dt.date) -> bool:
+    """A Saturday, a Sunday or a French public holiday (docs/rules.md, Deadlines)."""
+    fixed = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
+    sunday = _easter(day.year)
+    moving = {sunday + dt.timedelta(days=n) for n in (1, 39, 50)}
+    return day.weekday() >= 5 or (day.month, day.day) in fixed or day in moving
+
+
+def _computed(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]:
     """docs/rules.md, Computed fields."""
     if event.type == "session_planned":
         days = event.convocation_lead_days or settings[f"convocation_lead_days_{event.kind.value}"]
         return {"convocation_lead": days * 86_400}
+    if event.type == "session_closed":
+        local = event.at.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+        def end_of(day: dt.date) -> int:      # the last second of the day
+            return midnight(day + dt.timedelta(days=1), zone) - 1
+        days = settings["pv_deadline_days"]
+        if settings["deadline_counting"] == "hours":
+            pv_due = seconds_since_epoch(event.at) + days * 86_400
+        else:
+            last = local + dt.timedelta(days=days)
+            while settings["deadline_shift_to_working_day"] and _off(last):
+                last += dt.timedelta(days=1)
+            pv_due = end_of(last)
+        duties_due = end_of(local + dt.timedelta(days=settings["post_session_grace_days"]))
+        out = {"pv_due": pv_due, "duties_due": duties_due}
+        for name in list(out):
+            day = dt.datetime.fromtimestamp(out[name], zoneinfo.ZoneInfo(zone)).date()
+            out[f"{name} (day)"] = midnight(day, zone)
+        return out
     return {}
 
 
@@ -99,7 +143,7 @@ def event_facts(event: Any, index: int, zone: str, settings: dict[str, Any]) -> 
             fact[name] = _translate(name, value, zone)
             if isinstance(value, dt.datetime):
                 fact[f"{name} (day)"] = midnight(value.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone)
-    fact.update(_computed(event, settings))
+    fact.update(_computed(event, settings, zone))
     items = [{**fact, "type": f"{event.type}.{name}", "item": item} for name, values in lists.items()
              for item in values]
     return [fact, *items]
