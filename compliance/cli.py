@@ -115,7 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--lang", choices=["fr", "en"], default="fr")
     explain.add_argument("--rules", action="append", default=[], metavar="DIR")
 
-    sub.add_parser("schema", help="print the JSON Schema of events")
+    schema = sub.add_parser("schema", help="print the JSON Schema of a kind of file (default: one event)")
+    schema.add_argument("--for", dest="kind", default="event",
+                        choices=["event", "record", "log", "report", "audit", "waivers", "rules"],
+                        help="event, record (.yaml/.json), log (a .jsonl line), report (--format json), "
+                             "audit (a line of audit --format jsonl), waivers, rules")
     return parser
 
 
@@ -238,8 +242,8 @@ def _sigterm_raises() -> Iterator[None]:
 
 def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
     if args.command == "schema":
-        from .events import json_schema
-        stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+        from .file_schemas import render
+        stdout.write(render(args.kind))
         return EXIT_OK
     if args.command == "rules" and args.rules_command == "lint":
         linted = load_rule_files(args.rule_files)
