@@ -20,15 +20,22 @@ times, with ``match`` and ``absent``; it has no view of the record's order or of
   time then record order; a second departure without a new arrival is a finding. A rule can
   only say "no arrival before" (missing the second departure) and cannot order events of the
   same instant by their place in the record.
+* D4 clock contradictions: a test's clock is a state (not started, running, paused, ended)
+  that its start, pauses, resumes and end move, in time then record order, as the working
+  time fold (``working_time``) reads them. A pause while the test is not running (before its
+  start, already paused, after its end) and a resume while it is not paused are findings, one
+  each, citing the event. A rule would need the state left by every earlier clock event of the
+  test, not the presence or absence of one. A test ended while paused is no contradiction: a
+  candidate who does not come back after the pause.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from typing import Callable, Mapping, Sequence
 
 from . import _time
 from .errors import ComplianceError
-from .events import PersonArrived, PersonLeft, TestEnded, TestStarted
+from .events import Event, PersonArrived, PersonLeft, TestEnded, TestPaused, TestResumed, TestStarted
 from .model import INTEGRITY_SOURCE, Evidence, Finding, Session, Severity, Text
 
 # field -> (declaring event type, declared field, French and English names of what it names)
@@ -100,6 +107,7 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
                     title=titles["D4"], evidence=cited,
                     message=Text(f"L'épreuve {event.test} se termine ({ended}) sans avoir commencé avant.",
                                  f"Test {event.test} ends ({ended}) without having started before.")))
+    findings += _clock_contradictions(events, session.id, cite, titles)
     present: dict[str, bool] = {}
     for index, event in sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0])):
         if isinstance(event, PersonArrived):
@@ -113,3 +121,46 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
                                  f"{event.person} leaves the site without having arrived.")))
             present[event.person] = False
     return findings
+
+
+# A test's clock state -> how a pause or a resume in that state reads (French, English).
+_NOT_RUNNING = {"not started": ("alors qu'elle n'a pas commencé", "before it started"),
+                "paused": ("alors qu'elle est déjà suspendue", "while already paused"),
+                "ended": ("alors qu'elle est terminée", "after it ended")}
+_NOT_PAUSED = {"not started": ("alors qu'elle n'a pas commencé", "before it started"),
+               "running": ("alors qu'elle n'est pas suspendue", "while it is not paused"),
+               "ended": ("alors qu'elle est terminée", "after it ended")}
+
+
+def _clock_contradictions(events: Sequence[Event], session: str, cite: Callable[..., tuple[Evidence, ...]],
+                          titles: Mapping[str, Text]) -> list[Finding]:
+    """D4: a pause of a test that is not running, a resume of one that is not paused."""
+    findings: list[Finding] = []
+    state: dict[str, str] = {}
+    for index, event in sorted(enumerate(events), key=lambda pair: (pair[1].at, pair[0])):
+        if not isinstance(event, (TestStarted, TestPaused, TestResumed, TestEnded)):
+            continue
+        now = state.get(event.test, "not started")
+        if isinstance(event, TestStarted):       # as the fold reads it: the clock runs
+            state[event.test] = "running"
+        elif isinstance(event, TestEnded):
+            state[event.test] = "ended"
+        elif isinstance(event, TestPaused) and now != "running":
+            findings.append(_clock_finding("D4-pause-hors-deroulement", "est suspendue", "is paused",
+                                           _NOT_RUNNING[now], event, index, session, cite, titles))
+        elif isinstance(event, TestResumed) and now != "paused":
+            findings.append(_clock_finding("D4-reprise-sans-pause", "reprend", "resumes",
+                                           _NOT_PAUSED[now], event, index, session, cite, titles))
+        else:
+            state[event.test] = "paused" if isinstance(event, TestPaused) else "running"
+    return findings
+
+
+def _clock_finding(rule: str, verb_fr: str, verb_en: str, why: tuple[str, str],
+                   event: TestPaused | TestResumed, index: int, session: str, cite: Callable[..., tuple[Evidence, ...]], titles: Mapping[str, Text]) -> Finding:
+    cited = cite(index)
+    when = _time.render_instant(cited[0].at)
+    return Finding(source=INTEGRITY_SOURCE, rule=rule, clause="D4", severity=Severity.VIOLATION, session=session, title=titles["D4"],
+                   evidence=cited,
+                   message=Text(f"L'épreuve {event.test} {verb_fr} ({when}) {why[0]}.",
+                                f"Test {event.test} {verb_en} ({when}) {why[1]}."))

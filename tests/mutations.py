@@ -278,11 +278,16 @@ def _non_final_tests(s: Scenario) -> list[dict]:
     return [t for c in s.present for t in s.tests[c] if t["kind"] != "entretien_final"]
 
 
+def _dte_tests(s: Scenario) -> list[dict]:
+    """The tests of present candidates scheduled with a candidate DTE (the first slot's MSP always)."""
+    return [t for t in _non_final_tests(s) if t.get("candidate_dte")]
+
+
 @mutation("S4.4", min_tests=2)
 def candidate_dte_missing(s: Scenario, draw) -> None:
     """One candidate DTE is not handed, handed only once the test has started, or handed more
     than 30 minutes before it starts."""
-    name = draw(st.sampled_from(_non_final_tests(s)))["test"]
+    name = draw(st.sampled_from(_dte_tests(s)))["test"]
     handed = first(s, "dte_candidate_handed", test=name)
     start = first(s, "test_started", test=name)
     # too early, but never before the content check (that would be S4.3's breach too)
@@ -297,6 +302,15 @@ def candidate_dte_missing(s: Scenario, draw) -> None:
     else:
         place(handed, instant(start) + beyond(draw, 30 * MINUTE))
     s.proof = [start]
+
+
+@mutation("S4.4", variant="msp-written-true", min_tests=2)
+def msp_with_written_dte_missing(s: Scenario, draw) -> None:
+    """An MSP whose timetable writes candidate_dte: true starts without its candidate DTE."""
+    test = draw(st.sampled_from([t for t in _dte_tests(s) if t["kind"] == "msp"]))
+    first(s, "test_scheduled", test=test["test"])["candidate_dte"] = True
+    s.remove(first(s, "dte_candidate_handed", test=test["test"]))
+    s.proof = [first(s, "test_started", test=test["test"])]
 
 
 @mutation("S4.5")
@@ -324,12 +338,45 @@ def durations_not_recalled(s: Scenario, draw) -> None:
     s.proof = [first(s, "session_opened")]
 
 
-@mutation("S5.2", min_tests=2, late=False, accommodation=False, trainer_visit=False)
+@mutation("S5.2", min_tests=2, late=False, accommodation=False, trainer_visit=False, paused=False)
 def test_overruns(s: Scenario, draw) -> None:
     """A test (not a late one) ends a second to five minutes after its duration."""
     test = draw(st.sampled_from(_non_final_tests(s)))
     end = first(s, "test_ended", test=test["test"])
     place(end, test["start"] + test["duration_minutes"] * MINUTE + beyond(draw, 5 * MINUTE))
+    s.proof = [first(s, "test_started", test=test["test"]), first(s, "test_scheduled", test=test["test"]), end]
+
+
+def _spans(s: Scenario, test: str) -> list[tuple[dt.datetime, dt.datetime]]:
+    """A test's worked spans, read from its events: each start or resume to the next pause or end."""
+    kinds = ("test_started", "test_paused", "test_resumed", "test_ended")
+    clock = sorted((e for e in s.events if e["type"] in kinds and e["test"] == test), key=instant)
+    spans, since = [], None
+    for event in clock:
+        if event["type"] in ("test_started", "test_resumed"):
+            since = since or instant(event)
+        elif since is not None:
+            spans.append((since, instant(event)))
+            since = None
+    return spans
+
+
+def _paused_tests(s: Scenario) -> list[dict]:
+    paused = {e["test"] for e in s.find("test_paused")}
+    return [t for t in _non_final_tests(s) if t["test"] in paused]
+
+
+@mutation("S5.2", variant="resume-overruns", min_tests=2, late=False, accommodation=False,
+          trainer_visit=False, paused=True)
+def paused_test_overruns(s: Scenario, draw) -> None:
+    """After its last resume, a paused test is worked a second to five minutes beyond its
+    duration (its end minus its start is far longer whatever happens: only the time worked
+    counts)."""
+    test = draw(st.sampled_from(_paused_tests(s)))
+    spans = _spans(s, test["test"])
+    before_last = sum((until - since for since, until in spans[:-1]), dt.timedelta(0))
+    end = first(s, "test_ended", test=test["test"])
+    place(end, spans[-1][0] + test["duration_minutes"] * MINUTE - before_last + beyond(draw, 5 * MINUTE))
     s.proof = [first(s, "test_started", test=test["test"]), first(s, "test_scheduled", test=test["test"]), end]
 
 
@@ -342,7 +389,7 @@ def trainer_supervises(s: Scenario, draw) -> None:
     s.proof = [assignment]
 
 
-@mutation("S5.4", training=True)
+@mutation("S5.4", training=True, paused=False)
 def trainer_on_platform(s: Scenario, draw) -> None:
     """The trainer of a candidate enters the platform while a test runs: from the very second
     it starts to the last second before it ends."""
@@ -355,7 +402,19 @@ def trainer_on_platform(s: Scenario, draw) -> None:
     s.proof = [entry]
 
 
-@mutation("S5.5", late=True, min_tests=2, trainer_visit=False)
+@mutation("S5.4", variant="after-a-resume", training=True, min_tests=2, paused=True)
+def trainer_on_platform_after_resume(s: Scenario, draw) -> None:
+    """The trainer of a candidate enters the platform once a paused test has resumed: from the
+    very second it resumes to the last second before its next pause or end."""
+    test = draw(st.sampled_from([t for t in _paused_tests(s) if t["candidate"] == "C1"]))
+    since, until = _spans(s, test["test"])[1]
+    length = int((until - since).total_seconds())
+    offset = draw(st.one_of(st.just(0), st.just(length - 1), st.integers(0, length - 1)))
+    entry = add(s, "platform_entered", since + dt.timedelta(seconds=offset), person=s.trainers["C1"][0])
+    s.proof = [entry]
+
+
+@mutation("S5.5", late=True, min_tests=2, trainer_visit=False, paused=False)
 def late_candidate_keeps_full_time(s: Scenario, draw) -> None:
     """Admitted late, a candidate ends after the scheduled end (but within the full duration)."""
     name = s.late[0]
@@ -364,6 +423,20 @@ def late_candidate_keeps_full_time(s: Scenario, draw) -> None:
     lateness = instant(admission) - test["start"]
     end = first(s, "test_ended", test=name)
     place(end, test["start"] + test["duration_minutes"] * MINUTE + beyond(draw, lateness))
+    s.proof = [admission, end]
+
+
+@mutation("S5.5", variant="pauses-used", late=True, min_tests=2, trainer_visit=False, paused=True)
+def late_candidate_works_through_the_pauses(s: Scenario, draw) -> None:
+    """Admitted late to a paused test, a candidate ends after the scheduled end moved by the
+    pauses (but within the full duration of work)."""
+    name = s.late[0]
+    test = next(t for c in s.present for t in s.tests[c] if t["test"] == name)
+    admission = first(s, "late_admission", test=name)
+    lateness = instant(admission) - test["start"]
+    paused = sum((b[0] - a[1] for a, b in zip(_spans(s, name), _spans(s, name)[1:])), dt.timedelta(0))
+    end = first(s, "test_ended", test=name)
+    place(end, test["start"] + test["duration_minutes"] * MINUTE + paused + beyond(draw, lateness))
     s.proof = [admission, end]
 
 
@@ -597,7 +670,7 @@ def platform_not_checked(s: Scenario, draw) -> None:
     s.proof = [first(s, "session_opened")]
 
 
-@mutation("R7", min_tests=2, late=False, accommodation=False, trainer_visit=False)
+@mutation("R7", min_tests=2, late=False, accommodation=False, trainer_visit=False, paused=False)
 def extra_time_beyond_authorisation(s: Scenario, draw) -> None:
     """A candidate authorised 30 extra minutes before the session uses more (by as little as a
     second); or the authorisation is dated the moment the session opens, not before it."""
@@ -671,3 +744,16 @@ def test_held_elsewhere(s: Scenario, draw) -> None:
     start = draw(st.sampled_from(s.find("test_started")))
     start["site"] = draw(st.sampled_from(["Lyon 3e", "Vénissieux"]))
     s.proof = [start]
+
+
+# ----------------------------------------------------------------------------- D
+
+@mutation("D4", variant="resume-without-pause")
+def resume_while_running(s: Scenario, draw) -> None:
+    """A test is recorded as resumed while it runs (from the second it starts to the last
+    second before it pauses or ends): the record contradicts itself."""
+    start = draw(st.sampled_from(sorted(s.find("test_started"), key=instant)))
+    since, until = _spans(s, start["test"])[0]
+    offset = dt.timedelta(seconds=draw(st.integers(0, int((until - since).total_seconds()) - 1)))
+    resume = add(s, "test_resumed", since + offset, test=start["test"], candidate=start["candidate"])
+    s.proof = [resume]

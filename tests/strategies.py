@@ -161,24 +161,29 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
               max_jurors: int = 4, training: bool = False, min_tests: int = 1,
               max_candidates: int = 15, accommodation: bool | None = None,
               substitute: bool | None = None, trainer_visit: bool | None = None,
-              incident: bool | None = None) -> Scenario:
+              incident: bool | None = None, paused: bool | None = None) -> Scenario:
     """A compliant session: 1–15 candidates, 2–4 jurors, mixed pathways, 1–4 tests each.
 
     Optional features, each drawn unless an option fixes it: absent candidates, a second day,
     a candidate admitted late, a candidate with extra time authorised before the session, a
     designated substitute who comes for an hour, a trainer who enters the platform once the
     tests are over, an irregularity reported in full (notice sent the very moment it happens, or
-    within the hour), PVs not yet sent (and not yet due) at the audit date.
+    within the hour), PVs not yet sent (and not yet due) at the audit date; the first slot's MSP
+    paused for lunch or spread over two or three days (``_clock_plan``), a trainer on the
+    platform during that pause, oral tests without a candidate DTE and timetables that write
+    ``candidate_dte`` (``_candidate_dtes``).
 
     The options narrow the shape for mutations that need it: ``training`` makes the first
     candidate a present training candidate, ``min_tests`` guarantees tests other than the
     final interview, ``late=False`` / ``accommodation=False`` / ``substitute=False`` /
-    ``trainer_visit=False`` / ``incident=False`` leave those features out, and so on.
+    ``trainer_visit=False`` / ``incident=False`` / ``paused=False`` leave those features out
+    (``paused=True``: the MSP is paused), and so on.
     """
     n_candidates = draw(st.integers(max(min_candidates, min_absent + 1), max_candidates))
     n_jurors = draw(st.integers(min_jurors, max_jurors))
     kind = kind or draw(st.sampled_from(["titre", "ccp"]))
-    days = days or draw(st.sampled_from([1, 1, 2]))
+    spread = _msp_days(draw, days, paused)       # the days the first slot's MSP runs over
+    days = max(days or draw(st.sampled_from([1, 1, 2])), spread)
     title, title_name = draw(st.sampled_from(TITLES))
     base_day = draw(st.dates(dt.date(2024, 1, 8), dt.date(2026, 9, 30)))
     offsets = draw(st.lists(st.sampled_from(OFFSETS), min_size=1, max_size=4))
@@ -228,7 +233,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
               habilitation_until=(base_day + dt.timedelta(days=400)).isoformat())
 
     # -- timetable: non-final tests in parallel slots, final interviews one after another
-    slots = [(d, h) for d in range(days) for h in (9, 14)]
+    slots = _slots(days, spread)
     tests: dict[str, list[dict[str, Any]]] = {c: [] for c in ids}
     n_slot_tests = n_tests - 1 if kind == "titre" else n_tests
     n_slot_tests = min(n_slot_tests, len(slots))
@@ -239,7 +244,10 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
                              "duration_minutes": min(durations[k], 240 if hour == 9 else 180),
                              "start": at(day, hour)})
     last_day = days - 1
-    final_start = at(last_day, 9 if n_slot_tests <= 2 * last_day else 18)
+    _candidate_dtes(draw, tests)
+    pauses = _clock_plan(draw, tests, spread, paused, at)
+    final_start = at(last_day, 9 if all(d < last_day for d, _ in slots[:n_slot_tests])
+                     and not (pauses and spread == days) else 18)
     if kind == "titre":
         cursor = final_start
         for c in ids:
@@ -250,7 +258,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     for c in ids:
         for t in tests[c]:
             b.add("test_scheduled", when(d0, 400), test=t["test"], candidate=c, kind=t["kind"],
-                  duration_minutes=t["duration_minutes"], starts_at=t["start"].isoformat())
+                  duration_minutes=t["duration_minutes"], starts_at=t["start"].isoformat(),
+                  **({"candidate_dte": t["candidate_dte"]} if t.get("dte_written") else {}))
     for c in ids:
         b.add("candidate_convened", at(-45, 9), candidate=c)
 
@@ -315,6 +324,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
                 b.add("late_admission", start, candidate=c, test=t["test"], decided_by="RS1")
             if t["kind"] != "entretien_final":
                 b.add("supervision_assigned", when(t["start"], -1), test=t["test"], person="SV1")
+            if t.get("candidate_dte"):
                 b.add("dte_candidate_handed", start, candidate=c, test=t["test"])
             b.add("test_started", start, test=t["test"], candidate=c)
             if start != t["start"]:
@@ -324,11 +334,13 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
                 end = when(start, t["duration_minutes"] + extra[c] - margin(draw, 10))
             else:
                 end = when(start, t["duration_minutes"] - margin(draw, 10))
+            end = _pause(b, t, end)
             b.add("test_ended", end, test=t["test"], candidate=c)
             for j in jurors:
                 b.add("evaluation_recorded", when(end, eval_gap), juror=j, candidate=c, test=t["test"])
             last_end = max(last_end or end, when(end, eval_gap))
     late_tests = [e["test"] for e in b.of("late_admission")]
+    _trainer_in_pause(draw, b, pauses, trainers, trainer_visit)
     if trainers and last_end is not None and _wanted(draw, trainer_visit):
         # a trainer comes onto the platform once every test has ended (S5.4 forbids it during)
         over = max(instant(e) for e in b.of("test_ended"))
@@ -394,6 +406,93 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     return Scenario(session_id=sid, events=b.events, as_of=as_of.replace(microsecond=0), kind=kind,
                     candidates=candidates, present=present, absent=absent, jurors=jurors,
                     trainers=trainers, tests=tests, late=late_tests, days=days, accommodated=extra)
+
+
+WORKDAY = 8 * 60        # minutes an MSP spread over days is worked each full day (09:00–17:00)
+ORAL_KINDS = ("entretien_technique", "questionnement_productions", "entretien_final")
+
+
+def _msp_days(draw, days: int | None, paused: bool | None) -> int:
+    """Over how many days the first slot's MSP runs: 1 mostly; 2 or 3 (paused each evening)
+    sometimes, within the days an option fixes (a longer session otherwise)."""
+    if paused is False:
+        return 1
+    most = days if days is not None else 3
+    return draw(st.sampled_from([1, 1, 1, 1, *range(2, most + 1), 2]))
+
+
+def _slots(days: int, spread: int) -> list[tuple[int, int]]:
+    """(day, hour) of the parallel test slots, less those an MSP spread over days occupies:
+    every afternoon but the last one's, every morning but the first."""
+    taken = {(d, 14) for d in range(spread - 1)} | {(d, 9) for d in range(1, spread)}
+    return [(d, h) for d in range(days) for h in (9, 14) if (d, h) not in taken]
+
+
+def _candidate_dtes(draw, tests: dict[str, list[dict[str, Any]]]) -> None:
+    """Who gets a candidate DTE (S4.4): by kind (the MSP and the questionnaire, not the oral
+    tests), and sometimes as the timetable writes it: an oral test given one, a written test
+    given none, or the MSP's default written out. The first slot's MSP always keeps its DTE.
+    The second slot is sometimes an oral test rather than the questionnaire."""
+    oral = draw(st.sampled_from(["questionnaire", *ORAL_KINDS[:2]]))
+    for ts in tests.values():
+        if len(ts) > 1 and ts[1]["kind"] == "questionnaire":
+            ts[1]["kind"] = oral
+    for slot in range(max(len(ts) for ts in tests.values())):
+        kinds = {ts[slot]["kind"] for ts in tests.values() if len(ts) > slot}
+        default = not kinds & set(ORAL_KINDS)
+        written = "entretien_final" not in kinds and draw(st.booleans())
+        value = default if slot == 0 or not written else not default
+        for ts in tests.values():
+            if len(ts) > slot:
+                ts[slot].update(candidate_dte=value, dte_written=written)
+
+
+def _clock_plan(draw, tests: dict[str, list[dict[str, Any]]], spread: int, paused: bool | None,
+                at) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The pauses of the first slot's MSP, shared by every candidate of that slot (they sit it
+    together): each evening (17:00 to 09:00) when it is spread over days, its duration then being
+    worked on those days plus one to three hours of the last morning; else sometimes a lunch
+    pause, taken at least 21 minutes in (after a late start) and 11 before the earliest end.
+    Everyone's end moves by the time paused (``_pause``), so the time worked keeps its bounds,
+    exactly on the duration included."""
+    first = [ts[0] for ts in tests.values() if ts and ts[0]["kind"] == "msp" and ts[0]["start"] == at(0, 9)]
+    if not first:
+        return []
+    if spread > 1:
+        duration = (spread - 1) * WORKDAY + draw(st.sampled_from([60, 120, 180]))
+        pauses = [(at(d, 17), at(d + 1, 9)) for d in range(spread - 1)]
+    else:
+        duration = max(first[0]["duration_minutes"], 60 if paused else 0)
+        room = 270 - duration          # the MSP, extra time and lunch over by 14:00
+        if not _wanted(draw, paused) or duration < 32 or room < 15:
+            return []
+        pause = at(0, 9) + dt.timedelta(minutes=draw(st.integers(21, duration - 11)))
+        lunch = min(draw(st.sampled_from([30, 45, 60, 90])), room)
+        pauses = [(pause, pause + dt.timedelta(minutes=lunch))]
+    for t in first:
+        t.update(duration_minutes=duration, pauses=pauses)
+    return pauses
+
+
+def _pause(b: _Builder, test: dict[str, Any], end: dt.datetime) -> dt.datetime:
+    """Record the test's pauses and return its end moved by the time paused."""
+    for pause, resume in test.get("pauses", ()):
+        b.add("test_paused", pause, test=test["test"], candidate=test["candidate"])
+        b.add("test_resumed", resume, test=test["test"], candidate=test["candidate"])
+        end += resume - pause
+    return end
+
+
+def _trainer_in_pause(draw, b: _Builder, pauses: list[tuple[dt.datetime, dt.datetime]],
+                      trainers: dict[str, list[str]], option: bool | None) -> None:
+    """Sometimes a trainer comes onto the platform during the MSP's first pause, when no test
+    runs (S5.4 reads worked spans): at the very moment of the pause, or up to 30 minutes on."""
+    if not pauses or not trainers or option is False or not draw(st.booleans()):
+        return
+    pause, resume = pauses[0]
+    room = min(30, int((resume - pause).total_seconds() // 60) - 1)
+    b.add("platform_entered", pause + dt.timedelta(minutes=margin(draw, room)),
+          person=draw(st.sampled_from(sorted({f for fs in trainers.values() for f in fs}))))
 
 
 def _toward(draw, event: dict[str, Any], bound: dt.datetime) -> None:

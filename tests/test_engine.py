@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import oracle
-from compliance import InputError, Location, Session, _time, check_session, compiler, load_rulebook, parse_event
+from compliance import InputError, Location, Session, _time, check_session, compiler, load_rulebook, parse_event, working_time
 from compliance.checker import _prepare, default_rulebook, session_time_zone
 from compliance.engine import EffortLimitError, Engine
 from mutations import MUTATIONS
@@ -24,8 +24,10 @@ ZONES = ["Europe/Paris", "America/New_York", "Pacific/Kiritimati", "Asia/Kathman
 def _facts(session, rulebook):
     tz = _time.zone(session_time_zone(session.events))
     facts = []
-    for index, event in enumerate(session.events):
-        facts.extend(compiler.event_facts(event, index, tz, dict(rulebook.settings)))
+    clock = working_time.WorkingTime()      # the checker folds working time in time order
+    for index in sorted(range(len(session.events)), key=lambda i: (session.events[i].at, i)):
+        event = session.events[index]
+        facts.extend(compiler.event_facts(event, index, tz, dict(rulebook.settings), clock.observe(event, index)))
     return facts
 
 

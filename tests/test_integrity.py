@@ -126,3 +126,59 @@ def test_test_ending_before_it_starts_says_when_it_ended(tmp_path):
     (d4,) = [f for f in report.findings if f.rule == "D4-fin-avant-debut"]
     assert d4.message.fr == "L'épreuve T1 se termine (2026-03-10 09:00 (+01:00)) sans avoir commencé avant."
     assert d4.message.en == "Test T1 ends (2026-03-10 09:00 (+01:00)) without having started before."
+
+
+def _clock(tmp_path, *moves):
+    """A record of test T1's clock: (type, local time on 10 March 2026) pairs, in record order."""
+    return _record(tmp_path, [f'{{type: {kind}, at: "2026-03-10T{hhmm}:00+01:00", test: T1, candidate: C1}}'
+                              for kind, hhmm in moves])
+
+
+def _clock_findings(report):
+    return [(f.rule, f.evidence[0].line, f.message.fr, f.message.en)
+            for f in report.findings if f.rule in ("D4-pause-hors-deroulement", "D4-reprise-sans-pause")]
+
+
+def test_a_paused_and_resumed_test_ended_while_paused_is_no_contradiction(tmp_path):
+    report = _clock(tmp_path, ("test_started", "09:00"), ("test_paused", "12:00"), ("test_resumed", "13:00"),
+                    ("test_paused", "15:00"), ("test_ended", "17:00"))
+    assert _clock_findings(report) == []
+
+
+def test_a_resume_of_a_running_test_is_a_d4(tmp_path):
+    report = _clock(tmp_path, ("test_started", "09:00"), ("test_resumed", "10:00"), ("test_ended", "12:00"))
+    assert _clock_findings(report) == [
+        ("D4-reprise-sans-pause", 4, "L'épreuve T1 reprend (2026-03-10 10:00 (+01:00)) alors qu'elle n'est pas suspendue.",
+         "Test T1 resumes (2026-03-10 10:00 (+01:00)) while it is not paused.")]
+
+
+def test_a_resume_before_the_start_and_after_the_end_are_two_d4s(tmp_path):
+    report = _clock(tmp_path, ("test_resumed", "08:00"), ("test_started", "09:00"), ("test_ended", "12:00"),
+                    ("test_resumed", "13:00"))
+    assert [(rule, line, en) for rule, line, _fr, en in _clock_findings(report)] == [
+        ("D4-reprise-sans-pause", 3, "Test T1 resumes (2026-03-10 08:00 (+01:00)) before it started."),
+        ("D4-reprise-sans-pause", 6, "Test T1 resumes (2026-03-10 13:00 (+01:00)) after it ended.")]
+
+
+def test_pauses_of_a_test_that_is_not_running_are_d4s_one_each(tmp_path):
+    report = _clock(tmp_path, ("test_paused", "08:00"), ("test_started", "09:00"), ("test_paused", "10:00"),
+                    ("test_paused", "10:30"), ("test_resumed", "11:00"), ("test_ended", "12:00"),
+                    ("test_paused", "12:30"))
+    assert _clock_findings(report) == [
+        ("D4-pause-hors-deroulement", 3, "L'épreuve T1 est suspendue (2026-03-10 08:00 (+01:00)) alors qu'elle n'a pas commencé.",
+         "Test T1 is paused (2026-03-10 08:00 (+01:00)) before it started."),
+        ("D4-pause-hors-deroulement", 6, "L'épreuve T1 est suspendue (2026-03-10 10:30 (+01:00)) alors qu'elle est déjà suspendue.",
+         "Test T1 is paused (2026-03-10 10:30 (+01:00)) while already paused."),
+        ("D4-pause-hors-deroulement", 9, "L'épreuve T1 est suspendue (2026-03-10 12:30 (+01:00)) alors qu'elle est terminée.",
+         "Test T1 is paused (2026-03-10 12:30 (+01:00)) after it ended.")]
+
+
+def test_clock_events_of_one_instant_are_read_in_record_order(tmp_path):
+    """Paused and resumed in the same second: read as recorded, a pause then a resume is fine; a
+    resume then a pause resumes a running test."""
+    fine = _clock(tmp_path, ("test_started", "09:00"), ("test_paused", "10:00"), ("test_resumed", "10:00"),
+                  ("test_ended", "12:00"))
+    assert _clock_findings(fine) == []
+    wrong = _clock(tmp_path, ("test_started", "09:00"), ("test_resumed", "10:00"), ("test_paused", "10:00"),
+                   ("test_ended", "12:00"))
+    assert [rule for rule, *_ in _clock_findings(wrong)] == ["D4-reprise-sans-pause"]

@@ -188,6 +188,54 @@ def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def _clock(s, test: str) -> list[tuple[str, dt.datetime]]:
+    """A test's start, pauses, resumes and end, in time order."""
+    kinds = ("test_started", "test_paused", "test_resumed", "test_ended")
+    return sorted(((e["type"], instant(e)) for e in s.events if e["type"] in kinds and e["test"] == test),
+                  key=lambda pair: pair[1])
+
+
+def _worked(s, test: str) -> dt.timedelta:
+    """Time worked on a test: from each start or resume to the next pause or end."""
+    total, since = dt.timedelta(0), None
+    for kind, moment in _clock(s, test):
+        if kind in ("test_started", "test_resumed"):
+            since = moment
+        elif since is not None:
+            total, since = total + moment - since, None
+    return total
+
+
+def _paused_time(s, test: str) -> dt.timedelta:
+    """Time a test spent paused: from its first start to its end, less the time worked."""
+    clock = _clock(s, test)
+    return clock[-1][1] - clock[0][1] - _worked(s, test)
+
+
+def _paused_tests(s) -> set[str]:
+    return {e["test"] for e in s.find("test_paused")}
+
+
+def _pauses(s) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Every (pause, next resume) pair of every test."""
+    out = []
+    for test in _paused_tests(s):
+        clock = _clock(s, test)
+        out += [(m, n) for (k, m), (l, n) in zip(clock, clock[1:]) if k == "test_paused" and l == "test_resumed"]
+    return out
+
+
+def _days_over(s, test: str) -> int:
+    clock = _clock(s, test)
+    return (local_day(clock[-1][1]) - local_day(clock[0][1])).days + 1
+
+
+def _oral_without_dte(s) -> bool:
+    handed = {e["test"] for e in s.find("dte_candidate_handed")}
+    return any(e["kind"] in ("entretien_technique", "questionnement_productions") and e["test"] not in handed
+               for e in s.find("test_scheduled") if s.find("test_started", test=e["test"]))
+
+
 FEATURES = {
     # shapes
     "a candidate admitted late": lambda s: bool(s.find("late_admission")),
@@ -201,6 +249,17 @@ FEATURES = {
     "R9 representative told the very moment of the incident":
         lambda s: bool(s.find("incident_reported")) and
         _times(s, "incident_reported") == _times(s, "representative_contacted", reason="incident"),
+    "an MSP paused for lunch": lambda s: any(local_day(p) == local_day(r) for p, r in _pauses(s)),
+    "an MSP over two days, paused overnight": lambda s: any(_days_over(s, t) == 2 for t in _paused_tests(s)),
+    "an MSP over three days, paused overnight": lambda s: any(_days_over(s, t) == 3 for t in _paused_tests(s)),
+    "a trainer on the platform during a pause":
+        lambda s: any(p <= m < r for m in _times(s, "platform_entered") for p, r in _pauses(s)),
+    "an oral test without a candidate DTE": _oral_without_dte,
+    "a timetable giving an oral test a candidate DTE":
+        lambda s: any(e.get("candidate_dte") is True and e["kind"] != "msp" and e["kind"] != "questionnaire"
+                      for e in s.find("test_scheduled")),
+    "a timetable writing out the MSP's candidate DTE":
+        lambda s: any(e.get("candidate_dte") is True and e["kind"] == "msp" for e in s.find("test_scheduled")),
     "PVs not yet sent nor due at the audit date":
         lambda s: not s.find("pv_transmitted") and s.as_of <= _last_closing(s) + PV_DEADLINE,
     # exactly on a bound
@@ -251,6 +310,13 @@ FEATURES = {
         _times(s, "dte_content_checked")[0] == _times(s, "dte_candidate_handed")[0],
     "S5.2 a test lasting exactly its duration":
         lambda s: any(_lengths(s)[t] == _durations(s)[t] for t in _lengths(s)),
+    "S5.2 a paused test worked exactly its duration":
+        lambda s: any(_worked(s, t) == _durations(s)[t] for t in _paused_tests(s)),
+    "S5.5 a late paused test ending exactly at its scheduled end moved by its pauses":
+        lambda s: any(_clock(s, l["test"])[-1][1] == _planned_end(s, l["test"]) + _paused_time(s, l["test"])
+                      for l in s.find("late_admission") if l["test"] in _paused_tests(s)),
+    "S5.4 trainer enters at the very moment of a pause":
+        lambda s: any(m == p for m in _times(s, "platform_entered") for p, _ in _pauses(s)),
     "S5.5 a late test ending exactly at its scheduled end":
         lambda s: any(instant(e) == _planned_end(s, e["test"])
                       for l in s.find("late_admission") for e in s.find("test_ended", test=l["test"])),
@@ -312,6 +378,10 @@ EDGES = {
     "S5.2": lambda s: instant(s.proof[2]) - instant(s.proof[0]) == s.proof[1]["duration_minutes"] * MINUTE + SECOND,
     "S5.4": lambda s: instant(s.proof[0]) in _times(s, "test_started"),
     "S5.5": lambda s: instant(s.proof[1]) == _planned_end(s, s.proof[1]["test"]) + SECOND,
+    "S5.2:resume-overruns": lambda s: _worked(s, s.proof[2]["test"]) == s.proof[1]["duration_minutes"] * MINUTE + SECOND,
+    "S5.4:after-a-resume": lambda s: instant(s.proof[0]) in _times(s, "test_resumed"),
+    "S5.5:pauses-used": lambda s: instant(s.proof[1]) == _planned_end(s, s.proof[1]["test"])
+    + _paused_time(s, s.proof[1]["test"]) + SECOND,
     "S6.1": lambda s: instant(s.proof[0]) == instant(s.proof[1]) - SECOND,
     "S8.5": lambda s: _times(s, "pv_transmitted") == [_last_closing(s) + PV_DEADLINE + SECOND]
     or (not s.find("pv_transmitted") and s.as_of == _last_closing(s) + PV_DEADLINE + SECOND),

@@ -7,7 +7,7 @@ import attrs
 import pytest
 
 import oracle
-from compliance import Location, _time, compiler, parse_event
+from compliance import Location, _time, compiler, parse_event, working_time
 from compliance.checker import _prepare, default_rulebook, session_time_zone
 
 ZONES = ["Europe/Paris", "Pacific/Kiritimati", "America/New_York"]
@@ -66,7 +66,9 @@ def _disagreements(zone, event_facts):
     out = []
     for name, events, end_at in _examples(zone):
         tz = _time.zone(session_time_zone(events))
-        facts = [f for i, e in enumerate(events) for f in event_facts(e, i, tz, settings)]
+        clock = working_time.WorkingTime()      # the checker folds working time in time order
+        facts = [f for i in sorted(range(len(events)), key=lambda i: (events[i].at, i))
+                 for f in event_facts(events[i], i, tz, settings, clock.observe(events[i], i))]
         got = {(rule_id, tuple(sorted((a, tuple(f["src"])) for a, f in matched.items())))
                for rule_id, matched in _prepare(rulebook).engine.run(facts, end_at)}
         if got != oracle.run(rulebook, oracle.facts(events, settings), end_at):
@@ -79,31 +81,44 @@ def test_the_compiler_and_the_oracle_agree_on_every_embedded_example(zone):
     assert _disagreements(zone, compiler.event_facts) == []
 
 
-def _days_in_utc(event, index, tz, settings):
-    return compiler.event_facts(event, index, dt.timezone.utc, settings)
+def _days_in_utc(event, index, tz, settings, clock=None):
+    return compiler.event_facts(event, index, dt.timezone.utc, settings, clock)
 
 
-def _lists_not_expanded(event, index, tz, settings):
-    return [f for f in compiler.event_facts(event, index, tz, settings) if "." not in f["type"]]
+def _lists_not_expanded(event, index, tz, settings, clock=None):
+    return [f for f in compiler.event_facts(event, index, tz, settings, clock) if "." not in f["type"]]
 
 
-def _durations_in_minutes(event, index, tz, settings):
+def _durations_in_minutes(event, index, tz, settings, clock=None):
     return [{k: v // 60 if k in ("duration_minutes", "extra_minutes") else v for k, v in f.items()}
-            for f in compiler.event_facts(event, index, tz, settings)]
+            for f in compiler.event_facts(event, index, tz, settings, clock)]
 
 
-def _lead_in_days(event, index, tz, settings):
+def _lead_in_days(event, index, tz, settings, clock=None):
     return [dict(f, convocation_lead=f["convocation_lead"] // 86_400) if "convocation_lead" in f else f
-            for f in compiler.event_facts(event, index, tz, settings)]
+            for f in compiler.event_facts(event, index, tz, settings, clock)]
 
 
-def _wrong_field(event, index, tz, settings):
+def _wrong_field(event, index, tz, settings, clock=None):
     return [dict(f, habilitation_until=f["habilitation_from"]) if "habilitation_until" in f else f
-            for f in compiler.event_facts(event, index, tz, settings)]
+            for f in compiler.event_facts(event, index, tz, settings, clock)]
+
+
+def _pauses_worked(event, index, tz, settings, clock=None):
+    """Working time read as end minus first start: pauses counted as worked."""
+    return [dict(f, worked=f["worked"] + f["paused"], paused=0) if "worked" in f else f
+            for f in compiler.event_facts(event, index, tz, settings, clock)]
+
+
+def _spans_to_the_end(event, index, tz, settings, clock=None):
+    """A test's span read as running from its start to its end, through the pauses."""
+    facts = compiler.event_facts(event, index, tz, settings, clock)
+    return [dict(f, until=f["until"] + 3_600) if f["type"] == "test_span" else f for f in facts]
 
 
 @pytest.mark.parametrize("bug", [_days_in_utc, _lists_not_expanded, _durations_in_minutes, _lead_in_days,
-                                 _wrong_field], ids=lambda f: f.__name__.strip("_"))
+                                 _wrong_field, _pauses_worked, _spans_to_the_end],
+                         ids=lambda f: f.__name__.strip("_"))
 def test_a_fact_encoding_bug_makes_the_engine_disagree_with_the_oracle(bug):
     """The comparison is not blind to the compiler: each bug, injected into its facts, changes
     the engine's matches on some embedded example (days in UTC show in a zone far from it)."""

@@ -298,7 +298,8 @@ def test_checks_and_derivations_are_two_types():
     assert (late.severity, late.certainty) == (Severity.PENDING, Certainty.FINISH)
     assert {e.expect for e in late.examples} == {Expect.FIRE, Expect.PASS}
     duration = rulebook.rule("S5.2-duree-depassee")
-    assert [(v.name, v.family) for v in duration.values] == [("duree", "duration"), ("limite", "duration")]
+    assert [(v.name, v.family) for v in duration.values] == [("duree", "duration"), ("pauses", "duration"),
+                                                             ("limite", "duration")]
 
 
 def test_rulebook_and_compiler_do_not_import_each_other():
