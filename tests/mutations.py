@@ -147,11 +147,16 @@ def _jurors_late(s: Scenario, draw) -> None:
             place(checkin, late)
 
 
+def opening_of_the_first_test(s: Scenario) -> dict[str, Any]:
+    """The opening of the day the first test starts on (S2.1's quorum is each day's)."""
+    return max((e for e in s.find("session_opened") if instant(e) <= first_test_start(s)), key=instant)
+
+
 @mutation("S2.1")
 def jury_incomplete_with_contact(s: Scenario, draw) -> None:
     """All jurors but one check in after the first test started; the manager did call."""
     _jurors_late(s, draw)
-    opening = first(s, "session_opened")
+    opening = opening_of_the_first_test(s)
     add(s, "representative_contacted", instant(opening), reason="jury_shortfall")
     s.proof = [opening]
 
@@ -160,7 +165,7 @@ def jury_incomplete_with_contact(s: Scenario, draw) -> None:
 def jury_incomplete_without_contact(s: Scenario, draw) -> None:
     """All jurors but one check in late and nobody calls the territorial representative."""
     _jurors_late(s, draw)
-    s.proof = [first(s, "session_opened")]
+    s.proof = [opening_of_the_first_test(s)]
 
 
 @mutation("S2.3")
