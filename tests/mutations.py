@@ -113,14 +113,19 @@ def manager_away(s: Scenario, draw) -> None:
 
 @mutation("S1.2")
 def undesignated_substitute(s: Scenario, draw) -> None:
-    """Someone acts as substitute without a designation, or is designated only after acting."""
+    """Someone comes as substitute and acts (takes the duty over from the manager, who stays on
+    site and takes it back) without a designation, or is designated only after acting — though
+    before arriving would have done, after arriving and before acting does."""
     opening = instant(first(s, "session_opened"))
     arrival = add(s, "person_arrived", opening + draw(st.integers(5, 120)) * MINUTE, person="SUP9",
                   role="substitute")
+    takeover = add(s, "duty_handover", instant(arrival) + draw(st.integers(0, 30)) * MINUTE,
+                   **{"from": "RS1", "to": "SUP9"})
+    add(s, "duty_handover", instant(takeover) + 30 * MINUTE, **{"from": "SUP9", "to": "RS1"})
     if draw(st.booleans()):
-        add(s, "manager_designated", instant(arrival) + beyond(draw, 2 * 60 * MINUTE), person="SUP9",
+        add(s, "manager_designated", instant(takeover) + beyond(draw, 2 * 60 * MINUTE), person="SUP9",
             role="substitute")
-    s.proof = [arrival]
+    s.proof = [takeover]
 
 
 @mutation("S1.3", cites="at least")

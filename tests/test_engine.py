@@ -23,10 +23,7 @@ ZONES = ["Europe/Paris", "America/New_York", "Pacific/Kiritimati", "Asia/Kathman
 
 def _facts(session, rulebook):
     tz = _time.zone(session_time_zone(session.events))
-    facts = []
-    for index, event in enumerate(session.events):
-        facts.extend(compiler.event_facts(event, index, tz, dict(rulebook.settings)))
-    return facts
+    return compiler.session_facts(list(session.events), tz, dict(rulebook.settings))
 
 
 def _engine_matches(rulebook, facts, end_at) -> set[tuple]:

@@ -288,7 +288,9 @@ def test_checks_and_derivations_are_two_types():
     assert {r.id for r in rulebook.derivations} == {
         "entretien-final-passe", "autre-evaluateur-habilite", "deux-autres-evaluateurs-habilites",
         "jure-habilite-pour-le-titre", "jury-habilite-present", "jury-quorum-atteint",
-        "entretien-final-manque-par-absence", "epreuve-evaluee-par-le-jury"}
+        "entretien-final-manque-par-absence", "epreuve-evaluee-par-le-jury", "acte-de-releve",
+        "acte-de-suppleant-admission", "acte-de-suppleant-contreseing", "acte-de-suppleant-ceres",
+        "acte-de-suppleant-transmission"}
     assert set(rulebook.rules) == set(rulebook.checks) | set(rulebook.derivations)
     quorum = rulebook.rule("jury-quorum-atteint")
     assert isinstance(quorum, Derivation)
