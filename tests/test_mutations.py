@@ -201,6 +201,24 @@ FEATURES = {
     "R9 representative told the very moment of the incident":
         lambda s: bool(s.find("incident_reported")) and
         _times(s, "incident_reported") == _times(s, "representative_contacted", reason="incident"),
+    "a candidate who sits a test and misses the final interview, recorded for that test":
+        lambda s: any(s.find("test_started", candidate=c) and not s.find("test_started", test=t)
+                      and all(s.find(kind, candidate=c, test=t) for kind in
+                              ("absence_noted", "jury_informed_of_absence", "absence_recorded_on_pv"))
+                      for c, t in s.missed.items()),
+    "an apprentice": lambda s: bool(s.find("candidate_registered", pathway="apprenticeship")),
+    "a supervised questionnaire before the jurors arrive":
+        lambda s: any(instant(e) < min(_times(s, "juror_checked_in")) for t in s.find("test_scheduled", jury_required=False)
+                      for e in s.find("test_started", test=t["test"])),
+    "the manager relayed at lunch by hand-over and taking the duty back":
+        lambda s: bool(s.find("duty_handover", to="SUP1")) and bool(s.find("duty_handover", **{"from": "SUP1", "to": "RS1"}))
+        and any(instant(left) < instant(back) for left in s.find("person_left", person="RS1")
+                for back in s.find("person_arrived", person="RS1") if local_day(instant(left)) == local_day(instant(back))),
+    "a relay of the manager on two days":
+        lambda s: len({local_day(t) for t in _times(s, "duty_handover", to="SUP1")}) == 2,
+    "S1.2 substitute designated at the very first hand-over to them":
+        lambda s: bool(s.find("duty_handover", to="SUP1")) and
+        _times(s, "manager_designated", person="SUP1")[:1] == _times(s, "duty_handover", to="SUP1")[:1],
     "PVs not yet sent nor due at the audit date":
         lambda s: not s.find("pv_transmitted") and s.as_of <= _last_closing(s) + PV_DEADLINE,
     # exactly on a bound
@@ -306,6 +324,9 @@ EDGES = {
     "S1.1": lambda s: s.proof[0]["type"] == "session_opened" and
     instant(s.proof[1]) == instant(s.proof[0]) + SECOND,
     "S2.1": lambda s: _quorum_at(s) == _first_start(s) + SECOND,
+    "S1.1:relay-leaves-early": lambda s: instant(s.proof[0]) == instant(s.proof[1]) - SECOND,
+    "S1.2:acts-before-designation":
+        lambda s: _times(s, "manager_designated", person="SUP1") == [instant(s.proof[0]) + SECOND],
     "S3.1": lambda s: _one_second_after(instant(s.proof[0]),
                                          *_times(s, "identity_checked", candidate=s.proof[0]["candidate"])),
     "S4.4": lambda s: len(s.proof) == 2 and instant(s.proof[1]) == instant(s.proof[0]) - 30 * MINUTE - SECOND,
