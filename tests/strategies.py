@@ -339,7 +339,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
                 b.add("evaluation_recorded", when(end, eval_gap), juror=j, candidate=c, test=t["test"])
             last_end = max(last_end or end, when(end, eval_gap))
     late_tests = [e["test"] for e in b.of("late_admission")]
-    _supervised_first_phase(draw, supervised, b, tests, n_slot_tests, jurors, at)
+    _supervised_first_phase(draw, supervised, b, tests, n_slot_tests, jurors, at, days=days, kind=kind)
     if trainers and last_end is not None and _wanted(draw, trainer_visit):
         # a trainer comes onto the platform once every test has ended (S5.4 forbids it during)
         over = max(instant(e) for e in b.of("test_ended"))
@@ -435,24 +435,35 @@ def _note_missed(b: "_Builder", skipped: dict[str, str], tests: dict[str, list[d
 
 
 def _supervised_first_phase(draw, option: bool | None, b: "_Builder", tests: dict[str, list[dict[str, Any]]],
-                            n_slot_tests: int, jurors: list[str], at: Any) -> None:
-    """The first morning's test becomes a questionnaire the référentiel runs without the jury
-    (jury_required: false), under supervision: the jurors arrive at noon, are briefed, check
-    their ties and get the jury DTE then, and record its results then; the jury's first test is
-    the afternoon one (so only when there is one)."""
-    if n_slot_tests < 2 or not _wanted(draw, option):
+                            n_slot_tests: int, jurors: list[str], at: Any, *, days: int, kind: str) -> None:
+    """Phases the référentiel runs without the jury (jury_required: false), under supervision:
+    the first morning's test becomes a questionnaire and the jurors arrive at noon, before the
+    afternoon's test (so only when there is one); or, in a two-day session whose second day has
+    a jury test, the whole first day is supervised and the jurors come the second day only.
+    The jurors are briefed, check their ties, get the jury DTE and record the supervised
+    results once there."""
+    whole_day = days == 2 and (kind == "titre" or n_slot_tests >= 3)
+    if not (n_slot_tests >= 2 or whole_day) or not _wanted(draw, option):
         return
-    supervised = {ts[0]["test"] for ts in tests.values() if ts}
+    whole_day = whole_day and (n_slot_tests < 2 or draw(st.booleans()))
+    first_day = at(0, 21)
+    if whole_day:
+        supervised = {t["test"] for ts in tests.values() for t in ts if t["start"] < first_day}
+        for checkin in b.of("juror_checked_in"):
+            if instant(checkin) < first_day:
+                b.events.remove(checkin)
+        there = at(1, 8, 12 + len(jurors))
+    else:
+        supervised = {ts[0]["test"] for ts in tests.values() if ts}
+        for checkin in b.of("juror_checked_in"):
+            if instant(checkin) < first_day:
+                place(checkin, at(0, 12, 12 + jurors.index(checkin["juror"])))
+        there = at(0, 12, 12 + len(jurors))
     for t in (t for ts in tests.values() for t in ts if t["test"] in supervised):
         t["kind"] = "questionnaire"
     for scheduled in b.of("test_scheduled"):
         if scheduled["test"] in supervised:
             scheduled.update(kind="questionnaire", jury_required=False)
-    noon = at(0, 12)
-    for checkin in b.of("juror_checked_in"):
-        if instant(checkin) < at(0, 20):
-            place(checkin, noon + dt.timedelta(minutes=12 + jurors.index(checkin["juror"])))
-    there = noon + dt.timedelta(minutes=12 + len(jurors))
     for type_name, minutes in (("jury_briefed", 1), ("link_checked", 2), ("dte_jury_handed", 3)):
         for event in b.of(type_name):
             if instant(event) < at(0, 12):

@@ -184,6 +184,10 @@ def _opening_days(s) -> list[dt.date]:
     return [local_day(t) for t in _times(s, "session_opened")]
 
 
+def _started_on(s, day: dt.date) -> set[str]:
+    return {e["test"] for e in s.find("test_started") if local_day(instant(e)) == day}
+
+
 def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
@@ -210,6 +214,10 @@ FEATURES = {
     "a supervised questionnaire before the jurors arrive":
         lambda s: any(instant(e) < min(_times(s, "juror_checked_in")) for t in s.find("test_scheduled", jury_required=False)
                       for e in s.find("test_started", test=t["test"])),
+    "a day of supervised phases only, without the jury":
+        lambda s: any(_started_on(s, day) and day not in {local_day(t) for t in _times(s, "juror_checked_in")}
+                      and _started_on(s, day) <= {t["test"] for t in s.find("test_scheduled", jury_required=False)}
+                      for day in _opening_days(s)),
     "the manager relayed at lunch by hand-over and taking the duty back":
         lambda s: bool(s.find("duty_handover", to="SUP1")) and bool(s.find("duty_handover", **{"from": "SUP1", "to": "RS1"}))
         and any(instant(left) < instant(back) for left in s.find("person_left", person="RS1")
