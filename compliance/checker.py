@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
-from . import __version__, _time, compiler, working_time
+from . import __version__, _time, compiler, duty, working_time
 from .certainty import evaluate, is_certain
 from .engine import EffortLimitError, Engine
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
@@ -146,6 +146,7 @@ class Checker:
         self._facts: dict[int, list[dict[str, Any]]] = {}   # per event, built once (live replays)
         self._facts_tz: str | None = None
         self._clock = working_time.WorkingTime()
+        self._duty = duty.DutyCover()
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
         self._finished = False
 
@@ -288,7 +289,7 @@ class Checker:
             yield key, finding, rule, named
 
     def _build_facts(self, tz: dt.tzinfo) -> None:
-        """Facts of the events not yet built, in time order (working time folds over them).
+        """Facts of the events not yet built, in time order (working time and duty fold over them).
 
         Live feeding adds events in time order, so facts are built once; an earlier event added
         by ``extend``, or a time zone declared late, rebuilds them all."""
@@ -297,11 +298,13 @@ class Checker:
         if earlier or self._facts_tz != session_time_zone(self._events):   # days are read in the session's zone
             self._facts, self._facts_tz = {}, session_time_zone(self._events)
             self._clock, self._facts_latest = working_time.WorkingTime(), None
+            self._duty = duty.DutyCover()
             new = range(len(self._events))
         for index in sorted(new, key=lambda i: (self._events[i].at, i)):
             event = self._events[index]
             self._facts[index] = compiler.event_facts(event, index, tz, self._p.settings,
-                                                      self._clock.observe(event, index))
+                                                      self._clock.observe(event, index),
+                                                      self._duty.observe(event, index))
             self._facts_latest = event.at if self._facts_latest is None else max(self._facts_latest, event.at)
 
     def _limit_location(self, error: EffortLimitError, facts: list[dict[str, Any]]) -> Location | None:

@@ -20,7 +20,8 @@ from typing import Any
 import attrs
 
 from . import _time, events
-from .working_time import SPAN_TYPE, Reading
+from .working_time import SPAN_TYPE, Reading, WorkingTime
+from .duty import GAP_TYPE, DutyCover
 from .errors import Location, RulebookError
 from .expressions import DAY_OF, Arith, Condition, Literal, Ref, Span
 from .rule_model import END, Derivation, Rule, Rulebook, unconstrained
@@ -211,9 +212,11 @@ AT_DAY = DAY_OF.format("at")    # every fact's local day (derived facts take the
 
 
 def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
-                settings: dict[str, Any] | None = None, clock: Reading | None = None) -> list[dict[str, Any]]:
+                settings: dict[str, Any] | None = None, clock: Reading | None = None,
+                gaps: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The facts one event becomes: itself, plus one fact per item of each list field, plus
-    what the test's working time (``working_time``) reads at this event: ``clock``.
+    what the test's working time (``working_time``) reads at this event: ``clock``, plus the
+    stretches without anyone on duty that it ends (``duty``): ``gaps``.
 
     Instants and days become epoch seconds, durations seconds, enums their value. ``src`` holds
     the event's index in the session, so findings can cite it. Settings that vary by title or
@@ -248,10 +251,27 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
                         "session": event.session, "eid": f"{event.id}:span", "src": span["src"],
                         "test": span["test"], "candidate": span["candidate"],
                         "from": span["from"], "until": span["until"]})
+    for gap in gaps or ():
+        out.append({"type": GAP_TYPE, "at": gap["until"], AT_DAY: fact[AT_DAY],
+                    "session": event.session, "eid": f"{event.id}:gap", "src": gap["src"],
+                    "from": gap["from"], "until": gap["until"], "left": gap["left"], "by": gap["by"]})
     for name, items in lists:
         for item in items:
             out.append(dict(fact, type=f"{event.TYPE}.{name}", item=item))
     return out
+
+
+def session_facts(session_events: list[events.Event], tz: dt.tzinfo,
+                  settings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The facts of a whole session (``src``: the index in ``session_events``), the folds over
+    time (working time, duty) run in time order as ``Checker`` runs them."""
+    clock, duty = WorkingTime(), DutyCover()
+    built: dict[int, list[dict[str, Any]]] = {}
+    for index in sorted(range(len(session_events)), key=lambda i: (session_events[i].at, i)):
+        event = session_events[index]
+        built[index] = event_facts(event, index, tz, settings, clock.observe(event, index),
+                                   duty.observe(event, index))
+    return [fact for index in range(len(session_events)) for fact in built[index]]
 
 
 def _local_day(moment: dt.datetime, tz: dt.tzinfo) -> int:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping
 
 from . import _time, deadlines, events
 from .working_time import CLOCK_FIELDS, SPAN_FIELDS, SPAN_TYPE
+from .duty import GAP_FIELDS, GAP_TYPE
 
 FieldKinds = dict[str, str]
 """field name -> kind, for one type a rule may match."""
@@ -72,6 +73,7 @@ def vocabulary(derived: Mapping[str, FieldKinds] | None = None) -> dict[str, Fie
     for name, clock in CLOCK_FIELDS.items():     # working time, folded over the test's events
         out[name].update(clock)
     out[SPAN_TYPE] = dict(SPAN_FIELDS)
+    out[GAP_TYPE] = dict(GAP_FIELDS)             # the manager's duty, folded over the day
     for name, cls in events.EVENT_TYPES.items():
         for spec in events.specific_fields(cls):
             if spec.kind == "list":

@@ -21,7 +21,7 @@ from typing import Any, Callable
 import attrs
 from hypothesis import strategies as st
 
-from strategies import CONVOCATION_LEAD_DAYS, PV_DEADLINE, Scenario, instant, local_day, place, scenarios
+from strategies import CONVOCATION_LEAD_DAYS, PARIS, PV_DEADLINE, Scenario, instant, local_day, place, scenarios
 
 MINUTE = dt.timedelta(minutes=1)
 DAY = dt.timedelta(days=1)
@@ -94,7 +94,7 @@ def add(scenario: Scenario, type_name: str, moment: dt.datetime, **fields: Any) 
 
 # ----------------------------------------------------------------------------- S1
 
-@mutation("S1.1", substitute=False)
+@mutation("S1.1", substitute=False, relay=False)
 def manager_away(s: Scenario, draw) -> None:
     """The manager arrives after the first opening, or leaves before a closing with nobody
     taking over."""
@@ -111,16 +111,40 @@ def manager_away(s: Scenario, draw) -> None:
         s.proof = [departure, closing]
 
 
+@mutation("S1.1", variant="relay-leaves-early", relay=True, days=2)
+def relay_leaves_before_the_manager_returns(s: Scenario, draw) -> None:
+    """On a day of the lunch relay, the substitute leaves before the manager is back: nobody on
+    duty from their departure to the manager's return (the hand-overs stay as recorded)."""
+    back = draw(st.sampled_from(sorted((e for e in s.find("person_arrived", person="RS1")
+                                        if instant(e).astimezone(PARIS).hour == 13), key=instant)))
+    left = next(e for e in s.find("person_left", person="SUP1") if local_day(instant(e)) == local_day(instant(back)))
+    place(left, instant(back) - beyond(draw, 60 * MINUTE))
+    s.proof = [left, back]
+
+
 @mutation("S1.2")
 def undesignated_substitute(s: Scenario, draw) -> None:
-    """Someone acts as substitute without a designation, or is designated only after acting."""
+    """Someone comes as substitute and acts (takes the duty over from the manager, who stays on
+    site and takes it back) without a designation, or is designated only after acting — though
+    before arriving would have done, after arriving and before acting does."""
     opening = instant(first(s, "session_opened"))
     arrival = add(s, "person_arrived", opening + draw(st.integers(5, 120)) * MINUTE, person="SUP9",
                   role="substitute")
+    takeover = add(s, "duty_handover", instant(arrival) + draw(st.integers(0, 30)) * MINUTE,
+                   **{"from": "RS1", "to": "SUP9"})
+    add(s, "duty_handover", instant(takeover) + 30 * MINUTE, **{"from": "SUP9", "to": "RS1"})
     if draw(st.booleans()):
-        add(s, "manager_designated", instant(arrival) + beyond(draw, 2 * 60 * MINUTE), person="SUP9",
+        add(s, "manager_designated", instant(takeover) + beyond(draw, 2 * 60 * MINUTE), person="SUP9",
             role="substitute")
-    s.proof = [arrival]
+    s.proof = [takeover]
+
+
+@mutation("S1.2", variant="acts-before-designation", relay=True, days=2)
+def relay_designated_after_taking_over(s: Scenario, draw) -> None:
+    """The substitute of the lunch relay is designated only after first taking the duty over."""
+    takeover = first(s, "duty_handover", to="SUP1")
+    place(first(s, "manager_designated", person="SUP1"), instant(takeover) + beyond(draw, 60 * MINUTE))
+    s.proof = [takeover]
 
 
 @mutation("S1.3", cites="at least")
@@ -147,23 +171,43 @@ def _jurors_late(s: Scenario, draw) -> None:
             place(checkin, late)
 
 
-@mutation("S2.1")
+def opening_of_the_first_test(s: Scenario) -> dict[str, Any]:
+    """The opening of the day the first test starts on (S2.1's quorum is each day's)."""
+    return max((e for e in s.find("session_opened") if instant(e) <= first_test_start(s)), key=instant)
+
+
+@mutation("S2.1", supervised=False)
 def jury_incomplete_with_contact(s: Scenario, draw) -> None:
     """All jurors but one check in after the first test started; the manager did call."""
     _jurors_late(s, draw)
-    opening = first(s, "session_opened")
+    opening = opening_of_the_first_test(s)
     add(s, "representative_contacted", instant(opening), reason="jury_shortfall")
     s.proof = [opening]
 
 
-@mutation("S2.2", also=("S2.1",), incident=False)
+@mutation("S2.2", also=("S2.1",), incident=False, supervised=False)
 def jury_incomplete_without_contact(s: Scenario, draw) -> None:
     """All jurors but one check in late and nobody calls the territorial representative."""
     _jurors_late(s, draw)
-    s.proof = [first(s, "session_opened")]
+    s.proof = [opening_of_the_first_test(s)]
 
 
-@mutation("S2.3")
+@mutation("S2.1", variant="day-2", kind="titre", days=2, supervised=False)
+def no_quorum_on_the_second_day(s: Scenario, draw) -> None:
+    """On the second day, all jurors but one check in after that day's first test (the jury
+    had its quorum the day before, which does not count); the manager did call."""
+    second = max(s.find("session_opened"), key=instant)
+    start = min(instant(e) for e in s.find("test_started") if instant(e) > instant(second))
+    keep = draw(st.sampled_from(s.jurors))
+    late = start + beyond(draw, 30 * MINUTE)
+    for checkin in s.find("juror_checked_in"):
+        if instant(second) < instant(checkin) <= start and checkin["juror"] != keep:
+            place(checkin, late)
+    add(s, "representative_contacted", instant(second), reason="jury_shortfall")
+    s.proof = [second]
+
+
+@mutation("S2.3", supervised=False)
 def briefing_incomplete(s: Scenario, draw) -> None:
     """The jury briefing leaves out one of the four topics, does not happen, or comes after
     the first test started."""
@@ -199,6 +243,22 @@ def absence_not_on_pv(s: Scenario, draw) -> None:
     candidate = draw(st.sampled_from(s.absent))
     s.remove(first(s, "absence_recorded_on_pv", candidate=candidate))
     s.proof = [first(s, "candidate_registered", candidate=candidate)]
+
+
+@mutation("S3.2", variant="per-test", missed=True, kind="titre", min_candidates=4, min_tests=2)
+def per_test_absence_not_on_pv(s: Scenario, draw) -> None:
+    """A candidate's absence from their final interview is noted but not written on the PV."""
+    candidate, test = next(iter(s.missed.items()))
+    s.remove(first(s, "absence_recorded_on_pv", candidate=candidate, test=test))
+    s.proof = [first(s, "absence_noted", candidate=candidate, test=test)]
+
+
+@mutation("S3.3", variant="per-test", missed=True, kind="titre", min_candidates=4, min_tests=2)
+def jury_not_told_of_per_test_absence(s: Scenario, draw) -> None:
+    """The jury is not told that a candidate is absent from their final interview."""
+    candidate, test = next(iter(s.missed.items()))
+    s.remove(first(s, "jury_informed_of_absence", candidate=candidate, test=test))
+    s.proof = [first(s, "absence_noted", candidate=candidate, test=test)]
 
 
 @mutation("S3.3", min_absent=1)
@@ -719,12 +779,20 @@ def fraud_not_followed_up(s: Scenario, draw) -> None:
 
 @mutation("R10", kind="titre", min_tests=2)
 def final_interview_skipped(s: Scenario, draw) -> None:
-    """A present candidate of a title session never has their final interview."""
-    candidate = draw(st.sampled_from(s.present))
+    """A present candidate of a title session never has their final interview (and was not noted
+    absent at it)."""
+    candidate = draw(st.sampled_from([c for c in s.present if c not in s.missed]))
     test = f"{candidate}-EF"
     for event in [e for e in s.events if e.get("test") == test and e["type"] != "test_scheduled"]:
         s.remove(event)
     s.proof = [first(s, "test_started", candidate=candidate)]
+
+
+@mutation("R10", variant="beside-a-recorded-absence", kind="titre", min_tests=2, min_candidates=4, missed=True)
+def final_interview_skipped_beside_an_absence(s: Scenario, draw) -> None:
+    """Another candidate is recorded absent at their final interview; this one, never noted
+    absent, never has theirs."""
+    final_interview_skipped(s, draw)
 
 
 @mutation("R11", max_jurors=2)

@@ -186,6 +186,77 @@ def working_time(events: list[Any], zone: str) -> tuple[dict[int, dict[str, int]
     return fields, spans
 
 
+DUTY_ROLES = {"manager", "substitute"}
+NEVER = (float("inf"), 0)
+
+
+def _stays(events: list[Any], keys: list[tuple], person: str, role_ok: Any) -> list[tuple[tuple, tuple]]:
+    """[arrival key, departure key) for each stay of ``person`` on site, from the first arrival
+    with a role ``role_ok`` accepts since they last left."""
+    stays, since = [], None
+    for key in keys:
+        event = events[key[1]]
+        if getattr(event, "person", None) != person:
+            continue
+        if event.type == "person_arrived" and since is None and role_ok(event.role.value):
+            since = key
+        elif event.type == "person_left" and since is not None:
+            stays.append((since, key))
+            since = None
+    return stays + ([(since, NEVER)] if since is not None else [])
+
+
+def duty_gaps(events: list[Any], zone: str) -> list[dict[str, Any]]:
+    """docs/rules.md and compliance/duty.py's reading of S1.1, as intervals: each day (an
+    opening to the next closing) minus the union of the intervals someone is on duty — a stay
+    begun as manager or substitute, or a stretch from a hand-over received on site to their
+    departure or their own hand-over to someone on site. Time is the order (instant, index)."""
+    keys = sorted((seconds_since_epoch(e.at), i) for i, e in enumerate(events))
+    people = {e.person for e in events if e.type in ("person_arrived", "person_left")}
+    stays = {p: _stays(events, keys, p, lambda role: True) for p in people}
+    duty = [(a, d, p) for p in people for a, d in _stays(events, keys, p, lambda role: role in DUTY_ROLES)]
+
+    def on_site(person: str, key: tuple) -> tuple | None:
+        return next((d for a, d in stays.get(person, []) if a < key < d), None)
+
+    handovers = [k for k in keys if events[k[1]].type == "duty_handover"
+                 and on_site(events[k[1]].to, k) is not None]
+    for k in handovers:
+        taker = events[k[1]].to
+        ends = [on_site(taker, k)] + [h for h in handovers if h > k and events[h[1]].from_ == taker
+                                      and events[h[1]].to != taker]
+        duty.append((k, min(ends), taker))
+    days, opened = [], None
+    for key in keys:
+        kind = events[key[1]].type
+        if kind == "session_opened" and opened is None:
+            opened = key
+        elif kind == "session_closed" and opened is not None:
+            days.append((opened, key))
+            opened = None
+    if opened is not None:              # a day not closed on record: its stretches end by a relay only
+        days.append((opened, NEVER))
+    gaps = []
+    for opened, closed in days:
+        uncovered_from = None if any(a <= opened < d for a, d, _ in duty) else opened
+        for key in [k for k in keys if opened < k <= closed]:
+            covered = key != closed and any(a <= key < d for a, d, _ in duty)
+            if uncovered_from is None and not covered and key != closed:
+                uncovered_from = key
+            elif uncovered_from is not None and (covered or key == closed):
+                if key[0] > uncovered_from[0]:
+                    start, end = events[uncovered_from[1]], events[key[1]]
+                    gaps.append({"type": "duty_gap", "at": key[0],
+                                 "at (day)": midnight(end.at.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone),
+                                 "session": end.session, "id": f"{end.id}:gap",
+                                 "src": sorted({uncovered_from[1], key[1]}),
+                                 "from": uncovered_from[0], "until": key[0],
+                                 "left": start.person if start.type == "person_left" else "",
+                                 "by": next((p for a, _, p in duty if a == key), "")})
+                uncovered_from = None
+    return gaps
+
+
 def facts(events: list[Any], settings: dict[str, Any]) -> list[dict[str, Any]]:
     """The facts of a session whose events are in ``events`` (``src``: the index there)."""
     zone = session_zone(events)
@@ -195,7 +266,7 @@ def facts(events: list[Any], settings: dict[str, Any]) -> list[dict[str, Any]]:
         mine = event_facts(event, index, zone, settings)
         mine[0].update(clock.get(index, {}))
         out += mine
-    return out + spans
+    return out + spans + duty_gaps(events, zone)
 
 
 # ----------------------------------------------------------------------------- matching

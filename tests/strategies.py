@@ -53,6 +53,7 @@ class Scenario:
     late: list[str] = attrs.field(factory=list)   # tests with a late admission
     days: int = 1
     accommodated: dict[str, int] = attrs.field(factory=dict)   # candidate -> extra minutes
+    missed: dict[str, str] = attrs.field(factory=dict)   # present candidate -> the one test they missed
     # the breach's proof, set by a mutation: the raw events a finding of its clause must cite
     proof: list[dict[str, Any]] = attrs.field(factory=list)
 
@@ -161,7 +162,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
               max_jurors: int = 4, training: bool = False, min_tests: int = 1,
               max_candidates: int = 15, accommodation: bool | None = None,
               substitute: bool | None = None, trainer_visit: bool | None = None,
-              incident: bool | None = None, paused: bool | None = None) -> Scenario:
+              incident: bool | None = None, paused: bool | None = None, missed: bool | None = None,
+              supervised: bool | None = None, relay: bool | None = None) -> Scenario:
     """A compliant session: 1–15 candidates, 2–4 jurors, mixed pathways, 1–4 tests each.
 
     Optional features, each drawn unless an option fixes it: absent candidates, a second day,
@@ -171,7 +173,10 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     within the hour), PVs not yet sent (and not yet due) at the audit date; the first slot's MSP
     paused for lunch or spread over two or three days (``_clock_plan``), a trainer on the
     platform during that pause, oral tests without a candidate DTE and timetables that write
-    ``candidate_dte`` (``_candidate_dtes``).
+    ``candidate_dte`` (``_candidate_dtes``);
+    a candidate who sits their tests but misses the final interview (``missed``), a first phase
+    run without the jury (``supervised``, never with a paused MSP), a relay of the manager at
+    lunch by hand-over (``relay``, instead of the substitute's visit).
 
     The options narrow the shape for mutations that need it: ``training`` makes the first
     candidate a present training candidate, ``min_tests`` guarantees tests other than the
@@ -198,7 +203,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         return moment + dt.timedelta(minutes=minutes)
 
     names = iter(draw(st.permutations([f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES[:3]])))
-    candidates = {f"C{i + 1}": draw(st.sampled_from(["training", "vae", "other"]))
+    candidates = {f"C{i + 1}": draw(st.sampled_from(["training", "vae", "other", "apprenticeship"]))
                   for i in range(n_candidates)}
     if training:
         candidates["C1"] = "training"
@@ -305,7 +310,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
             for j in jurors:
                 b.add("dte_jury_handed", at(0, 8, 56), juror=j)
             b.add("durations_reminded", at(0, 8, 58))
-    if _wanted(draw, substitute):
+    want_relay = _wanted(draw, relay)
+    if not want_relay and _wanted(draw, substitute):
         # a substitute designated by the centre, at the latest on arriving, here for an hour
         arrival = at(0, 12)
         designated = when(d0, 10) if draw(st.booleans()) else arrival
@@ -315,8 +321,12 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
 
     eval_gap = draw(st.sampled_from([0, 2]))      # grids recorded at the end, or two minutes on
     last_end = None
+    skipped = _missed_final_interview(draw, missed, kind, present, tests)
+    _note_missed(b, skipped, tests)
     for c in present:
         for t in tests[c]:
+            if skipped.get(c) == t["test"]:
+                continue
             start = t["start"]
             scheduled_end = when(t["start"], t["duration_minutes"])
             if c == late_candidate and t is tests[c][0]:
@@ -341,6 +351,9 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
             last_end = max(last_end or end, when(end, eval_gap))
     late_tests = [e["test"] for e in b.of("late_admission")]
     _trainer_in_pause(draw, b, pauses, trainers, trainer_visit)
+    # a supervised first phase moves the jurors' morning: kept apart from the paused MSP's shapes
+    _supervised_first_phase(draw, supervised if not pauses else False, b, tests, n_slot_tests, jurors, at,
+                            days=days, kind=kind)
     if trainers and last_end is not None and _wanted(draw, trainer_visit):
         # a trainer comes onto the platform once every test has ended (S5.4 forbids it during)
         over = max(instant(e) for e in b.of("test_ended"))
@@ -364,7 +377,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         pathway = candidates[c]
         decided = when(delib, 3 + 2 * i)
         b.add("dossier_reviewed", when(decided, -review_ahead), candidate=c, results=True,
-              ecf=pathway == "training", dp=True, final_interview=kind == "titre")
+              ecf=pathway in ("training", "apprenticeship"), dp=True,
+              final_interview=kind == "titre" and c not in skipped)
         outcome = draw(st.sampled_from(["title", "partial", "none"]))
         fields = {"candidate": c, "outcome": outcome}
         if outcome == "partial":
@@ -374,6 +388,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     b.add("deliberation_ended", t_end)
     for c in absent:
         b.add("absence_recorded_on_pv", when(t_end, 2), candidate=c)
+    for c, test in skipped.items():
+        b.add("absence_recorded_on_pv", when(t_end, 2), candidate=c, test=test)
     for i, j in enumerate(jurors):
         b.add("pv_signed", when(t_end, 5 + i), juror=j)
     signed = when(t_end, 5 + len(jurors) - 1)
@@ -386,6 +402,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         b.add("person_left", when(at(day, 21), margin(draw, 15)), person="RS1", role="manager")
     b.add("session_closed", closed)
     b.add("person_left", when(closed, margin(draw, 5)), person="RS1", role="manager")
+    if want_relay:
+        _relay_at_lunch(draw, b, days, at, d0)
     # -- PVs sent within the 15 days (at the latest exactly 15 days after the last closing), or
     # not yet sent and not yet due at the audit date (at the latest exactly the deadline)
     deadline = int(PV_DEADLINE.total_seconds()) // 60       # in minutes
@@ -405,7 +423,90 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     as_of = max(as_of, *(instant(e) for e in b.events))
     return Scenario(session_id=sid, events=b.events, as_of=as_of.replace(microsecond=0), kind=kind,
                     candidates=candidates, present=present, absent=absent, jurors=jurors,
-                    trainers=trainers, tests=tests, late=late_tests, days=days, accommodated=extra)
+                    trainers=trainers, tests=tests, late=late_tests, days=days, accommodated=extra,
+                    missed=skipped)
+
+
+def _missed_final_interview(draw, option: bool | None, kind: str, present: list[str],
+                            tests: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """A present candidate of a title session who sits their other tests and misses the final
+    interview (ill, gone home): {candidate: the final interview's test id}. Never the only
+    present candidate, nor one with no other test."""
+    if kind != "titre" or len(present) < 2 or not _wanted(draw, option):
+        return {}
+    candidate = present[-1]
+    if len(tests[candidate]) < 2:
+        return {}
+    return {candidate: tests[candidate][-1]["test"]}
+
+
+def _note_missed(b: "_Builder", skipped: dict[str, str], tests: dict[str, list[dict[str, Any]]]) -> None:
+    """The absence from the one test, noted and told to the jury for that test (S3.2, S3.3)."""
+    for candidate, test in skipped.items():
+        start = next(t["start"] for t in tests[candidate] if t["test"] == test)
+        b.add("absence_noted", start + dt.timedelta(minutes=5), candidate=candidate, test=test)
+        b.add("jury_informed_of_absence", start + dt.timedelta(minutes=6), candidate=candidate, test=test)
+
+
+def _supervised_first_phase(draw, option: bool | None, b: "_Builder", tests: dict[str, list[dict[str, Any]]],
+                            n_slot_tests: int, jurors: list[str], at: Any, *, days: int, kind: str) -> None:
+    """Phases the référentiel runs without the jury (jury_required: false), under supervision:
+    the first morning's test becomes a questionnaire and the jurors arrive at noon, before the
+    afternoon's test (so only when there is one); or, in a two-day session whose second day has
+    a jury test, the whole first day is supervised and the jurors come the second day only.
+    The jurors are briefed, check their ties, get the jury DTE and record the supervised
+    results once there."""
+    whole_day = days == 2 and (kind == "titre" or n_slot_tests >= 3)
+    if not (n_slot_tests >= 2 or whole_day) or not _wanted(draw, option):
+        return
+    whole_day = whole_day and (n_slot_tests < 2 or draw(st.booleans()))
+    first_day = at(0, 21)
+    if whole_day:
+        supervised = {t["test"] for ts in tests.values() for t in ts if t["start"] < first_day}
+        for checkin in b.of("juror_checked_in"):
+            if instant(checkin) < first_day:
+                b.events.remove(checkin)
+        there = at(1, 8, 12 + len(jurors))
+    else:
+        supervised = {ts[0]["test"] for ts in tests.values() if ts}
+        for checkin in b.of("juror_checked_in"):
+            if instant(checkin) < first_day:
+                place(checkin, at(0, 12, 12 + jurors.index(checkin["juror"])))
+        there = at(0, 12, 12 + len(jurors))
+    for t in (t for ts in tests.values() for t in ts if t["test"] in supervised):
+        t["kind"] = "questionnaire"
+    for scheduled in b.of("test_scheduled"):
+        if scheduled["test"] in supervised:
+            scheduled.update(kind="questionnaire", jury_required=False)
+    for type_name, minutes in (("jury_briefed", 1), ("link_checked", 2), ("dte_jury_handed", 3)):
+        for event in b.of(type_name):
+            if instant(event) < at(0, 12):
+                place(event, there + dt.timedelta(minutes=minutes))
+    for evaluation in b.of("evaluation_recorded"):
+        if evaluation["test"] in supervised:
+            place(evaluation, max(instant(evaluation), there + dt.timedelta(minutes=4)))
+
+
+def _relay_at_lunch(draw, b: "_Builder", days: int, at: Any, d0: dt.datetime) -> None:
+    """On each day whose closing comes after lunch, the manager hands the duty over to the
+    substitute (designated beforehand, or at the latest at that first hand-over, S1.2), goes to
+    lunch, comes back and takes the duty back; the substitute then leaves (S1.1 covered)."""
+    closings = sorted(instant(e) for e in b.of("session_closed"))
+    acts = [instant(e) for t in ("late_admission", "pv_countersigned", "results_recorded_ceres") for e in b.of(t)]
+    relay_days = [d for d in range(days) if any(at(d, 13, 45) < c < at(d + 1, 0) for c in closings)
+                  and not any(at(d, 11, 50) <= a <= at(d, 13, 45) for a in acts)]   # the manager acts on site
+    if not relay_days:
+        return
+    for d in relay_days:
+        b.add("person_arrived", at(d, 11, 50), person="SUP1", role="substitute")
+        handover = b.add("duty_handover", at(d, 12), **{"from": "RS1", "to": "SUP1"})
+        b.add("person_left", at(d, 12, margin(draw, 5)), person="RS1", role="manager")
+        b.add("person_arrived", at(d, 13, 30), person="RS1", role="manager")
+        b.add("duty_handover", at(d, 13, 30 + margin(draw, 5)), **{"from": "SUP1", "to": "RS1"})
+        b.add("person_left", at(d, 13, 40), person="SUP1", role="substitute")
+        if d == relay_days[0]:
+            designated = d0 + dt.timedelta(minutes=10) if draw(st.booleans()) else instant(handover)
+            b.add("manager_designated", designated, person="SUP1", name="Loïc Haddad", role="substitute")
 
 
 WORKDAY = 8 * 60        # minutes an MSP spread over days is worked each full day (09:00–17:00)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import oracle
-from compliance import InputError, Location, Session, _time, check_session, compiler, load_rulebook, parse_event, working_time
+from compliance import InputError, Location, Session, _time, check_session, compiler, load_rulebook, parse_event
 from compliance.checker import _prepare, default_rulebook, session_time_zone
 from compliance.engine import EffortLimitError, Engine
 from mutations import MUTATIONS
@@ -23,12 +23,7 @@ ZONES = ["Europe/Paris", "America/New_York", "Pacific/Kiritimati", "Asia/Kathman
 
 def _facts(session, rulebook):
     tz = _time.zone(session_time_zone(session.events))
-    facts = []
-    clock = working_time.WorkingTime()      # the checker folds working time in time order
-    for index in sorted(range(len(session.events)), key=lambda i: (session.events[i].at, i)):
-        event = session.events[index]
-        facts.extend(compiler.event_facts(event, index, tz, dict(rulebook.settings), clock.observe(event, index)))
-    return facts
+    return compiler.session_facts(list(session.events), tz, dict(rulebook.settings))
 
 
 def _engine_matches(rulebook, facts, end_at) -> set[tuple]:

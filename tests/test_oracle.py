@@ -7,7 +7,7 @@ import attrs
 import pytest
 
 import oracle
-from compliance import Location, _time, compiler, parse_event, working_time
+from compliance import Location, _time, compiler, duty, parse_event, working_time
 from compliance.checker import _prepare, default_rulebook, session_time_zone
 
 ZONES = ["Europe/Paris", "Pacific/Kiritimati", "America/New_York"]
@@ -66,9 +66,7 @@ def _disagreements(zone, event_facts):
     out = []
     for name, events, end_at in _examples(zone):
         tz = _time.zone(session_time_zone(events))
-        clock = working_time.WorkingTime()      # the checker folds working time in time order
-        facts = [f for i in sorted(range(len(events)), key=lambda i: (events[i].at, i))
-                 for f in event_facts(events[i], i, tz, settings, clock.observe(events[i], i))]
+        facts = _folded(events, tz, settings, event_facts)
         got = {(rule_id, tuple(sorted((a, tuple(f["src"])) for a, f in matched.items())))
                for rule_id, matched in _prepare(rulebook).engine.run(facts, end_at)}
         if got != oracle.run(rulebook, oracle.facts(events, settings), end_at):
@@ -76,48 +74,69 @@ def _disagreements(zone, event_facts):
     return out
 
 
+def _folded(events, tz, settings, event_facts):
+    """``event_facts`` of each event, the folds over time (working time, duty) run in time
+    order as the checker runs them."""
+    clock, cover = working_time.WorkingTime(), duty.DutyCover()
+    built = {}
+    for i in sorted(range(len(events)), key=lambda i: (events[i].at, i)):
+        built[i] = event_facts(events[i], i, tz, settings, clock.observe(events[i], i), cover.observe(events[i], i))
+    return [f for i in range(len(events)) for f in built[i]]
+
+
 @pytest.mark.parametrize("zone", ZONES)
 def test_the_compiler_and_the_oracle_agree_on_every_embedded_example(zone):
     assert _disagreements(zone, compiler.event_facts) == []
 
 
-def _days_in_utc(event, index, tz, settings, clock=None):
-    return compiler.event_facts(event, index, dt.timezone.utc, settings, clock)
+def _days_in_utc(event, index, tz, settings, *folds):
+    return compiler.event_facts(event, index, dt.timezone.utc, settings, *folds)
 
 
-def _lists_not_expanded(event, index, tz, settings, clock=None):
-    return [f for f in compiler.event_facts(event, index, tz, settings, clock) if "." not in f["type"]]
+def _lists_not_expanded(event, index, tz, settings, *folds):
+    return [f for f in compiler.event_facts(event, index, tz, settings, *folds) if "." not in f["type"]]
 
 
-def _durations_in_minutes(event, index, tz, settings, clock=None):
+def _durations_in_minutes(event, index, tz, settings, *folds):
     return [{k: v // 60 if k in ("duration_minutes", "extra_minutes") else v for k, v in f.items()}
-            for f in compiler.event_facts(event, index, tz, settings, clock)]
+            for f in compiler.event_facts(event, index, tz, settings, *folds)]
 
 
-def _lead_in_days(event, index, tz, settings, clock=None):
+def _lead_in_days(event, index, tz, settings, *folds):
     return [dict(f, convocation_lead=f["convocation_lead"] // 86_400) if "convocation_lead" in f else f
-            for f in compiler.event_facts(event, index, tz, settings, clock)]
+            for f in compiler.event_facts(event, index, tz, settings, *folds)]
 
 
-def _wrong_field(event, index, tz, settings, clock=None):
+def _wrong_field(event, index, tz, settings, *folds):
     return [dict(f, habilitation_until=f["habilitation_from"]) if "habilitation_until" in f else f
-            for f in compiler.event_facts(event, index, tz, settings, clock)]
+            for f in compiler.event_facts(event, index, tz, settings, *folds)]
 
 
-def _pauses_worked(event, index, tz, settings, clock=None):
+def _no_duty_gaps(event, index, tz, settings, *folds):
+    return [f for f in compiler.event_facts(event, index, tz, settings, *folds) if f["type"] != "duty_gap"]
+
+
+def _relay_who_left_still_covers(event, index, tz, settings, clock=None, gaps=None):
+    """The v1 reading of S1.1: a relay who already left still counts (so no gap begins at a
+    departure once anyone else has arrived)."""
+    return compiler.event_facts(event, index, tz, settings, clock, [g for g in gaps or [] if not g["left"]])
+
+
+def _pauses_worked(event, index, tz, settings, *folds):
     """Working time read as end minus first start: pauses counted as worked."""
     return [dict(f, worked=f["worked"] + f["paused"], paused=0) if "worked" in f else f
-            for f in compiler.event_facts(event, index, tz, settings, clock)]
+            for f in compiler.event_facts(event, index, tz, settings, *folds)]
 
 
-def _spans_to_the_end(event, index, tz, settings, clock=None):
+def _spans_to_the_end(event, index, tz, settings, *folds):
     """A test's span read as running from its start to its end, through the pauses."""
-    facts = compiler.event_facts(event, index, tz, settings, clock)
+    facts = compiler.event_facts(event, index, tz, settings, *folds)
     return [dict(f, until=f["until"] + 3_600) if f["type"] == "test_span" else f for f in facts]
 
 
 @pytest.mark.parametrize("bug", [_days_in_utc, _lists_not_expanded, _durations_in_minutes, _lead_in_days,
-                                 _wrong_field, _pauses_worked, _spans_to_the_end],
+                                 _wrong_field, _no_duty_gaps, _relay_who_left_still_covers,
+                                 _pauses_worked, _spans_to_the_end],
                          ids=lambda f: f.__name__.strip("_"))
 def test_a_fact_encoding_bug_makes_the_engine_disagree_with_the_oracle(bug):
     """The comparison is not blind to the compiler: each bug, injected into its facts, changes

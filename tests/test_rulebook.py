@@ -287,12 +287,15 @@ def test_checks_and_derivations_are_two_types():
     assert rulebook.checks and all(isinstance(r, Check) for r in rulebook.checks)
     assert {r.id for r in rulebook.derivations} == {
         "entretien-final-passe", "autre-evaluateur-habilite", "deux-autres-evaluateurs-habilites",
-        "jure-habilite-pour-le-titre", "jury-habilite-present", "jury-quorum-atteint"}
+        "jure-habilite-pour-le-titre", "jury-habilite-present", "jury-quorum-atteint",
+        "entretien-final-manque-par-absence", "epreuve-evaluee-par-le-jury", "acte-de-releve",
+        "acte-de-suppleant-admission", "acte-de-suppleant-contreseing", "acte-de-suppleant-ceres",
+        "acte-de-suppleant-transmission"}
     assert set(rulebook.rules) == set(rulebook.checks) | set(rulebook.derivations)
     quorum = rulebook.rule("jury-quorum-atteint")
     assert isinstance(quorum, Derivation)
     assert (quorum.type, [(name, str(ref)) for name, ref in quorum.fields]) == (
-        "jury_quorum", [("first", "j1.juror"), ("second", "j2.juror")])
+        "jury_quorum", [("first", "j1.juror"), ("second", "j2.juror"), ("since", "j1.checked_in")])
     late = rulebook.rule("S8.5-pv-en-attente")
     assert isinstance(late, Check)
     assert (late.severity, late.certainty) == (Severity.PENDING, Certainty.FINISH)
