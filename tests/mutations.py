@@ -364,7 +364,7 @@ def candidate_dte_missing(s: Scenario, draw) -> None:
     s.proof = [start]
 
 
-@mutation("S4.4", variant="msp-written-true", min_tests=2)
+@mutation("S4.4", variant="msp-written-true", min_tests=2, supervised=False)
 def msp_with_written_dte_missing(s: Scenario, draw) -> None:
     """An MSP whose timetable writes candidate_dte: true starts without its candidate DTE."""
     test = draw(st.sampled_from([t for t in _dte_tests(s) if t["kind"] == "msp"]))

@@ -175,7 +175,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     platform during that pause, oral tests without a candidate DTE and timetables that write
     ``candidate_dte`` (``_candidate_dtes``);
     a candidate who sits their tests but misses the final interview (``missed``), a first phase
-    run without the jury (``supervised``, never with a paused MSP), a relay of the manager at
+    run without the jury (``supervised``, never with an MSP over several days), a relay of the manager at
     lunch by hand-over (``relay``, instead of the substitute's visit).
 
     The options narrow the shape for mutations that need it: ``training`` makes the first
@@ -351,8 +351,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
             last_end = max(last_end or end, when(end, eval_gap))
     late_tests = [e["test"] for e in b.of("late_admission")]
     _trainer_in_pause(draw, b, pauses, trainers, trainer_visit)
-    # a supervised first phase moves the jurors' morning: kept apart from the paused MSP's shapes
-    _supervised_first_phase(draw, supervised if not pauses else False, b, tests, n_slot_tests, jurors, at,
+    # a supervised first phase moves the jurors' first day: kept apart from an MSP over several days
+    _supervised_first_phase(draw, supervised if spread == 1 else False, b, tests, n_slot_tests, jurors, at,
                             days=days, kind=kind)
     if trainers and last_end is not None and _wanted(draw, trainer_visit):
         # a trainer comes onto the platform once every test has ended (S5.4 forbids it during)
@@ -473,11 +473,14 @@ def _supervised_first_phase(draw, option: bool | None, b: "_Builder", tests: dic
             if instant(checkin) < first_day:
                 place(checkin, at(0, 12, 12 + jurors.index(checkin["juror"])))
         there = at(0, 12, 12 + len(jurors))
+    handed = {}
     for t in (t for ts in tests.values() for t in ts if t["test"] in supervised):
         t["kind"] = "questionnaire"
+        handed[t["test"]] = bool(t.get("candidate_dte"))
     for scheduled in b.of("test_scheduled"):
         if scheduled["test"] in supervised:
-            scheduled.update(kind="questionnaire", jury_required=False)
+            # the timetable says whether the DTE was handed out (an oral slot turned questionnaire)
+            scheduled.update(kind="questionnaire", jury_required=False, candidate_dte=handed[scheduled["test"]])
     for type_name, minutes in (("jury_briefed", 1), ("link_checked", 2), ("dte_jury_handed", 3)):
         for event in b.of(type_name):
             if instant(event) < at(0, 12):
