@@ -4,7 +4,8 @@ The event classes (``events``) say what a record holds; this module adds what ru
 it, so that the rule loader (names and kinds) and the compiler (facts) share one description:
 
 * computed fields (``COMPUTED_FIELDS``): settings that vary by title or centre, resolved per
-  event, such as ``session_planned.convocation_lead``;
+  event, such as ``session_planned.convocation_lead``, and what a list's emptiness means
+  (``grids_archived.every_candidate``);
 * list items: ``candidate_registered.trainers`` is a type of its own, one fact per item, with
   field ``item`` and the parent's other fields;
 * derived types, asserted by derivation rules, passed in by the loader.
@@ -31,11 +32,19 @@ def _convocation_lead(event: events.SessionPlanned, settings: Settings) -> int:
     return int(days) * _time.DAY
 
 
+def _every_candidate(event: events.GridsArchived | events.GridsLost, settings: Settings) -> int:
+    return not event.candidates
+
+
 # Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}; a compute
 # function returns the fact's value in engine units (seconds for a duration).
 COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
     # R5: the record's own lead time, else the rule base's setting for the session kind
     "session_planned": {"convocation_lead": ("duration", _convocation_lead)},
+    # S8.6: an empty list of candidates means every candidate (a list's items are facts of
+    # their own, so a rule could not tell an empty list from a missing item)
+    "grids_archived": {"every_candidate": ("bool", _every_candidate)},
+    "grids_lost": {"every_candidate": ("bool", _every_candidate)},
 }
 
 _FAMILIES = {"time": "instant", "day": "instant", "duration": "duration", "int": "number",

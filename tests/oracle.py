@@ -76,6 +76,8 @@ def _computed(event: Any, settings: dict[str, Any]) -> dict[str, Any]:
     if event.type == "session_planned":
         days = event.convocation_lead_days or settings[f"convocation_lead_days_{event.kind.value}"]
         return {"convocation_lead": days * 86_400}
+    if event.type in ("grids_archived", "grids_lost"):     # no candidate named: every candidate
+        return {"every_candidate": len(event.candidates) == 0}
     return {}
 
 
