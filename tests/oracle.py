@@ -176,7 +176,9 @@ def _holds(pattern, fact: dict[str, Any], env) -> bool:
     if fact["type"] != pattern.event:
         return False
     for cond in pattern.conditions:
-        have = fact.get(cond.field)
+        if cond.field not in fact:     # docs/rules.md: an optional instant not recorded meets no condition
+            return False
+        have = fact[cond.field]
         if cond.op == "in":
             if have not in [item.value for item in cond.operand]:
                 return False
