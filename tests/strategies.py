@@ -496,17 +496,17 @@ def _results(draw, b: _Builder, sent: dt.datetime, present: list[str], jurors: l
     """Sometimes the representative validates the PV after it was sent; then the results are
     sometimes notified (to all, or candidate by candidate) and sometimes told to a candidate by
     the manager or a juror, no earlier than the validation (S7.3, S8.2: official by then)."""
-    if not present or not draw(st.booleans()):
+    how = draw(st.sampled_from(["validated", "notified to all", "notified one by one", "not yet"]))
+    if not present or how == "not yet":
         return
     validated = sent + dt.timedelta(hours=draw(st.integers(1, 20 * 24)))
     b.add("results_validated", validated, by="DDETS")
-    if draw(st.booleans()):
-        notified = validated + dt.timedelta(hours=draw(st.integers(1, 72)))
-        if draw(st.booleans()):
-            b.add("results_notified", notified)
-        else:
-            for c in present:
-                b.add("results_notified", notified, candidate=c)
+    notified = validated + dt.timedelta(hours=draw(st.integers(1, 72)))
+    if how == "notified to all":
+        b.add("results_notified", notified)
+    elif how == "notified one by one":
+        for c in present:
+            b.add("results_notified", notified, candidate=c)
     if draw(st.booleans()):
         told = validated + dt.timedelta(minutes=margin(draw, 3 * 24 * 60))
         b.add("results_communicated", told, person=draw(st.sampled_from(["RS1", *jurors])),
