@@ -287,7 +287,9 @@ def test_checks_and_derivations_are_two_types():
     assert rulebook.checks and all(isinstance(r, Check) for r in rulebook.checks)
     assert {r.id for r in rulebook.derivations} == {
         "entretien-final-passe", "autre-evaluateur-habilite", "deux-autres-evaluateurs-habilites",
-        "jure-habilite-pour-le-titre", "jury-habilite-present", "jury-quorum-atteint"}
+        "jure-habilite-pour-le-titre", "jury-habilite-present", "jury-quorum-atteint",
+        "autre-evaluateur-habilite-apres-retrait", "formateur-declare-du-candidat",
+        "formateur-de-l-organisme-du-candidat"}
     assert set(rulebook.rules) == set(rulebook.checks) | set(rulebook.derivations)
     quorum = rulebook.rule("jury-quorum-atteint")
     assert isinstance(quorum, Derivation)
