@@ -4,7 +4,8 @@ The event classes (``events``) say what a record holds; this module adds what ru
 it, so that the rule loader (names and kinds) and the compiler (facts) share one description:
 
 * computed fields (``COMPUTED_FIELDS``): settings that vary by title or centre, resolved per
-  event, such as ``session_planned.convocation_lead``;
+  event, such as ``session_planned.convocation_lead``, and what a list's emptiness means
+  (``grids_archived.every_candidate``);
 * list items: ``candidate_registered.trainers`` is a type of its own, one fact per item, with
   field ``item`` and the parent's other fields;
 * derived types, asserted by derivation rules, passed in by the loader.
@@ -42,6 +43,11 @@ def _duties_due(event: events.SessionClosed, settings: Settings, tz: dt.tzinfo) 
     return deadlines.last_second_of(event.at.astimezone(tz).date() + dt.timedelta(days=grace), tz)
 
 
+def _every_candidate(event: events.GridsArchived | events.GridsLost, settings: Settings,
+                     _tz: dt.tzinfo) -> int:
+    return not event.candidates
+
+
 # Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}; a compute
 # function returns the fact's value in engine units (seconds for a duration).
 COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
@@ -50,6 +56,10 @@ COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
     # S8.5: the last second to send the PVs, counted from this closing (``deadlines``); S8.3,
     # S8.4, S8.6, S8.7: the last second of the closing day, plus the grace days
     "session_closed": {"pv_due": ("time", _pv_due), "duties_due": ("time", _duties_due)},
+    # S8.6: an empty list of candidates means every candidate (a list's items are facts of
+    # their own, so a rule could not tell an empty list from a missing item)
+    "grids_archived": {"every_candidate": ("bool", _every_candidate)},
+    "grids_lost": {"every_candidate": ("bool", _every_candidate)},
 }
 
 _FAMILIES = {"time": "instant", "day": "instant", "duration": "duration", "int": "number",

@@ -273,8 +273,7 @@ def jury_not_told_of_absence(s: Scenario, draw) -> None:
 def link_not_checked(s: Scenario, draw) -> None:
     """One (juror, candidate) pair is evaluated with no link check, or one made only after the
     first evaluation."""
-    candidate = draw(st.sampled_from(s.present))
-    juror = draw(st.sampled_from(s.jurors))
+    juror, candidate = draw(st.sampled_from(_evaluated_pairs(s)))
     check = first(s, "link_checked", juror=juror, candidate=candidate)
     evaluation = first(s, "evaluation_recorded", juror=juror, candidate=candidate)
     if draw(st.booleans()):
@@ -284,15 +283,49 @@ def link_not_checked(s: Scenario, draw) -> None:
     s.proof = [evaluation]
 
 
-@mutation("S3.5", min_jurors=3)
+def _evaluated_pairs(s: Scenario) -> list[tuple[str, str]]:
+    return sorted({(e["juror"], e["candidate"]) for e in s.find("evaluation_recorded")})
+
+
+@mutation("S3.5", min_jurors=3, stand_aside=False)
 def linked_juror_evaluates(s: Scenario, draw) -> None:
     """A juror declares a tie with a candidate and evaluates them all the same (with three or
-    more jurors, two others still evaluate: R11 holds)."""
+    more jurors, two others still evaluate: R11 holds; nobody stands aside, whose candidate
+    would then keep one other evaluator only)."""
     candidate = draw(st.sampled_from(s.present))
     juror = draw(st.sampled_from(s.jurors))
     link = first(s, "link_checked", juror=juror, candidate=candidate)
     link["linked"] = True
+    _leaves_the_deliberation(s, juror, candidate)
     s.proof = [link, first(s, "evaluation_recorded", juror=juror, candidate=candidate)]
+
+
+def _leaves_the_deliberation(s: Scenario, juror: str, candidate: str) -> None:
+    """A tied juror leaves the room for that candidate's deliberation (R15), when the record
+    follows the deliberation candidate by candidate."""
+    for presence in s.find("deliberation_presence", person=juror, candidate=candidate):
+        s.remove(presence)
+
+
+ASIDE = {"stand_aside": True, "min_jurors": 3, "min_candidates": 4}   # a juror stands aside
+
+
+def _aside(s: Scenario) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The juror's standing aside and their link check for that candidate."""
+    aside = first(s, "juror_stood_aside")
+    return aside, first(s, "link_checked", juror=aside["juror"], candidate=aside["candidate"])
+
+
+@mutation("S3.5", variant="stood-aside", **ASIDE)
+def stood_aside_juror_evaluates(s: Scenario, draw) -> None:
+    """A juror who stood aside for a candidate evaluates one of their tests all the same (no
+    earlier than their first evaluation, so the jury DTE they got covers it)."""
+    aside, link = _aside(s)
+    juror, candidate = aside["juror"], aside["candidate"]
+    ended = draw(st.sampled_from(sorted(s.find("test_ended", candidate=candidate), key=instant)))
+    moment = max(instant(ended), instant(first(s, "evaluation_recorded", juror=juror)))
+    evaluation = add(s, "evaluation_recorded", moment, juror=juror, candidate=candidate, test=ended["test"])
+    s.proof = [link if link["linked"] else aside, evaluation]
 
 
 # ----------------------------------------------------------------------------- S4
@@ -567,11 +600,12 @@ def juror_does_not_sign(s: Scenario, draw) -> None:
 
 @mutation("S8.2")
 def staff_tells_results(s: Scenario, draw) -> None:
-    """The manager (not a juror) tells a candidate their results before the PVs are sent: after
-    the deliberation, or as little as a second before the transmission."""
-    sent = s.find("pv_transmitted")
-    if sent and draw(st.booleans()):
-        moment = instant(sent[0]) - beyond(draw, 60 * MINUTE)
+    """The manager (not a juror) tells a candidate their results before the territorial
+    representative validated the PV: after the deliberation, or as little as a second before
+    the validation (the PVs sent by then)."""
+    validated = s.find("results_validated")
+    if validated and draw(st.booleans()):
+        moment = instant(validated[0]) - beyond(draw, 60 * MINUTE)
     else:
         moment = instant(first(s, "deliberation_ended")) + draw(st.integers(1, 60)) * MINUTE
     told = add(s, "results_communicated", moment, person="RS1", candidate=draw(st.sampled_from(s.present)))
@@ -580,6 +614,11 @@ def staff_tells_results(s: Scenario, draw) -> None:
 
 def _last_closing(s: Scenario) -> dict[str, Any]:
     return last(s, "session_closed")
+
+
+def _official_results(s: Scenario) -> list[dict[str, Any]]:
+    """The validation of the PV and what follows it (none without a transmission)."""
+    return s.find("results_validated") + s.find("results_notified") + s.find("results_communicated")
 
 
 def _before_the_last_signature(s: Scenario, draw, type_name: str) -> None:
@@ -612,7 +651,7 @@ def pv_sent_late(s: Scenario, draw) -> None:
     the deadline past by as little as a second at the audit date)."""
     closing = _last_closing(s)
     deadline = instant(closing) + PV_DEADLINE
-    for sent in s.find("pv_transmitted"):
+    for sent in s.find("pv_transmitted") + _official_results(s):
         s.remove(sent)
     if draw(st.booleans()):
         late = add(s, "pv_transmitted", deadline + beyond(draw, 20 * DAY))
@@ -628,14 +667,73 @@ def pv_sent_late(s: Scenario, draw) -> None:
 
 @mutation("S8.6")
 def grids_not_archived(s: Scenario, draw) -> None:
-    s.remove(first(s, "grids_archived"))
+    for archived in s.find("grids_archived"):
+        s.remove(archived)
     s.proof = [_last_closing(s)]
+
+
+def _unarchive(s: Scenario, candidate: str) -> None:
+    """Take a candidate's grids out of the archiving (an archiving naming nobody becomes one
+    naming the others; one left naming nobody is dropped, since it would mean everyone)."""
+    for archived in s.find("grids_archived"):
+        named = archived.get("candidates") or list(s.present)
+        rest = [c for c in named if c != candidate]
+        if rest:
+            archived["candidates"] = rest
+        else:
+            s.remove(archived)
+
+
+@mutation("S8.6", variant="one-candidate")
+def candidate_grids_not_archived(s: Scenario, draw) -> None:
+    """The grids of one candidate who sat are left out of the archiving."""
+    candidate = draw(st.sampled_from(s.present))
+    _unarchive(s, candidate)
+    if s.find("grids_archived"):
+        s.proof = [_last_closing(s), first(s, "test_started", candidate=candidate)]
+    else:
+        s.proof = [_last_closing(s)]
+
+
+@mutation("S8.6", variant="lost")
+def grids_lost(s: Scenario, draw) -> None:
+    """A candidate's grids are lost after the deliberation, before the archiving."""
+    candidate = draw(st.sampled_from(s.present))
+    _unarchive(s, candidate)
+    lost = add(s, "grids_lost", instant(first(s, "deliberation_ended")) + draw(st.integers(1, 30)) * MINUTE,
+               candidates=[candidate], reason=draw(st.sampled_from(["", "égarées lors du rangement"])))
+    s.proof = [lost]
+
+
+@mutation("S8.6", variant="destroyed")
+def grids_destroyed(s: Scenario, draw) -> None:
+    """The grids are destroyed with the exam materials."""
+    destroyed = draw(st.sampled_from(s.find("documents_destroyed")))
+    destroyed["documents"] = [*destroyed.get("documents", ["dte_copies", "drafts"]), "grids"]
+    s.proof = [destroyed]
 
 
 @mutation("S8.7")
 def documents_kept(s: Scenario, draw) -> None:
-    s.remove(first(s, "documents_destroyed"))
+    for destroyed in s.find("documents_destroyed"):
+        s.remove(destroyed)
     s.proof = [_last_closing(s)]
+
+
+@mutation("S8.7", variant="kept")
+def exam_papers_kept(s: Scenario, draw) -> None:
+    """The DTE copies or the candidates' drafts are kept (with the PV copy, sometimes) and
+    never destroyed."""
+    material = draw(st.sampled_from(["dte_copies", "drafts"]))
+    for destroyed in s.find("documents_destroyed"):
+        rest = [d for d in destroyed.get("documents", ["dte_copies", "drafts"]) if d != material]
+        if rest:
+            destroyed["documents"] = rest
+        else:
+            s.remove(destroyed)
+    kept = add(s, "documents_kept", instant(_last_closing(s)) + draw(st.integers(1, 60)) * MINUTE,
+               documents=draw(st.sampled_from([[material], ["pv_copy", material]])))
+    s.proof = [kept]
 
 
 # ----------------------------------------------------------------------------- R
@@ -683,7 +781,7 @@ def manager_not_designated(s: Scenario, draw) -> None:
         s.proof = [arrival, designation]
 
 
-@mutation("R4", min_jurors=3)
+@mutation("R4", min_jurors=3, stand_aside=False)
 def juror_without_habilitation(s: Scenario, draw) -> None:
     """One of three or more jurors is habilitated for another title, or not on a day they
     evaluate: expired the day before their last evaluation, or starting the day after their
@@ -777,6 +875,18 @@ def fraud_not_followed_up(s: Scenario, draw) -> None:
     s.proof = [incident]
 
 
+@mutation("R9", variant="told-before", incident=False)
+def fraud_told_before_it_happened(s: Scenario, draw) -> None:
+    """The incident record says the representative was told before the incident happened,
+    and no contact is recorded after it."""
+    moment = first_test_start(s) + 30 * MINUTE
+    told = moment - beyond(draw, 30 * MINUTE)
+    incident = add(s, "incident_reported", moment, incident="I1", kind=draw(st.sampled_from(["fraud", "irregularity"])),
+                   written_report=True, pv_mention=True, candidate=first(s, "test_started")["candidate"],
+                   representative_told_at=told.isoformat(), decision="continue")
+    s.proof = [incident]
+
+
 @mutation("R10", kind="titre", min_tests=2)
 def final_interview_skipped(s: Scenario, draw) -> None:
     """A present candidate of a title session never has their final interview (and was not noted
@@ -804,6 +914,7 @@ def tied_juror_stands_aside_alone(s: Scenario, draw) -> None:
     link["linked"] = True
     for event in s.find("evaluation_recorded", juror=juror, candidate=candidate):
         s.remove(event)
+    _leaves_the_deliberation(s, juror, candidate)
     s.proof = [link]
 
 
@@ -812,6 +923,62 @@ def test_held_elsewhere(s: Scenario, draw) -> None:
     start = draw(st.sampled_from(s.find("test_started")))
     start["site"] = draw(st.sampled_from(["Lyon 3e", "Vénissieux"]))
     s.proof = [start]
+
+
+@mutation("R11", variant="stood-aside", **{**ASIDE, "max_jurors": 3})
+def juror_stands_aside_one_evaluator_left(s: Scenario, draw) -> None:
+    """Of three jurors, one stands aside for a candidate and a second does not evaluate that
+    candidate: one habilitated evaluator is left."""
+    aside, link = _aside(s)
+    other = draw(st.sampled_from([j for j in s.jurors if j != aside["juror"]]))
+    for event in s.find("evaluation_recorded", juror=other, candidate=aside["candidate"]):
+        s.remove(event)
+    s.proof = [link if link["linked"] else aside]
+
+
+@mutation("R14", training=True, stand_aside=False)
+def juror_trained_at_the_candidates_organisation(s: Scenario, draw) -> None:
+    """A juror is a trainer of the training organisation of a training candidate they
+    evaluate."""
+    juror = draw(st.sampled_from(s.jurors))
+    appointment = first(s, "juror_appointed", juror=juror)
+    registration = first(s, "candidate_registered", candidate="C1")
+    appointment["organisation"] = registration["organisation"] = "Institut Paul Bocuse"
+    appointment["trainer"] = True
+    s.proof = [appointment, registration, first(s, "evaluation_recorded", juror=juror, candidate="C1")]
+
+
+@mutation("R14", variant="declared", training=True, stand_aside=False)
+def juror_among_the_candidates_trainers(s: Scenario, draw) -> None:
+    """A juror is one of the trainers declared for a candidate they evaluate."""
+    juror = draw(st.sampled_from(s.jurors))
+    registration = first(s, "candidate_registered", candidate="C1")
+    registration["trainers"] = [*registration.get("trainers", []), juror]
+    s.proof = [registration, first(s, "evaluation_recorded", juror=juror, candidate="C1")]
+
+
+@mutation("R15", **ASIDE)
+def stood_aside_juror_deliberates(s: Scenario, draw) -> None:
+    """A juror who stood aside for a candidate stays in the room for that candidate's
+    deliberation."""
+    aside, _ = _aside(s)
+    decision = first(s, "decision_recorded", candidate=aside["candidate"])
+    presence = add(s, "deliberation_presence", instant(decision) - MINUTE, person=aside["juror"],
+                   candidate=aside["candidate"])
+    s.proof = [aside, presence]
+
+
+@mutation("R15", variant="tied", **ASIDE)
+def tied_juror_deliberates(s: Scenario, draw) -> None:
+    """A juror who declared a tie with a candidate (and did not evaluate them) stays in the
+    room for that candidate's deliberation."""
+    aside, link = _aside(s)
+    s.remove(aside)
+    link["linked"] = True
+    decision = first(s, "decision_recorded", candidate=aside["candidate"])
+    presence = add(s, "deliberation_presence", instant(decision) - MINUTE, person=aside["juror"],
+                   candidate=aside["candidate"])
+    s.proof = [link, presence]
 
 
 # ----------------------------------------------------------------------------- D

@@ -120,6 +120,8 @@ def _computed(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]
             day = dt.datetime.fromtimestamp(out[name], zoneinfo.ZoneInfo(zone)).date()
             out[f"{name} (day)"] = midnight(day, zone)
         return out
+    if event.type in ("grids_archived", "grids_lost"):     # no candidate named: every candidate
+        return {"every_candidate": len(event.candidates) == 0}
     return {}
 
 
@@ -289,7 +291,9 @@ def _holds(pattern, fact: dict[str, Any], env) -> bool:
     if fact["type"] != pattern.event:
         return False
     for cond in pattern.conditions:
-        have = fact.get(cond.field)
+        if cond.field not in fact:     # docs/rules.md: an optional instant not recorded meets no condition
+            return False
+        have = fact[cond.field]
         if cond.op == "in":
             if have not in [item.value for item in cond.operand]:
                 return False

@@ -163,7 +163,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
               max_candidates: int = 15, accommodation: bool | None = None,
               substitute: bool | None = None, trainer_visit: bool | None = None,
               incident: bool | None = None, paused: bool | None = None, missed: bool | None = None,
-              supervised: bool | None = None, relay: bool | None = None) -> Scenario:
+              supervised: bool | None = None, relay: bool | None = None,
+              stand_aside: bool | None = None) -> Scenario:
     """A compliant session: 1–15 candidates, 2–4 jurors, mixed pathways, 1–4 tests each.
 
     Optional features, each drawn unless an option fixes it: absent candidates, a second day,
@@ -183,6 +184,11 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     final interview, ``late=False`` / ``accommodation=False`` / ``substitute=False`` /
     ``trainer_visit=False`` / ``incident=False`` / ``paused=False`` leave those features out
     (``paused=True``: the MSP is paused), and so on.
+
+    The jury and the documents (``_stand_aside``, ``_organisations``, ``_results``,
+    ``_archive``, ``_destroy``): a juror standing aside for one candidate (``stand_aside``),
+    jurors and candidates with organisations, results validated and notified, documents kept
+    and destroyed with an explicit scope, grids archived per candidate.
     """
     n_candidates = draw(st.integers(max(min_candidates, min_absent + 1), max_candidates))
     n_jurors = draw(st.integers(min_jurors, max_jurors))
@@ -236,6 +242,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         b.add("juror_appointed", when(d0, 300 + i), juror=j, name=f"Juré {j}", habilitation_title=title,
               habilitation_from=(base_day - dt.timedelta(days=400)).isoformat(),
               habilitation_until=(base_day + dt.timedelta(days=400)).isoformat())
+    _organisations(draw, b)
 
     # -- timetable: non-final tests in parallel slots, final interviews one after another
     slots = _slots(days, spread)
@@ -299,6 +306,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
                 for j in jurors:
                     b.add("link_checked", at(0, 8, 30), juror=j, candidate=c, linked=False)
                 b.add("identity_checked", at(0, 8, 35), candidate=c)
+            aside = _stand_aside(draw, b, stand_aside, at(0, 8, 31), jurors, present)
             b.add("candidates_briefed", at(0, 8, 40))
             for c in absent:
                 b.add("absence_noted", at(0, 8, 45), candidate=c)
@@ -346,7 +354,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
                 end = when(start, t["duration_minutes"] - margin(draw, 10))
             end = _pause(b, t, end)
             b.add("test_ended", end, test=t["test"], candidate=c)
-            for j in jurors:
+            for j in [j for j in jurors if (j, c) != aside]:
                 b.add("evaluation_recorded", when(end, eval_gap), juror=j, candidate=c, test=t["test"])
             last_end = max(last_end or end, when(end, eval_gap))
     late_tests = [e["test"] for e in b.of("late_admission")]
@@ -362,16 +370,12 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
 
     if _wanted(draw, incident):
         # during the first test; the territorial representative told at once (R9)
-        happened = min(instant(e) for e in b.of("test_started")) + dt.timedelta(minutes=15)
-        b.add("incident_reported", happened, incident="I0", kind=draw(st.sampled_from(["fraud", "irregularity"])),
-              written_report=True, pv_mention=True)
-        b.add("representative_contacted", when(happened, margin(draw, 60)), reason="incident")
+        first_start = min(b.of("test_started"), key=instant)
+        _incident(draw, b, instant(first_start) + dt.timedelta(minutes=15), first_start)
 
     # -- deliberation and after (last day): it may start the minute the last interview ends
     delib = max(last_end or at(last_day, 9), at(last_day, 9)) + dt.timedelta(minutes=margin(draw, 10))
     b.add("deliberation_started", delib)
-    for j in jurors:
-        b.add("deliberation_presence", delib, person=j)
     review_ahead = margin(draw, 1)            # each dossier reviewed at the decision, or a minute before
     for i, c in enumerate(present):
         pathway = candidates[c]
@@ -384,6 +388,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         if outcome == "partial":
             fields["ccps"] = ["CCP1"]
         b.add("decision_recorded", decided, **fields)
+    _deliberation_presences(draw, b, delib, jurors, aside)
     t_end = when(delib, 5 + 2 * len(present))
     b.add("deliberation_ended", t_end)
     for c in absent:
@@ -411,12 +416,13 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     if transmitted:
         sent = when(closed, deadline - margin(draw, deadline - 60))
         b.add("pv_transmitted", sent)
-        b.add("grids_archived", when(sent, 30))
-        b.add("documents_destroyed", when(sent, 60))
+        _archive(draw, b, when(sent, 30), present)
+        _destroy(draw, b, when(sent, 60), when(closed, 45))
         as_of = when(sent, draw(st.integers(60, 90 * 24 * 60)))
+        _results(draw, b, sent, present, jurors)
     else:
-        b.add("grids_archived", when(closed, 60))
-        b.add("documents_destroyed", when(closed, 90))
+        _archive(draw, b, when(closed, 60), present)
+        _destroy(draw, b, when(closed, 90), when(closed, 45))
         as_of = when(closed, deadline - margin(draw, deadline - 120))
     _onto_the_bounds(draw, b, kind=kind, jurors=jurors, present=present)
     # placing events on their bounds may move one past the drawn audit date: audit after it
@@ -597,6 +603,118 @@ def _trainer_in_pause(draw, b: _Builder, pauses: list[tuple[dt.datetime, dt.date
     room = min(30, int((resume - pause).total_seconds() // 60) - 1)
     b.add("platform_entered", pause + dt.timedelta(minutes=margin(draw, room)),
           person=draw(st.sampled_from(sorted({f for fs in trainers.values() for f in fs}))))
+
+
+JUROR_ORGANISATIONS = ["Restaurant Le Grand Bleu", "Hôtel des Célestins", "GRETA Lyon Métropole"]
+CANDIDATE_ORGANISATIONS = ["Centre de formation Les Tilleuls", "CFA des Métiers de Bouche"]
+
+
+def _organisations(draw, b: _Builder) -> None:
+    """Sometimes the jurors' and the training candidates' organisations: a juror may be a
+    trainer, never of a candidate's training organisation (R14)."""
+    if not draw(st.booleans()):
+        return
+    for appointment in b.of("juror_appointed"):
+        appointment["organisation"] = draw(st.sampled_from(JUROR_ORGANISATIONS))
+        appointment["trainer"] = draw(st.booleans())
+    for registration in b.of("candidate_registered", pathway="training"):
+        registration["organisation"] = draw(st.sampled_from(CANDIDATE_ORGANISATIONS))
+
+
+def _stand_aside(draw, b: _Builder, option: bool | None, moment: dt.datetime, jurors: list[str],
+                 present: list[str]) -> tuple[str, str] | None:
+    """Sometimes a juror stands aside for one candidate (R11, R15, S3.5): with three jurors or
+    more, two others still evaluate that candidate; with two candidates or more, the juror still
+    evaluates someone. Their tie is declared, or not (standing aside is enough)."""
+    if len(jurors) < 3 or len(present) < 2 or not _wanted(draw, option):
+        return None
+    juror, candidate = draw(st.sampled_from(jurors)), draw(st.sampled_from(present))
+    b.add("juror_stood_aside", moment, juror=juror, candidate=candidate)
+    for check in b.of("link_checked", juror=juror, candidate=candidate):
+        check["linked"] = draw(st.booleans())
+    return juror, candidate
+
+
+def _deliberation_presences(draw, b: _Builder, start: dt.datetime, jurors: list[str],
+                            aside: tuple[str, str] | None) -> None:
+    """The jurors in the room: for the whole deliberation, or candidate by candidate (always
+    when a juror stood aside, who then leaves for that candidate's deliberation)."""
+    if aside is None and draw(st.booleans()):
+        for j in jurors:
+            b.add("deliberation_presence", start, person=j)
+        return
+    for decision in b.of("decision_recorded"):
+        c = decision["candidate"]
+        for j in jurors:
+            if (j, c) != aside:
+                b.add("deliberation_presence", instant(decision) - dt.timedelta(minutes=1), person=j, candidate=c)
+
+
+def _incident(draw, b: _Builder, happened: dt.datetime, during: dict[str, Any]) -> None:
+    """An irregularity in the first test, reported in full; the territorial representative told
+    at once or within the hour (R9), by a contact of its own or as the incident record says."""
+    told = happened + dt.timedelta(minutes=margin(draw, 60))
+    fields: dict[str, Any] = {"incident": "I0", "kind": draw(st.sampled_from(["fraud", "irregularity"])),
+                              "written_report": True, "pv_mention": True}
+    if draw(st.booleans()):
+        fields.update(test=during["test"], candidate=during["candidate"],
+                      decision=draw(st.sampled_from(["continue", "exclusion", "undecided"])))
+    if draw(st.booleans()):
+        fields["representative_told_at"] = told.isoformat()
+    else:
+        b.add("representative_contacted", told, reason="incident")
+    b.add("incident_reported", happened, **fields)
+
+
+def _archive(draw, b: _Builder, moment: dt.datetime, present: list[str]) -> None:
+    """The grids archived: every candidate's at once (no candidate named), or candidate by
+    candidate in one or two rounds, covering everyone who sat (S8.6)."""
+    how = draw(st.sampled_from(["all", "named", "two rounds"]))
+    if how == "all" or not present:
+        b.add("grids_archived", moment)
+    elif how == "named" or len(present) == 1:
+        b.add("grids_archived", moment, candidates=list(present))
+    else:
+        cut = draw(st.integers(1, len(present) - 1))
+        b.add("grids_archived", moment, candidates=present[:cut])
+        b.add("grids_archived", moment + dt.timedelta(minutes=5), candidates=present[cut:])
+
+
+def _destroy(draw, b: _Builder, moment: dt.datetime, kept_at: dt.datetime) -> None:
+    """The exam materials destroyed (S8.7): by default, named, or one material at a time; and
+    sometimes the PV copy and the DP recorded as kept (no breach)."""
+    how = draw(st.sampled_from(["default", "named", "one at a time"]))
+    if how == "default":
+        b.add("documents_destroyed", moment)
+    elif how == "named":
+        b.add("documents_destroyed", moment, documents=["dte_copies", "drafts"])
+    else:
+        b.add("documents_destroyed", moment, documents=["drafts"])
+        b.add("documents_destroyed", moment + dt.timedelta(minutes=5), documents=["dte_copies"])
+    if draw(st.booleans()):
+        b.add("documents_kept", kept_at, documents=draw(st.sampled_from([["pv_copy", "dp"], ["pv_copy"],
+                                                                          ["dp", "accommodation_decision"]])))
+
+
+def _results(draw, b: _Builder, sent: dt.datetime, present: list[str], jurors: list[str]) -> None:
+    """Sometimes the representative validates the PV after it was sent; then the results are
+    sometimes notified (to all, or candidate by candidate) and sometimes told to a candidate by
+    the manager or a juror, no earlier than the validation (S7.3, S8.2: official by then)."""
+    how = draw(st.sampled_from(["validated", "notified to all", "notified one by one", "not yet"]))
+    if not present or how == "not yet":
+        return
+    validated = sent + dt.timedelta(hours=draw(st.integers(1, 20 * 24)))
+    b.add("results_validated", validated, by="DDETS")
+    notified = validated + dt.timedelta(hours=draw(st.integers(1, 72)))
+    if how == "notified to all":
+        b.add("results_notified", notified)
+    elif how == "notified one by one":
+        for c in present:
+            b.add("results_notified", notified, candidate=c)
+    if draw(st.booleans()):
+        told = validated + dt.timedelta(minutes=margin(draw, 3 * 24 * 60))
+        b.add("results_communicated", told, person=draw(st.sampled_from(["RS1", *jurors])),
+              candidate=draw(st.sampled_from(present)))
 
 
 def _toward(draw, event: dict[str, Any], bound: dt.datetime) -> None:

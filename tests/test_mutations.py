@@ -286,6 +286,45 @@ FEATURES = {
     "S1.2 substitute designated at the very first hand-over to them":
         lambda s: bool(s.find("duty_handover", to="SUP1")) and
         _times(s, "manager_designated", person="SUP1")[:1] == _times(s, "duty_handover", to="SUP1")[:1],
+    "a juror standing aside for one candidate, neither evaluating nor deliberating on them":
+        lambda s: any(not s.find("evaluation_recorded", juror=a["juror"], candidate=a["candidate"])
+                      and not s.find("deliberation_presence", person=a["juror"], candidate=a["candidate"])
+                      and s.find("deliberation_presence", person=a["juror"])
+                      for a in s.find("juror_stood_aside")),
+    "a juror standing aside without a declared tie":
+        lambda s: any(s.find("link_checked", juror=a["juror"], candidate=a["candidate"], linked=False)
+                      for a in s.find("juror_stood_aside")),
+    "a deliberation recorded candidate by candidate, nobody standing aside":
+        lambda s: not s.find("juror_stood_aside") and
+        any(e.get("candidate") for e in s.find("deliberation_presence")),
+    "a juror who is a trainer of an organisation":
+        lambda s: any(a.get("trainer") and a.get("organisation") for a in s.find("juror_appointed")),
+    "a training candidate with a training organisation":
+        lambda s: any(r.get("organisation") for r in s.find("candidate_registered", pathway="training")),
+    "results validated after the PVs are sent":
+        lambda s: bool(s.find("results_validated")) and _times(s, "pv_transmitted")[0] < _times(s, "results_validated")[0],
+    "results notified to every candidate after the validation":
+        lambda s: any("candidate" not in e for e in s.find("results_notified")),
+    "results notified candidate by candidate": lambda s: any("candidate" in e for e in s.find("results_notified")),
+    "results told to a candidate by a juror once the PV is validated":
+        lambda s: any(e["person"] in s.jurors for e in s.find("results_communicated")),
+    "S8.2 results told in the very second the PV is validated":
+        lambda s: bool(s.find("results_communicated")) and
+        _times(s, "results_communicated")[0] == _times(s, "results_validated")[0],
+    "exam materials destroyed by default (no scope written)":
+        lambda s: any("documents" not in e for e in s.find("documents_destroyed")),
+    "exam materials destroyed with an explicit scope":
+        lambda s: any(e.get("documents") == ["dte_copies", "drafts"] for e in s.find("documents_destroyed")),
+    "exam materials destroyed one at a time": lambda s: len(s.find("documents_destroyed")) == 2,
+    "the PV copy or the DP kept": lambda s: bool(s.find("documents_kept")),
+    "grids archived for every candidate at once": lambda s: any("candidates" not in e for e in s.find("grids_archived")),
+    "grids archived candidate by candidate, in two rounds": lambda s: len(s.find("grids_archived")) == 2,
+    "an incident with its test, candidate and decision":
+        lambda s: any(e.get("test") and e.get("candidate") and e.get("decision") for e in s.find("incident_reported")),
+    "R9 representative told as the incident record says, the very moment":
+        lambda s: any(e.get("representative_told_at") and
+                      dt.datetime.fromisoformat(e["representative_told_at"]) == instant(e)
+                      for e in s.find("incident_reported")),
     "PVs not yet sent nor due at the audit date":
         lambda s: not s.find("pv_transmitted") and s.as_of <= _last_closing(s) + PV_DEADLINE,
     # exactly on a bound
@@ -323,7 +362,8 @@ FEATURES = {
         lambda s: any(_times(s, "identity_checked", candidate=c)[0] == _first_start(s, candidate=c) for c in s.present),
     "S3.4 ties checked at the pair's first evaluation":
         lambda s: any(instant(e) == _first_evaluation(s, juror=e["juror"], candidate=e["candidate"])
-                      for e in s.find("link_checked")),
+                      for e in s.find("link_checked")
+                      if s.find("evaluation_recorded", juror=e["juror"], candidate=e["candidate"])),
     "S4.5 jury DTE handed at the juror's first evaluation":
         lambda s: any(instant(e) == _first_evaluation(s, juror=e["juror"]) for e in s.find("dte_jury_handed")),
     "S4.1 seals checked at the very opening of the envelopes":
@@ -420,6 +460,9 @@ EDGES = {
                         for a in s.find("juror_appointed")),
     "R5": lambda s: _lead_time_before(s) + SECOND in _times(s, "candidate_convened"),
     "R7": lambda s: _lengths(s)[s.proof[2]["test"]] == _durations(s)[s.proof[2]["test"]] + 30 * MINUTE + SECOND,
+    "S8.2": lambda s: bool(s.find("results_validated")) and
+    instant(s.proof[0]) == _times(s, "results_validated")[0] - SECOND,
+    "R9:told-before": lambda s: dt.datetime.fromisoformat(s.proof[0]["representative_told_at"]) == instant(s.proof[0]) - SECOND,
 }
 
 
