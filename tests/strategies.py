@@ -462,10 +462,10 @@ def _supervised_first_phase(draw, option: bool | None, b: "_Builder", tests: dic
     a jury test, the whole first day is supervised and the jurors come the second day only.
     The jurors are briefed, check their ties, get the jury DTE and record the supervised
     results once there."""
-    whole_day = days == 2 and (kind == "titre" or n_slot_tests >= 3)
+    whole_day = days >= 2 and (kind == "titre" or n_slot_tests >= 3)
     if not (n_slot_tests >= 2 or whole_day) or not _wanted(draw, option):
         return
-    whole_day = whole_day and (n_slot_tests < 2 or draw(st.booleans()))
+    whole_day = whole_day and (n_slot_tests < 2 or draw(st.sampled_from([True, True, False])))
     first_day = at(0, 21)
     if whole_day:
         supervised = {t["test"] for ts in tests.values() for t in ts if t["start"] < first_day}
