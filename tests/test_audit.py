@@ -158,7 +158,8 @@ code = main(sys.argv[1:])
 stop.set()
 sys.exit(code)
 """
-_EXAMPLE_SESSIONS = ["TP-00302-2026-04-14", "TP-00417-2026-03-10", "TP-00417-2026-03-10-B", "TP-01345-2026-05-18"]
+_EXAMPLE_SESSIONS = ["TP-00186-2026-03-03", "TP-00302-2026-04-14", "TP-00378-2026-04-02", "TP-00417-2026-03-10",
+                     "TP-00417-2026-03-10-B", "TP-01345-2026-05-18"]
 
 
 def _audit_in_child(*prefix: str) -> tuple[int, list[dict], str]:
@@ -210,7 +211,7 @@ def test_audits_start_workers_without_a_fork_warning_threaded_or_not():
     for code, lines, stderr in (alone, threaded):
         assert (code, stderr) == (1, "")
         assert sorted(line["session"] for line in lines if line["kind"] == "session") == _EXAMPLE_SESSIONS
-        assert lines[-1]["kind"] == "summary" and lines[-1]["sessions"] == 4
+        assert lines[-1]["kind"] == "summary" and lines[-1]["sessions"] == 6
     assert alone[1] == threaded[1]
 
 

@@ -13,7 +13,8 @@ from cli_process import (ROOT, archive, clean_records, cli, command, env, jsonl,
                          write_log)
 
 AS_OF = ("--as-of", "2026-04-30")
-EXAMPLES_IDS = {"TP-00417-2026-03-10", "TP-00417-2026-03-10-B", "TP-01345-2026-05-18", "TP-00302-2026-04-14"}
+EXAMPLES_IDS = {"TP-00417-2026-03-10", "TP-00417-2026-03-10-B", "TP-01345-2026-05-18", "TP-00302-2026-04-14",
+                "TP-00186-2026-03-03", "TP-00378-2026-04-02"}
 LATE = "TP-01345-2026-05-18"      # session-deux-jours: its last event is on 2026-05-26
 
 
@@ -29,23 +30,24 @@ def test_an_audit_date_before_one_sessions_events_is_that_sessions_problem_in_ev
     assert problem_line == [
         f"!! examples/session-deux-jours.yaml: session '{LATE}' not checked: audit date: expected no earlier "
         "than the last event (2026-05-26T10:30:00+02:00), got '2026-04-30T23:59:59+02:00'"]
-    assert "sessions: 3 · not checked: 1 · with violations: 2" in text.stdout
+    # PVs overdue at 30 April in the VAE and CCP examples, and the breaches example
+    assert "sessions: 5 · not checked: 1 · with violations: 3" in text.stdout
     for other in EXAMPLES_IDS - {LATE}:
         assert other in text.stdout
 
     result = cli("audit", "examples", *AS_OF, "--format", "jsonl")
     lines = jsonl(result.stdout)
-    assert result.returncode == 2 and lines[-1]["sessions_with_violations"] == 2   # problems and findings: 2
+    assert result.returncode == 2 and lines[-1]["sessions_with_violations"] == 3   # problems and findings: 2
     (problem,) = [line for line in lines if line["kind"] == "problem"]
     assert problem["session"] == LATE and problem["file"] == "examples/session-deux-jours.yaml"
     assert problem["error"] == problem_line[0][3:]
     sessions = {line["session"] for line in lines if line["kind"] == "session"}
     assert sessions == EXAMPLES_IDS - {LATE}
-    assert _accounted(lines[-1]) == 4 and lines[-1]["sessions_not_checked"] == 1
+    assert _accounted(lines[-1]) == 6 and lines[-1]["sessions_not_checked"] == 1
 
     document = json.loads(cli("audit", "examples", *AS_OF, "--format", "json").stdout)
     assert document["problems"] == [problem_line[0][3:]]
-    assert _accounted(document["summary"]) == 4
+    assert _accounted(document["summary"]) == 6
 
 
 def test_a_file_that_disappears_between_discovery_and_reading_is_a_problem_of_that_file(tmp_path):
@@ -99,7 +101,7 @@ def test_a_closed_stdout_does_not_matter_with_output(tmp_path):
     result = subprocess.run(["bash", "-c", f"{subprocess.list2cmdline(argv)} >&-"], env=env(), cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stderr) == (1, "")
-    assert len([line for line in jsonl(out.read_text()) if line["kind"] == "session"]) == 4
+    assert len([line for line in jsonl(out.read_text()) if line["kind"] == "session"]) == 6
 
 
 # -- --output is safe (item 3)
