@@ -21,7 +21,7 @@ from typing import Any, Callable
 import attrs
 from hypothesis import strategies as st
 
-from strategies import CONVOCATION_LEAD_DAYS, PARIS, PV_DEADLINE, Scenario, instant, local_day, place, scenarios
+from strategies import CONVOCATION_LEAD_DAYS, PARIS, Scenario, instant, local_day, place, pv_deadline, scenarios
 
 MINUTE = dt.timedelta(minutes=1)
 DAY = dt.timedelta(days=1)
@@ -380,14 +380,19 @@ def _dte_tests(s: Scenario) -> list[dict]:
 def candidate_dte_missing(s: Scenario, draw) -> None:
     """One candidate DTE is not handed, handed only once the test has started, or handed more
     than 30 minutes before it starts."""
-    name = draw(st.sampled_from(_dte_tests(s)))["test"]
+    checked = instant(first(s, "dte_content_checked"))
+
+    def room(test: dict[str, Any]) -> dt.timedelta:
+        # too early, but never before the content check (that would be S4.3's breach too)
+        return instant(first(s, "test_started", test=test["test"])) - 30 * MINUTE - checked
+    change = draw(st.sampled_from(["missing", "after the start", "too early"]))
+    roomy = [t for t in _dte_tests(s) if room(t) >= dt.timedelta(seconds=1)]
+    name = draw(st.sampled_from(roomy if change == "too early" and roomy else _dte_tests(s)))["test"]
     handed = first(s, "dte_candidate_handed", test=name)
     start = first(s, "test_started", test=name)
-    # too early, but never before the content check (that would be S4.3's breach too)
-    room = instant(start) - 30 * MINUTE - instant(first(s, "dte_content_checked"))
-    change = draw(st.sampled_from(["missing", "after the start", "too early"]))
-    if change == "too early" and room >= dt.timedelta(seconds=1):
-        place(handed, instant(start) - 30 * MINUTE - beyond(draw, min(room, 30 * MINUTE)))
+    if change == "too early" and roomy:
+        room_left = room(first(s, "test_scheduled", test=name))
+        place(handed, instant(start) - 30 * MINUTE - beyond(draw, min(room_left, 30 * MINUTE)))
         s.proof = [start, handed]
         return
     if change == "missing":
@@ -650,7 +655,7 @@ def pv_sent_late(s: Scenario, draw) -> None:
     """The PVs reach the representative after 15 days, by as little as a second (or never,
     the deadline past by as little as a second at the audit date)."""
     closing = _last_closing(s)
-    deadline = instant(closing) + PV_DEADLINE
+    deadline = pv_deadline(instant(closing))
     for sent in s.find("pv_transmitted") + _official_results(s):
         s.remove(sent)
     if draw(st.booleans()):

@@ -33,7 +33,15 @@ LAST_NAMES = ["Marchand", "Bénard", "Dupré", "Roussel", "Caël", "Ollivier", "
 TITLES = [("TP-00417", "Cuisinier"), ("TP-01281", "Agent de restauration"),
           ("TP-00302", "Secrétaire assistant"), ("TP-01345", "Conseiller en insertion professionnelle")]
 CONVOCATION_LEAD_DAYS = {"titre": 30, "ccp": 15}   # rules/clauses.yaml settings, read by hand
-PV_DEADLINE = dt.timedelta(days=15)                # S8.5, counted as 15 × 24 hours by the rules
+PV_DAYS = 15              # S8.5: "au plus tard dans les 15 jours", in calendar days (rules/clauses.yaml)
+
+
+def pv_deadline(closed: dt.datetime) -> dt.datetime:
+    """The last second to send the PVs: 23:59:59 in Paris on the 15th day after the closing's
+    day (docs/rules.md, computed fields), written here from the reading, not from the code."""
+    last_day = closed.astimezone(PARIS).date() + dt.timedelta(days=PV_DAYS)
+    next_midnight = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=PARIS)
+    return (next_midnight - dt.timedelta(seconds=1)).astimezone(dt.timezone.utc)
 SECOND = dt.timedelta(seconds=1)
 
 
@@ -409,12 +417,13 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     b.add("person_left", when(closed, margin(draw, 5)), person="RS1", role="manager")
     if want_relay:
         _relay_at_lunch(draw, b, days, at, d0)
-    # -- PVs sent within the 15 days (at the latest exactly 15 days after the last closing), or
-    # not yet sent and not yet due at the audit date (at the latest exactly the deadline)
-    deadline = int(PV_DEADLINE.total_seconds()) // 60       # in minutes
+    # -- PVs sent within the 15 days (at the latest the last second of day 15), or not yet sent
+    # and not yet due at the audit date (at the latest exactly the deadline)
+    due = pv_deadline(closed)
+    deadline = int((due - closed).total_seconds()) // 60       # in minutes
     transmitted = draw(st.booleans())
     if transmitted:
-        sent = when(closed, deadline - margin(draw, deadline - 60))
+        sent = when(due, -margin(draw, deadline - 60))
         b.add("pv_transmitted", sent)
         _archive(draw, b, when(sent, 30), present)
         _destroy(draw, b, when(sent, 60), when(closed, 45))
@@ -423,7 +432,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     else:
         _archive(draw, b, when(closed, 60), present)
         _destroy(draw, b, when(closed, 90), when(closed, 45))
-        as_of = when(closed, deadline - margin(draw, deadline - 120))
+        as_of = when(due, -margin(draw, deadline - 120))
     _onto_the_bounds(draw, b, kind=kind, jurors=jurors, present=present)
     # placing events on their bounds may move one past the drawn audit date: audit after it
     as_of = max(as_of, *(instant(e) for e in b.events))

@@ -623,7 +623,7 @@ def test_junit_skips_pending_and_waived_clauses(pending, breaches, waivers):
     root = ET.fromstring(run([pending], "junit", as_of="2026-03-11")[1].encode("utf-8"))
     cases = _cases(root.find("testsuite"))
     assert cases["S8.5"].find("skipped").get("message").startswith("en attente : ")
-    assert "2026-03-25 16:10" in cases["S8.5"].find("skipped").get("message")
+    assert "2026-03-25 23:59:59" in cases["S8.5"].find("skipped").get("message")
     assert cases["S8.6"].find("failure").get("type") == "violation"
     assert cases["S8.7"].find("failure").get("type") == "warning"
     assert (root.get("failures"), root.get("skipped")) == ("2", "4")

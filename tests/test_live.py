@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 
 import oracle
 from compliance import Checker, Finding, InputError, Location, UsageError, _time, check_session, parse_event
-from compliance.expressions import Arith, Ref, Span
+from compliance.expressions import Arith, Ref
 from compliance.model import Severity
 from compliance.rule_model import Certainty, Expect
 from mutations import MUTATIONS
@@ -312,8 +312,8 @@ START, CLOSING = Ref("start", "at"), Ref("closing", "at")
     # each candidate's first test (an earlier start, at < start.at) without an identity check
     # at <= start.at
     ("S3.1-identite-non-controlee", Certainty.BOUNDED, (START, START)),
-    ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED,
-     (Arith(CLOSING, "+", Span(15 * 86_400)), Arith(CLOSING, "+", Span(15 * 86_400)))),
+    # at <= closing.pv_due (the last second of day 15)
+    ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED, (Ref("closing", "pv_due"), Ref("closing", "pv_due"))),
     ("R5-convocation-tardive", Certainty.BOUNDED,
      (Ref("opening", "at"), Arith(Ref("opening", "at"), "-", Ref("plan", "convocation_lead")))),
     ("S8.5-pv-en-attente", Certainty.FINISH, ()),                          # pending: a deadline

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 
 from compliance import Severity, check_session
 from mutations import DAY, MINUTE, MUTATIONS
-from strategies import CONVOCATION_LEAD_DAYS, PV_DEADLINE, instant, local_day, scenarios
+from strategies import CONVOCATION_LEAD_DAYS, instant, local_day, pv_deadline, scenarios
 
 
 def _clauses(report, *severities):
@@ -326,7 +326,7 @@ FEATURES = {
                       dt.datetime.fromisoformat(e["representative_told_at"]) == instant(e)
                       for e in s.find("incident_reported")),
     "PVs not yet sent nor due at the audit date":
-        lambda s: not s.find("pv_transmitted") and s.as_of <= _last_closing(s) + PV_DEADLINE,
+        lambda s: not s.find("pv_transmitted") and s.as_of <= pv_deadline(_last_closing(s)),
     # exactly on a bound
     "R2 declared at the very opening": lambda s: _times(s, "session_declared")[0] == _times(s, "session_opened")[0],
     "R3 manager designated on arriving":
@@ -401,10 +401,10 @@ FEATURES = {
     "S8.4 countersigned with the last signature": lambda s: _times(s, "pv_countersigned")[0] == _last_signature(s),
     "S8.3 entered in CERES with the last signature":
         lambda s: _times(s, "results_recorded_ceres")[0] == _last_signature(s),
-    "S8.5 PVs sent exactly 15 days after the last closing":
-        lambda s: _times(s, "pv_transmitted") == [_last_closing(s) + PV_DEADLINE],
-    "S8.5 audited exactly 15 days after the last closing, PVs not sent":
-        lambda s: not s.find("pv_transmitted") and s.as_of == _last_closing(s) + PV_DEADLINE,
+    "S8.5 PVs sent at the last second of day 15 after the last closing":
+        lambda s: _times(s, "pv_transmitted") == [pv_deadline(_last_closing(s))],
+    "S8.5 audited at the last second of day 15, PVs not sent":
+        lambda s: not s.find("pv_transmitted") and s.as_of == pv_deadline(_last_closing(s)),
 }
 
 
@@ -452,8 +452,8 @@ EDGES = {
     "S5.5:pauses-used": lambda s: instant(s.proof[1]) == _planned_end(s, s.proof[1]["test"])
     + _paused_time(s, s.proof[1]["test"]) + SECOND,
     "S6.1": lambda s: instant(s.proof[0]) == instant(s.proof[1]) - SECOND,
-    "S8.5": lambda s: _times(s, "pv_transmitted") == [_last_closing(s) + PV_DEADLINE + SECOND]
-    or (not s.find("pv_transmitted") and s.as_of == _last_closing(s) + PV_DEADLINE + SECOND),
+    "S8.5": lambda s: _times(s, "pv_transmitted") == [pv_deadline(_last_closing(s)) + SECOND]
+    or (not s.find("pv_transmitted") and s.as_of == pv_deadline(_last_closing(s)) + SECOND),
     "R1": lambda s: _day(s.find("agrement_recorded")[0]["valid_until"]) == _opening_days(s)[-1] - DAY,
     "R2": lambda s: _times(s, "session_declared")[0] == _times(s, "session_opened")[0] + SECOND,
     "R4": lambda s: any(_day(a["habilitation_until"]) == _acting_days(s, a["juror"])[-1] - DAY
