@@ -29,9 +29,9 @@ from .engine import EffortLimitError, Engine
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned, parse_event
 from .integrity import check_integrity, problem_finding
-from .messages import render_template, render_value
+from .messages import Dating, render_template, render_value
 from .model import (ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Source, Status, Text,
-                    judge_clause)
+                    judge_clause, names_of)
 from .readers._result import MAX_EVENTS
 from .rulebook import Check, Rulebook, load_rulebook
 
@@ -315,6 +315,8 @@ class Checker:
     def _finding(self, rule: Check, matched: dict[str, dict[str, Any]], tz: dt.tzinfo) -> Finding:
         indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})
         evidence = tuple(self._evidence(i, tz) for i in indices)
+        computed = [(name, evaluate(expr, matched), family) for name, expr, family in rule.values]
+        dating = self._dating(tz)
         texts = {}
         for lang in ("fr", "en"):
             lookup: dict[str, str] = {}
@@ -322,18 +324,28 @@ class Checker:
                 fact = matched.get(alias, {})
                 for field, kind in fields.items():
                     raw = fact.get(compiler.fact_field(field))
-                    lookup[f"{alias}.{field}"] = render_value(raw, kind, tz, lang)
-            for name, expr, family in rule.values:
-                lookup[name] = render_value(evaluate(expr, matched), family, tz, lang)
+                    lookup[f"{alias}.{field}"] = render_value(raw, kind, tz, lang, dating)
+            for name, raw, family in computed:
+                lookup[name] = render_value(raw, family, tz, lang, dating)
             texts[lang] = lookup
-        values = tuple((name, texts["fr"][name]) for name, _, _ in rule.values)
-        message = Text(render_template(rule.message.fr, texts["fr"]),
-                       render_template(rule.message.en, texts["en"]))
+        # a finding's values keep their data form (times with their offset): the JSON report's
+        values = tuple((name, render_value(raw, family, tz, "fr")) for name, raw, family in computed)
+        message = Text(render_template(rule.message.fr, texts["fr"], "fr"),
+                       render_template(rule.message.en, texts["en"], "en"))
         ref = rule.reference
         return Finding(rule=rule.id, clause=rule.clause, severity=rule.severity,
                        session=self._session or "", title=rule.title, message=message,
                        evidence=evidence, values=values,
                        source=Source(text=ref.text, article=ref.article, url=ref.url, quote=ref.quote))
+
+    def _dating(self, tz: dt.tzinfo) -> Dating:
+        """How messages write times: the session's one day (if it opened on one day only) and
+        its UTC offset at its first opening."""
+        opened = sorted(e.at for e in self._events if e.TYPE == "session_opened")
+        days = {at.astimezone(tz).date() for at in opened}
+        first = opened[0] if opened else min((e.at for e in self._events), default=None)
+        return Dating(tz, days.pop() if len(days) == 1 else None,
+                      first.astimezone(tz).utcoffset() if first is not None else None)
 
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
         return Evidence.of_event(self._events[index], index, tz)
@@ -366,7 +378,7 @@ class Checker:
                       events=len(self._events), clauses=tuple(statuses), findings=tuple(findings),
                       timeline=self._timeline() if timeline else (),
                       sections=section_titles(self._p.rulebook),
-                      info=SessionInfo.of(self._events, self._tz(), digest))
+                      info=SessionInfo.of(self._events, self._tz(), digest), names=names_of(self._events))
 
     def _timeline(self) -> tuple[Evidence, ...]:
         tz = self._tz()
