@@ -257,7 +257,8 @@ def _lang(lang: str) -> str:
 def long_day(day: dt.date, lang: str) -> str:
     """``mardi 10 mars 2026`` (``Tuesday 10 March 2026``)."""
     lang = _lang(lang)
-    return f"{WEEKDAYS[lang][day.weekday()]} {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)     # le premier du mois
+    return f"{WEEKDAYS[lang][day.weekday()]} {number} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
 def clock_words(moment: dt.datetime, lang: str) -> str:
