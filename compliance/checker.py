@@ -29,7 +29,7 @@ from .engine import EffortLimitError, Engine
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned, parse_event
 from .integrity import check_integrity, problem_finding
-from .messages import Dating, render_template, render_value
+from .messages import render_template, render_value
 from .model import (ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Source, Status, Text,
                     judge_clause, names_of)
 from .readers._result import MAX_EVENTS
@@ -316,7 +316,6 @@ class Checker:
         indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})
         evidence = tuple(self._evidence(i, tz) for i in indices)
         computed = [(name, evaluate(expr, matched), family) for name, expr, family in rule.values]
-        dating = self._dating(tz)
         texts = {}
         for lang in ("fr", "en"):
             lookup: dict[str, str] = {}
@@ -324,9 +323,9 @@ class Checker:
                 fact = matched.get(alias, {})
                 for field, kind in fields.items():
                     raw = fact.get(compiler.fact_field(field))
-                    lookup[f"{alias}.{field}"] = render_value(raw, kind, tz, lang, dating)
+                    lookup[f"{alias}.{field}"] = render_value(raw, kind, tz, lang, sentence=True)
             for name, raw, family in computed:
-                lookup[name] = render_value(raw, family, tz, lang, dating)
+                lookup[name] = render_value(raw, family, tz, lang, sentence=True)
             texts[lang] = lookup
         # a finding's values keep their data form (times with their offset): the JSON report's
         values = tuple((name, render_value(raw, family, tz, "fr")) for name, raw, family in computed)
@@ -337,15 +336,6 @@ class Checker:
                        session=self._session or "", title=rule.title, message=message,
                        evidence=evidence, values=values,
                        source=Source(text=ref.text, article=ref.article, url=ref.url, quote=ref.quote))
-
-    def _dating(self, tz: dt.tzinfo) -> Dating:
-        """How messages write times: the session's one day (if it opened on one day only) and
-        its UTC offset at its first opening."""
-        opened = sorted(e.at for e in self._events if e.TYPE == "session_opened")
-        days = {at.astimezone(tz).date() for at in opened}
-        first = opened[0] if opened else min((e.at for e in self._events), default=None)
-        return Dating(tz, days.pop() if len(days) == 1 else None,
-                      first.astimezone(tz).utcoffset() if first is not None else None)
 
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
         return Evidence.of_event(self._events[index], index, tz)

@@ -222,8 +222,9 @@ VALUE_LABELS: dict[str, dict[str, Label]] = {kind: {value: Label(*words) for val
                   "other": ("autre destinataire", "other recipient")},
     "Modality": {"on_site": ("sur site", "on site"), "remote": ("à distance", "remote")},
     "documents": {"dte_copies": ("exemplaires du DTE", "DTE copies"), "drafts": ("brouillons", "drafts"),
-                  "grids": ("grilles d'évaluation", "evaluation grids"), "pv_copy": ("copie du procès-verbal", "PV copy"),
-                  "dp": ("dossier professionnel", "dossier professionnel"), "fraud_report": ("rapport de fraude", "fraud report"),
+                  "grids": ("grilles d'évaluation", "evaluation grids"),
+                  "pv_copy": ("copie du procès-verbal", "PV copy"), "dp": ("dossier professionnel", "dossier professionnel"),
+                  "fraud_report": ("rapport de fraude", "fraud report"),
                   "accommodation_decision": ("décision d'aménagement", "accommodation decision"),
                   "other": ("autres", "other")},
     "representative_contacted.reason": {"jury_shortfall": ("jury incomplet", "jury shortfall"),
@@ -333,7 +334,8 @@ class SessionPlanned(Event):
     title_name: str = _field("name of the title")
     centre: str = _field("the approved centre")
     site: str = _field("the site where the session is held")
-    kind: SessionKind = _field("titre (the whole title) or ccp (CCP blocks only)", label=("type de session", "session kind"))
+    kind: SessionKind = _field("titre (the whole title) or ccp (CCP blocks only)",
+                               label=("type de session", "session kind"))
     time_zone: str = _field("IANA time zone used to read calendar days and render times",
                             default=_time.DEFAULT_TIME_ZONE, check=_known_zone)
     convocation_lead_days: int = _field(
@@ -341,7 +343,8 @@ class SessionPlanned(Event):
         "setting for the session kind)", default=0)
 
 
-@event_type("agrement_recorded", declaration=True, label=("Agrément enregistré", "Approval (agrément) recorded"))
+@event_type("agrement_recorded", declaration=True,
+            label=("Agrément enregistré", "Approval (agrément) recorded"))
 @attrs.frozen(kw_only=True)
 class AgrementRecorded(Event):
     """The centre's approval (agrément) for a title on a site."""
@@ -352,7 +355,8 @@ class AgrementRecorded(Event):
     valid_until: dt.date = _field("last day of validity")
 
 
-@event_type("session_declared", declaration=True, label=("Session déclarée au représentant territorial", "Session declared to the territorial representative"))
+@event_type("session_declared", declaration=True,
+            label=("Session déclarée au représentant territorial", "Session declared to the territorial representative"))
 @attrs.frozen(kw_only=True)
 class SessionDeclared(Event):
     """The session was declared to the ministry's territorial representative (in CERES)."""
@@ -360,7 +364,8 @@ class SessionDeclared(Event):
                           default=False)
 
 
-@event_type("manager_designated", declaration=True, label=("Désignation du responsable de session", "Session manager designated"))
+@event_type("manager_designated", declaration=True,
+            label=("Désignation du responsable de session", "Session manager designated"))
 @attrs.frozen(kw_only=True)
 class ManagerDesignated(Event):
     """The centre designated a session manager or a substitute."""
@@ -369,7 +374,8 @@ class ManagerDesignated(Event):
     role: Role = _field("manager or substitute")
 
 
-@event_type("candidate_registered", declaration=True, label=("Inscription d'un candidat", "Candidate registered"))
+@event_type("candidate_registered", declaration=True,
+            label=("Inscription d'un candidat", "Candidate registered"))
 @attrs.frozen(kw_only=True)
 class CandidateRegistered(Event):
     """A candidate is registered for the session."""
@@ -406,7 +412,8 @@ class TestScheduled(Event):
     """A test of one candidate, as the référentiel d'évaluation and the timetable set it."""
     test: str = _field("test id")
     candidate: str = _field("candidate id")
-    kind: TestKind = _field("msp, questionnaire, entretien_technique, questionnement_productions or entretien_final", label=("type d'épreuve", "test kind"))
+    kind: TestKind = _field("msp, questionnaire, entretien_technique, questionnement_productions or entretien_final",
+                            label=("type d'épreuve", "test kind"))
     duration_minutes: Minutes = _field("duration set by the référentiel d'évaluation (working time: pauses excluded)")
     starts_at: dt.datetime = _field("scheduled start")
     candidate_dte: bool = _field("the candidate receives a candidate DTE (default: yes for msp and "
@@ -418,12 +425,15 @@ class TestScheduled(Event):
     remote: bool = _field("scheduled to be held remotely (experimental scheme of 2024)", default=False)
 
 
-@event_type("accommodation_authorised", declaration=True, label=("Aménagement d'épreuve autorisé", "Adapted conditions authorised"))
+@event_type("accommodation_authorised", declaration=True,
+            label=("Aménagement d'épreuve autorisé", "Adapted conditions authorised"))
 @attrs.frozen(kw_only=True)
 class AccommodationAuthorised(Event):
     """Adapted conditions for a disabled candidate, authorised by the DDETS (``at``: the decision)."""
     candidate: str = _field("candidate id")
-    kind: AccommodationKind = _field("extra_time, human_aid, equipment or other", label=("type d'aménagement", "kind of adapted conditions"), default=AccommodationKind.EXTRA_TIME)
+    kind: AccommodationKind = _field("extra_time, human_aid, equipment or other",
+                                     label=("type d'aménagement", "kind of adapted conditions"),
+                                     default=AccommodationKind.EXTRA_TIME)
     extra_minutes: Minutes = _field("extra time granted per test", default=0)
     extra_percent: int = _field("extra time as a percentage of each test's duration", default=0)
     test: str = _field("the one test it applies to (empty: every test of the candidate)", default="")
@@ -482,7 +492,8 @@ class JurorCheckedIn(Event):
     juror: str = _field("juror id")
 
 
-@event_type("representative_contacted", label=("Contact avec le représentant territorial", "Territorial representative contacted"))
+@event_type("representative_contacted",
+            label=("Contact avec le représentant territorial", "Territorial representative contacted"))
 @attrs.frozen(kw_only=True)
 class RepresentativeContacted(Event):
     """The manager contacted the ministry's territorial representative (DDETS)."""
@@ -495,7 +506,8 @@ class JuryBriefed(Event):
     """The manager briefed the jury; one flag per topic covered."""
     principles: bool = _field("principles of the certification")
     modalities: bool = _field("the title's evaluation modalities")
-    organisation: bool = _field("organisation of the day", label=("organisation de la journée", "organisation of the day"))
+    organisation: bool = _field("organisation of the day",
+                                label=("organisation de la journée", "organisation of the day"))
     posture: bool = _field("expected posture")
     jurors: tuple[str, ...] = _strs("the jurors briefed (empty: not recorded)")
 
@@ -551,7 +563,8 @@ class JuryInformedOfAbsence(Event):
     test: str = _field("the one test missed (empty: absent from the whole session)", default="")
 
 
-@event_type("link_checked", label=("Vérification des liens entre juré et candidat", "Juror–candidate ties checked"))
+@event_type("link_checked",
+            label=("Vérification des liens entre juré et candidat", "Juror–candidate ties checked"))
 @attrs.frozen(kw_only=True)
 class LinkChecked(Event):
     """A juror was asked about any tie with a candidate."""
@@ -676,7 +689,8 @@ class EvaluationRecorded(Event):
 class IncidentReported(Event):
     """An incident (broken seal, fraud, irregularity) and what was done about it."""
     incident: str = _field("incident id")
-    kind: IncidentKind = _field("seal_broken, fraud, irregularity or other", label=("type d'incident", "kind of incident"))
+    kind: IncidentKind = _field("seal_broken, fraud, irregularity or other",
+                                label=("type d'incident", "kind of incident"))
     written_report: bool = _field("a written report was drawn up")
     pv_mention: bool = _field("the incident is mentioned on the PV")
     test: str = _field("the test it happened in (empty: none)", default="")
@@ -699,7 +713,8 @@ class DeliberationEnded(Event):
     """The jury's deliberation ends."""
 
 
-@event_type("deliberation_presence", label=("Présence pendant la délibération", "Present during the deliberation"))
+@event_type("deliberation_presence",
+            label=("Présence pendant la délibération", "Present during the deliberation"))
 @attrs.frozen(kw_only=True)
 class DeliberationPresence(Event):
     """A person present in the room during the deliberation."""
@@ -766,7 +781,8 @@ class PvTransmitted(Event):
                                   default=Recipient.REPRESENTATIVE)
 
 
-@event_type("modality_recorded_on_pv", label=("Modalité portée au procès-verbal", "Modality recorded on the PV"))
+@event_type("modality_recorded_on_pv",
+            label=("Modalité portée au procès-verbal", "Modality recorded on the PV"))
 @attrs.frozen(kw_only=True)
 class ModalityRecordedOnPv(Event):
     """The PV names how a candidate sat the tests: on site or remotely."""
@@ -818,7 +834,8 @@ class GridsLost(Event):
     reason: str = _field("what happened", default="")
 
 
-@event_type("jury_informed_of_accommodation", label=("Jury informé d'un aménagement", "Jury informed of adapted conditions"))
+@event_type("jury_informed_of_accommodation",
+            label=("Jury informé d'un aménagement", "Jury informed of adapted conditions"))
 @attrs.frozen(kw_only=True)
 class JuryInformedOfAccommodation(Event):
     """The jury was told of a candidate's authorised adapted conditions."""

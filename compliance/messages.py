@@ -3,10 +3,11 @@
 Placeholders are looked up by their whole name (``{t.candidate}``, ``{deadline}``) in a plain
 mapping; nothing is ever read as an attribute, so a message template cannot reach into objects.
 
-In messages, times read as people write them (``Dating``): "n'est arrivé qu'à 8 h 20",
-"le mardi 10 mars 2026 à 8 h 20", "at 08:20", "on Tuesday 10 March 2026, 08:20". The day is
-left out only in a session held on one day, for a time on that day (the report's header names
-it); the UTC offset is shown only when it is not the session's.
+In messages, times read as people write them: "le mardi 10 mars 2026 à 8 h 20", "n'est arrivé
+qu'à 8 h 20", "on Tuesday 10 March 2026, 08:20", "at 08:20". A message names a day once: the first
+time of a day shows it, later times of that day only their clock; a time whose UTC offset is not
+the first time's (a change to summer time between them) shows its offset. A message depends only
+on the facts it cites, so live checking and batch checking word it alike.
 """
 from __future__ import annotations
 
@@ -30,33 +31,36 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
-@attrs.frozen
-class Dating:
-    """How a session's messages write times: its time zone, its one day (None when it spans
-    several, or never opened) and its UTC offset (at its first opening)."""
-    tz: dt.tzinfo
-    single_day: dt.date | None = None
+class Moment(str):
+    """A time in a message: its words on their own (``str``: day and time), and its local time so
+    that ``render_template`` can word it after what the message already said."""
+    local: dt.datetime
+
+    def __new__(cls, local: dt.datetime, lang: str) -> "Moment":
+        self = super().__new__(cls, _time.moment_words(local, lang))
+        self.local = local
+        return self
+
+    def after(self, text: str, lang: str, said: "_Said") -> str:
+        """The words that read right after ``text``, the message so far."""
+        reference = said.offset if said.offset is not None else self.local.utcoffset()
+        said.offset = reference
+        day = self.local.date()
+        if day in said.days:
+            return _time.clock_words(self.local, lang) + _time.offset_note(self.local, reference)
+        said.days.add(day)
+        if _CLOCK_WORDS[lang].search(text):       # "à {t}", "at {t}": the time first, then its day
+            return _time.clock_on_day(self.local, lang, reference)
+        return _time.moment_words(self.local, lang, reference)
+
+
+@attrs.define
+class _Said:
+    """What a message has said so far: the days it named, the offset of its first time."""
+    days: set[dt.date] = attrs.Factory(set)
     offset: dt.timedelta | None = None
 
 
-class Moment(str):
-    """A time in a message: its text on its own (``str``), and after a preposition that asks for
-    a date ("le", "on") or for a time of day ("à", "at")."""
-    dated: str
-    clock: str
-
-    def __new__(cls, alone: str, dated: str, clock: str) -> "Moment":
-        self = super().__new__(cls, alone)
-        self.dated, self.clock = dated, clock
-        return self
-
-    def after(self, text: str, lang: str) -> str:
-        """The form that reads right after ``text``, the words of the template before it."""
-        wants = _DATE_WORDS[lang].search(text), _CLOCK_WORDS[lang].search(text)
-        return self.dated if wants[0] else self.clock if wants[1] else str(self)
-
-
-_DATE_WORDS = {"fr": re.compile(r"(?:^|\W)(?:le|du|au)\s$", re.I), "en": re.compile(r"(?:^|\W)(?:on|by)\s$", re.I)}
 _CLOCK_WORDS = {"fr": re.compile(r"(?:^|\W)(?:à|de)\s$", re.I),
                 "en": re.compile(r"(?:^|\W)(?:at|from|to|until)\s$", re.I)}
 
@@ -67,47 +71,37 @@ def render_template(template: str, values: Mapping[str, str], lang: str = "fr") 
     if not any(isinstance(v, Moment) for v in values.values()):
         return _FORMATTER.vformat(template, (), values)
     out: list[str] = []
+    said = _Said()
     for literal, field, spec, conversion in _FORMATTER.parse(template):
         out.append(literal)
         if field is None:
             continue
         value: Any = values[field]
         if isinstance(value, Moment):
-            value = value.after("".join(out), "fr" if lang == "fr" else "en")
+            value = value.after("".join(out), "fr" if lang == "fr" else "en", said)
         value = _FORMATTER.convert_field(value, conversion)
         out.append(_FORMATTER.format_field(value, _FORMATTER.vformat(spec or "", (), values)))
     return "".join(out)
 
 
-def render_value(value: Any, kind: str, tz: dt.tzinfo, lang: str, dating: Dating | None = None) -> str:
+def render_value(value: Any, kind: str, tz: dt.tzinfo, lang: str, sentence: bool = False) -> str:
     """An engine value (epoch seconds, seconds, text...) as a person reads it.
 
-    Without ``dating``, times and days keep the data form of a finding's values
-    (``2026-03-10 08:20 (+01:00)``, ``2026-03-10``); with it, the words of a sentence.
+    Times and days keep the data form of a finding's values (``2026-03-10 08:20 (+01:00)``,
+    ``2026-03-10``) unless ``sentence``: then they are words for a message (a ``Moment`` for times).
     """
     if value is None:
         return "—"
-    if kind in ("time", "instant"):
-        return _time.render_time(int(value), tz) if dating is None else _moment(int(value), dating, lang)
-    if kind == "day":
-        if dating is None:
-            return _time.render_day(int(value), tz)
-        local = _time.local_or_none(int(value), dating.tz)
-        return _time.beyond_words(int(value), lang) if local is None else _time.long_day(local, lang)
+    if kind in ("time", "instant", "day"):
+        if not sentence:
+            return _time.render_time(int(value), tz) if kind != "day" else _time.render_day(int(value), tz)
+        local = _time.local_or_none(int(value), tz)
+        if local is None:
+            return _time.beyond_words(int(value), lang)
+        return Moment(local, lang) if kind != "day" else _time.long_day(local, lang)
     if kind == "duration":
         return _time.render_duration(int(value), lang)
     if kind == "bool" or isinstance(value, bool):
         yes, no = YES_NO.get(lang, YES_NO["en"])
         return yes if value else no
     return str(value)
-
-
-def _moment(seconds: int, dating: Dating, lang: str) -> str:
-    local = _time.local_or_none(seconds, dating.tz)
-    if local is None:
-        return _time.beyond_words(seconds, lang)
-    dated = _time.moment_words(local, lang, dating.offset)
-    if local.date() == dating.single_day:
-        clock = _time.clock_words(local, lang) + _time.offset_note(local, dating.offset)
-        return Moment(clock, dated, clock)
-    return Moment(dated, dated, _time.clock_on_day(local, lang, dating.offset))

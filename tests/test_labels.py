@@ -17,7 +17,7 @@ import pytest
 
 from compliance import _time, check_session, events, read_path
 from compliance.cli import main, parse_as_of
-from compliance.messages import Dating, render_template, render_value
+from compliance.messages import render_template, render_value
 from compliance.model import Report
 from compliance.reporters import REPORTERS
 from conftest import EXAMPLES
@@ -218,54 +218,57 @@ def test_messages_write_times_the_french_and_english_way():
     s11 = _finding(report, "S1.1-arrivee-apres-ouverture")
     assert s11.message.fr == ("La session a ouvert le mardi 10 mars 2026 à 8 h 00 sans responsable ni suppléant "
                               "sur place ; RS1 n'est arrivé qu'à 8 h 20 (20 min de retard).")
-    assert s11.message.en == "The session opened at 08:00 with no manager or substitute on site; RS1 only arrived " \
-                             "at 08:20 (20 min late)."
+    assert s11.message.en == "The session opened at 08:00 on Tuesday 10 March 2026 with no manager or substitute " \
+                             "on site; RS1 only arrived at 08:20 (20 min late)."
     s85 = _finding(report, "S8.5-pv-transmis-hors-delai")
     assert "au plus tard le mercredi 25 mars 2026 à 16 h 10 ;" in s85.message.fr
     assert "by Wednesday 25 March 2026, 16:10;" in s85.message.en
 
 
-def test_in_a_session_of_two_days_every_time_in_a_message_names_its_day(tmp_path):
-    """T1's technical interview on the second day lasts 50 min for 45: its times name their day."""
+def test_in_a_session_of_two_days_a_message_names_the_day_of_its_times(tmp_path):
+    """T1's technical interview on the second day lasts 50 min for 45: its day is named once."""
     old = 'at: "2026-05-19T09:43:00+02:00", test: T1-ET'
     text = TWO_DAYS.read_text(encoding="utf-8")
     assert text.count(old) == 1
     path = tmp_path / "deux-jours.yaml"
     path.write_text(text.replace(old, 'at: "2026-05-19T09:50:00+02:00", test: T1-ET'), encoding="utf-8")
     s52 = _finding(_report(path, "2026-06-30"), "S5.2-duree-depassee")
-    assert s52.message.fr == ("L'épreuve T1-ET du candidat T1 a duré 50 min (de 9 h 00 le mardi 19 mai 2026 à 9 h 50 "
-                              "le mardi 19 mai 2026) alors que le référentiel prévoit 45 min.")
-    assert "(from 09:00 on Tuesday 19 May 2026 to 09:50 on Tuesday 19 May 2026)" in s52.message.en
+    assert s52.message.fr == ("L'épreuve T1-ET du candidat T1 a duré 50 min (de 9 h 00 le mardi 19 mai 2026 à 9 h 50) "
+                              "alors que le référentiel prévoit 45 min.")
+    assert "(from 09:00 on Tuesday 19 May 2026 to 09:50)" in s52.message.en
 
 
 def _at(text: str) -> int:
     return _time.epoch(_time.parse_time(text))
 
 
-DATING = Dating(PARIS, dt.date(2026, 3, 10), dt.timedelta(hours=1))
+MARCH_10 = "2026-03-10T08:00:00+01:00"
 
 
-@pytest.mark.parametrize("template, lang, at, expected", [
-    ("arrivé qu'à {t}", "fr", "2026-03-10T08:20:00+01:00", "arrivé qu'à 8 h 20"),
-    ("ouverte le {t}", "fr", "2026-03-10T08:20:00+01:00", "ouverte le mardi 10 mars 2026 à 8 h 20"),
-    ("contrôle ({t})", "fr", "2026-03-10T08:20:00+01:00", "contrôle (8 h 20)"),
-    ("remis à {t}", "fr", "2026-03-11T08:20:05+01:00", "remis à 8 h 20 min 5 s le mercredi 11 mars 2026"),
-    ("contrôle ({t})", "fr", "2026-03-11T08:20:00+01:00", "contrôle (mercredi 11 mars 2026 à 8 h 20)"),
-    # after the change to summer time the offset is not the session's: it is shown
-    ("au plus tard le {t}", "fr", "2026-03-30T10:00:00+02:00", "au plus tard le lundi 30 mars 2026 à 10 h 00 (UTC+02:00)"),
-    ("by {t}", "en", "2026-03-30T10:00:00+02:00", "by Monday 30 March 2026, 10:00 (UTC+02:00)"),
-    ("arrived at {t}", "en", "2026-03-10T08:20:00+01:00", "arrived at 08:20"),
-    ("arrived at {t}", "en", "2026-03-01T08:20:00+01:00", "arrived at 08:20 on Sunday 1 March 2026"),
-    ("le {t}", "fr", "2026-03-01T08:20:00+01:00", "le dimanche 1er mars 2026 à 8 h 20"),
+@pytest.mark.parametrize("template, lang, times, expected", [
+    # a message names a day once, at its first time
+    ("ouverte le {a} ; arrivé qu'à {b}", "fr", (MARCH_10, "2026-03-10T08:20:00+01:00"),
+     "ouverte le mardi 10 mars 2026 à 8 h 00 ; arrivé qu'à 8 h 20"),
+    ("remis à {a} ({b})", "fr", ("2026-03-11T08:20:05+01:00", MARCH_10),
+     "remis à 8 h 20 min 5 s le mercredi 11 mars 2026 (mardi 10 mars 2026 à 8 h 00)"),
+    ("contrôle ({a}), ouverture à {b}", "fr", (MARCH_10, "2026-03-10T09:00:00+01:00"),
+     "contrôle (mardi 10 mars 2026 à 8 h 00), ouverture à 9 h 00"),
+    # after the change to summer time the offset is not the first time's: it is shown
+    ("close le {a}, au plus tard le {b}", "fr", (MARCH_10, "2026-03-30T10:00:00+02:00"),
+     "close le mardi 10 mars 2026 à 8 h 00, au plus tard le lundi 30 mars 2026 à 10 h 00 (UTC+02:00)"),
+    ("closed at {a}: due by {b}", "en", (MARCH_10, "2026-03-30T10:00:00+02:00"),
+     "closed at 08:00 on Tuesday 10 March 2026: due by Monday 30 March 2026, 10:00 (UTC+02:00)"),
+    ("from {a} to {b}", "en", (MARCH_10, "2026-03-10T09:00:00+01:00"), "from 08:00 on Tuesday 10 March 2026 to 09:00"),
+    ("le {a}", "fr", ("2026-03-01T08:20:00+01:00", MARCH_10), "le dimanche 1er mars 2026 à 8 h 20"),
 ])
-def test_a_time_takes_the_form_its_words_ask_for(template, lang, at, expected):
-    value = render_value(_at(at), "instant", PARIS, lang, DATING)
-    assert render_template(template, {"t": value}, lang) == expected
+def test_a_time_takes_the_form_its_words_ask_for(template, lang, times, expected):
+    values = {name: render_value(_at(at), "instant", PARIS, lang, sentence=True) for name, at in zip("ab", times)}
+    assert render_template(template, values, lang) == expected
 
 
-def test_values_without_dating_keep_their_data_form():
+def test_values_without_sentence_keep_their_data_form():
     assert render_value(_at("2026-03-10T08:20:00+01:00"), "instant", PARIS, "fr") == "2026-03-10 08:20 (+01:00)"
-    assert render_value(_time.day_start(dt.date(2026, 3, 1), PARIS), "day", PARIS, "fr", DATING) == \
+    assert render_value(_time.day_start(dt.date(2026, 3, 1), PARIS), "day", PARIS, "fr", sentence=True) == \
         "dimanche 1er mars 2026"
 
 
@@ -273,5 +276,18 @@ def test_the_cli_report_in_english_reads_in_english(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     assert main(["check", str(BREACHES), "--as-of", "2026-04-30", "--format", "text", "--lang", "en"], out, err) == 1
     lines = out.getvalue().splitlines()
-    assert "    RS1, who is not a juror, was present during deliberation (15:00)." in lines
+    assert "    RS1, who is not a juror, was present during deliberation (Tuesday 10 March 2026, 15:00)." in lines
     assert not any(word in line for line in lines for word in ("personne :", " oui", " à ", "mardi"))
+
+
+def test_labels_fit_their_timeline_columns_without_breaking_a_word():
+    """The event column (36 mm) holds words of up to 20 characters at 8.5 pt, the who column
+    (27 mm) words of up to 14: no label has a longer word, so none is ever cut."""
+    from compliance.reporters._wording import WHO_FIELDS
+    event_words = {w for cls in events.EVENT_TYPES.values() for label in (cls.LABEL.fr, cls.LABEL.en)
+                   for w in label.split()}
+    who_words = {w for cls in events.EVENT_TYPES.values() for spec in events.specific_fields(cls)
+                 if spec.name in WHO_FIELDS
+                 for label in (spec.label, *spec.words.values()) for text in (label.fr, label.en) for w in text.split()}
+    assert max(len(w) for w in event_words) <= 20
+    assert max(len(w) + 1 for w in who_words) <= 14       # with the colon or comma that follows it

@@ -78,7 +78,7 @@ table.sign tr:last-child td.blank { height: 48pt; }
 table.timeline { table-layout: fixed; font-size: 8.5pt; }
 /* words break between words only (a word longer than its whole column, as a last resort) */
 table.timeline td { overflow-wrap: break-word; hyphens: manual; }
-col.c-time { width: 14mm; } col.c-event { width: 40mm; } col.c-who { width: 27mm; }
+col.c-time { width: 18mm; } col.c-event { width: 36mm; } col.c-who { width: 27mm; }
 col.c-findings { width: 31mm; } col.c-where { width: 13mm; }
 .timeline td.time { overflow-wrap: normal; }
 .timeline td.where { font-size: 8pt; }
