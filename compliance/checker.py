@@ -29,7 +29,7 @@ from .engine import EffortLimitError, Engine
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned, parse_event
 from .integrity import check_integrity, problem_finding
-from .messages import render_template, render_value
+from .messages import render_template, render_value, value_word
 from .model import (ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Source, Status, Text,
                     judge_clause, names_of)
 from .readers._result import MAX_EVENTS
@@ -316,6 +316,7 @@ class Checker:
         indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})
         evidence = tuple(self._evidence(i, tz) for i in indices)
         computed = [(name, evaluate(expr, matched), family) for name, expr, family in rule.values]
+        types = {p.alias: p.event for p in rule.patterns if p.alias}
         texts = {}
         for lang in ("fr", "en"):
             lookup: dict[str, str] = {}
@@ -323,7 +324,8 @@ class Checker:
                 fact = matched.get(alias, {})
                 for field, kind in fields.items():
                     raw = fact.get(compiler.fact_field(field))
-                    lookup[f"{alias}.{field}"] = render_value(raw, kind, tz, lang, sentence=True)
+                    lookup[f"{alias}.{field}"] = (value_word(types.get(alias, ""), field, raw, lang)
+                                                  or render_value(raw, kind, tz, lang, sentence=True))
             for name, raw, family in computed:
                 lookup[name] = render_value(raw, family, tz, lang, sentence=True)
             texts[lang] = lookup

@@ -202,7 +202,7 @@ VALUE_LABELS: dict[str, dict[str, Label]] = {kind: {value: Label(*words) for val
     "Role": {"manager": ("responsable de session", "session manager"), "substitute": ("suppléant", "substitute"),
              "juror": ("juré", "juror"), "trainer": ("formateur", "trainer"), "candidate": ("candidat", "candidate"),
              "staff": ("personnel du centre", "centre staff"), "other": ("autre", "other")},
-    "TestKind": {"msp": ("mise en situation professionnelle", "practical test (MSP)"),
+    "TestKind": {"msp": ("mise en situation professionnelle", "MSP practical test"),
                  "questionnaire": ("questionnaire", "questionnaire"),
                  "entretien_technique": ("entretien technique", "technical interview"),
                  "questionnement_productions": ("questionnement à partir de productions", "questioning on productions"),

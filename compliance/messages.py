@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import attrs
 
 from . import _time
+from .events import EVENT_TYPES, specific_fields
 
 YES_NO = {"fr": ("oui", "non"), "en": ("yes", "no")}
 
@@ -105,3 +106,14 @@ def render_value(value: Any, kind: str, tz: dt.tzinfo, lang: str, sentence: bool
         yes, no = YES_NO.get(lang, YES_NO["en"])
         return yes if value else no
     return str(value)
+
+
+def value_word(type_name: str, field: str, value: Any, lang: str) -> str | None:
+    """The words of an enumerated value of an event field (``msp``: "mise en situation
+    professionnelle"), None for a value without words (ids, numbers, free text)."""
+    cls = EVENT_TYPES.get(type_name)
+    if cls is None or not isinstance(value, str):
+        return None
+    spec = next((s for s in specific_fields(cls) if s.name == field), None)
+    label = spec.words.get(value) if spec is not None else None
+    return label.get(lang) if label is not None else None

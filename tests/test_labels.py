@@ -291,3 +291,16 @@ def test_labels_fit_their_timeline_columns_without_breaking_a_word():
                  for label in (spec.label, *spec.words.values()) for text in (label.fr, label.en) for w in text.split()}
     assert max(len(w) for w in event_words) <= 20
     assert max(len(w) + 1 for w in who_words) <= 14       # with the colon or comma that follows it
+
+
+def test_messages_give_enumerated_values_in_words(tmp_path):
+    """C2 starts the MSP without the candidate DTE: the test's kind is named, not coded."""
+    old = '  - {type: dte_candidate_handed, at: "2026-03-10T09:00:00+01:00", candidate: C2, test: C2-MSP}\n'
+    text = BREACHES.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "sans-dte.yaml"
+    path.write_text(text.replace(old, ""), encoding="utf-8")
+    (s44,) = [f for f in _report(path).findings if f.clause == "S4.4"]
+    assert s44.message.fr == ("Le candidat C2 a commencé l'épreuve C2-MSP (mise en situation professionnelle) "
+                              "à 9 h 00 le mardi 10 mars 2026 sans avoir reçu le DTE candidat.")
+    assert "test C2-MSP (MSP practical test) at 09:00 on Tuesday 10 March 2026" in s44.message.en
