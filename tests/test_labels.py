@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from compliance import _time, check_session, events, read_path
 from compliance.cli import main, parse_as_of
@@ -21,6 +22,8 @@ from compliance.messages import render_template, render_value
 from compliance.model import Report
 from compliance.reporters import REPORTERS
 from conftest import EXAMPLES
+from mutations import MUTATIONS
+from strategies import scenarios
 
 BREACHES = EXAMPLES / "session-avec-manquements.yaml"
 TWO_DAYS = EXAMPLES / "session-deux-jours.yaml"
@@ -304,3 +307,31 @@ def test_messages_give_enumerated_values_in_words(tmp_path):
     assert s44.message.fr == ("Le candidat C2 a commencé l'épreuve C2-MSP (mise en situation professionnelle) "
                               "à 9 h 00 le mardi 10 mars 2026 sans avoir reçu le DTE candidat.")
     assert "test C2-MSP (MSP practical test) at 09:00 on Tuesday 10 March 2026" in s44.message.en
+
+
+# -- any session -----------------------------------------------------------------------------------
+
+_ANY = st.one_of(scenarios(max_candidates=3), *(m.strategy(max_candidates=3) for m in MUTATIONS.values()))
+_CODED = re.compile(r"\b(true|false)\b|=|[a-z]+_[a-z_]+")          # key=value, booleans, field names
+
+
+@given(_ANY, st.sampled_from(["fr", "en"]))
+def test_every_event_of_any_session_reads_in_words(scenario, lang):
+    """For generated sessions (compliant or breaking one clause), every timeline row shows the
+    type's label, fields in words and people by name; rule messages hold no coded date."""
+    report = check_session(scenario.session(), as_of=scenario.as_of)
+    root = ET.fromstring(REPORTERS["html"]([report], lang).encode("utf-8"))
+    labels = {name: cls.LABEL.get(lang) for name, cls in events.EVENT_TYPES.items()}
+    rows = [tr.findall("td") for table in root.iter("table") if table.get("class") == "timeline"
+            for tr in table.find("tbody")]
+    assert len(rows) == report.events
+    names = dict(report.names)
+    for cells in rows:
+        event, who, details = cells[1], _text(cells[2]), _text(cells[3])
+        assert _text(event) == labels[event.get("title")]
+        assert not _CODED.search(who) and not _CODED.search(details), (who, details)
+        for pid, name in names.items():
+            assert f": {pid}" not in who and f" ; {pid}" not in who or f"{name} ({pid})" in who
+    for finding in report.findings:
+        if not finding.clause.startswith("D"):          # record-integrity messages are not rule messages
+            assert not re.search(r"\d{4}-\d{2}-\d{2}|\(\+\d\d:\d\d\)", finding.message.get(lang)), finding.message
