@@ -77,6 +77,10 @@ def render_events_markdown() -> str:
                     label = f"{spec.label.fr} / {spec.label.en}" if spec.label else ""
                     out.append(f"| `{spec.name}` | {label} | {kind} | {required} | {spec.doc} |")
                 out.append("")
+                for spec in specs:
+                    if spec.words:
+                        words = ", ".join(f"`{value}` « {w.fr} » / \"{w.en}\"" for value, w in spec.words.items())
+                        out.append(f"In reports, `{spec.name}`: {words}.\n")
     out.append("## JSON Schema\n\nAlso printed by `compliance schema`.\n")
     out.append("```json\n" + json.dumps(events.json_schema(), ensure_ascii=False, indent=2) + "\n```\n")
     return "\n".join(out)
