@@ -63,18 +63,24 @@ def render_events_markdown() -> str:
         for name, cls in events.EVENT_TYPES.items():
             if cls.DECLARATION != declaration:
                 continue
-            out.append(f"#### `{name}`\n\n{(cls.__doc__ or '').strip()}\n")
+            out.append(f"#### `{name}`\n\n{(cls.__doc__ or '').strip()}\n\n"
+                       f"Reports: « {cls.LABEL.fr} » / \"{cls.LABEL.en}\".\n")
             specs = events.specific_fields(cls)
             if specs:
-                out.append("| field | kind | required | meaning |\n|---|---|---|---|")
+                out.append("| field | label (fr / en) | kind | required | meaning |\n|---|---|---|---|---|")
                 for spec in specs:
                     kind = spec.kind + (f" ({' | '.join(spec.choices)})" if spec.choices else "")
                     required = "yes" if spec.required else (
                         "no (default: see meaning)" if spec.default is None and spec.kind != "time"
                         else "no" if spec.default is None
                         else f"no (default `{json.dumps(spec.default, ensure_ascii=False)}`)")
-                    out.append(f"| `{spec.name}` | {kind} | {required} | {spec.doc} |")
+                    label = f"{spec.label.fr} / {spec.label.en}" if spec.label else ""
+                    out.append(f"| `{spec.name}` | {label} | {kind} | {required} | {spec.doc} |")
                 out.append("")
+                for spec in specs:
+                    if spec.words:
+                        words = ", ".join(f"`{value}` « {w.fr} » / \"{w.en}\"" for value, w in spec.words.items())
+                        out.append(f"In reports, `{spec.name}`: {words}.\n")
     out.append("## JSON Schema\n\nAlso printed by `compliance schema`.\n")
     out.append("```json\n" + json.dumps(events.json_schema(), ensure_ascii=False, indent=2) + "\n```\n")
     return "\n".join(out)

@@ -236,3 +236,71 @@ def render_duration(seconds: int, lang: str = "fr") -> str:
     hours = rest // HOUR
     unit = "j" if lang == "fr" else "d"
     return f"{sign}{days} {unit}" + (f" {hours} h" if hours else "")
+
+
+# ----------------------------------------------------------------------------- words for people
+# Reports and messages write times as people read them: "mardi 10 mars 2026 à 8 h 20",
+# "Tuesday 10 March 2026, 08:20"; the UTC offset only where it is not the session's own.
+
+WEEKDAYS = {"fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+            "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                 "octobre", "novembre", "décembre"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                 "October", "November", "December")}
+
+
+def _lang(lang: str) -> str:
+    return "fr" if lang == "fr" else "en"
+
+
+def long_day(day: dt.date, lang: str) -> str:
+    """``mardi 10 mars 2026`` (``Tuesday 10 March 2026``)."""
+    lang = _lang(lang)
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)     # le premier du mois
+    return f"{WEEKDAYS[lang][day.weekday()]} {number} {MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def clock_words(moment: dt.datetime, lang: str) -> str:
+    """The time of day: ``8 h 20`` (``08:20``); seconds only when not zero (``8 h 20 min 5 s``,
+    ``08:20:05``): a bound crossed by one second must not read as the bound itself."""
+    if (moment.hour, moment.minute, moment.second) == (23, 59, 59):
+        # the last second of a day is how deadlines end ("dans les 15 jours"): the law writes it
+        # "à 24 heures"; the next second is 0 h 00 on the next day, so the two never read alike
+        return "24 h" if _lang(lang) == "fr" else "24:00"
+    if _lang(lang) == "en":
+        return render_clock(moment)
+    text = f"{moment.hour} h {moment.minute:02d}"
+    return text + (f" min {moment.second} s" if moment.second else "")
+
+
+def offset_note(moment: dt.datetime, reference: dt.timedelta | None) -> str:
+    """`` (UTC+02:00)`` when the instant's offset is not ``reference`` (the session's), else ``""``."""
+    offset = moment.utcoffset()
+    assert offset is not None, "naive datetime"
+    return "" if reference is None or offset == reference else f" (UTC{_offset_text(offset)})"
+
+
+def moment_words(moment: dt.datetime, lang: str, reference: dt.timedelta | None = None) -> str:
+    """``mardi 10 mars 2026 à 8 h 20`` (``Tuesday 10 March 2026, 08:20``), with the offset when it
+    is not ``reference``."""
+    joint = " à " if _lang(lang) == "fr" else ", "
+    return f"{long_day(moment, lang)}{joint}{clock_words(moment, lang)}{offset_note(moment, reference)}"
+
+
+def clock_on_day(moment: dt.datetime, lang: str, reference: dt.timedelta | None = None) -> str:
+    """``8 h 20 le mardi 10 mars 2026`` (``08:20 on Tuesday 10 March 2026``): a time after "à" or "at"."""
+    joint = " le " if _lang(lang) == "fr" else " on "
+    return f"{clock_words(moment, lang)}{offset_note(moment, reference)}{joint}{long_day(moment, lang)}"
+
+
+def local_or_none(seconds: int, tz: dt.tzinfo) -> dt.datetime | None:
+    """The local time of epoch ``seconds`` in ``tz``, or None beyond the calendar."""
+    return _local(seconds, tz)
+
+
+def beyond_words(seconds: int, lang: str) -> str:
+    """A time outside the calendar (a deadline computed past year 9999)."""
+    if _lang(lang) == "fr":
+        return "après le 31 décembre 9999" if seconds > 0 else "avant le 1er janvier 0001"
+    return _beyond(seconds)

@@ -29,9 +29,9 @@ from .engine import EffortLimitError, Engine
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import Event, SessionPlanned, parse_event
 from .integrity import check_integrity, problem_finding
-from .messages import render_template, render_value
+from .messages import render_template, render_value, value_word
 from .model import (ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Source, Status, Text,
-                    judge_clause)
+                    judge_clause, names_of)
 from .readers._result import MAX_EVENTS
 from .rulebook import Check, Rulebook, load_rulebook
 
@@ -318,6 +318,8 @@ class Checker:
     def _finding(self, rule: Check, matched: dict[str, dict[str, Any]], tz: dt.tzinfo) -> Finding:
         indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})
         evidence = tuple(self._evidence(i, tz) for i in indices)
+        computed = [(name, evaluate(expr, matched), family) for name, expr, family in rule.values]
+        types = {p.alias: p.event for p in rule.patterns if p.alias}
         texts = {}
         for lang in ("fr", "en"):
             lookup: dict[str, str] = {}
@@ -325,13 +327,15 @@ class Checker:
                 fact = matched.get(alias, {})
                 for field, kind in fields.items():
                     raw = fact.get(compiler.fact_field(field))
-                    lookup[f"{alias}.{field}"] = render_value(raw, kind, tz, lang)
-            for name, expr, family in rule.values:
-                lookup[name] = render_value(evaluate(expr, matched), family, tz, lang)
+                    lookup[f"{alias}.{field}"] = (value_word(types.get(alias, ""), field, raw, lang)
+                                                  or render_value(raw, kind, tz, lang, sentence=True))
+            for name, raw, family in computed:
+                lookup[name] = render_value(raw, family, tz, lang, sentence=True)
             texts[lang] = lookup
-        values = tuple((name, texts["fr"][name]) for name, _, _ in rule.values)
-        message = Text(render_template(rule.message.fr, texts["fr"]),
-                       render_template(rule.message.en, texts["en"]))
+        # a finding's values keep their data form (times with their offset): the JSON report's
+        values = tuple((name, render_value(raw, family, tz, "fr")) for name, raw, family in computed)
+        message = Text(render_template(rule.message.fr, texts["fr"], "fr"),
+                       render_template(rule.message.en, texts["en"], "en"))
         ref = rule.reference
         return Finding(rule=rule.id, clause=rule.clause, severity=rule.severity,
                        session=self._session or "", title=rule.title, message=message,
@@ -369,7 +373,7 @@ class Checker:
                       events=len(self._events), clauses=tuple(statuses), findings=tuple(findings),
                       timeline=self._timeline() if timeline else (),
                       sections=section_titles(self._p.rulebook),
-                      info=SessionInfo.of(self._events, self._tz(), digest))
+                      info=SessionInfo.of(self._events, self._tz(), digest), names=names_of(self._events))
 
     def _timeline(self) -> tuple[Evidence, ...]:
         tz = self._tz()

@@ -107,10 +107,145 @@ DOCUMENTS = (*EXAM_MATERIALS, "grids", "pv_copy", "dp", "fraud_report", "accommo
 _DTE_BY_DEFAULT = ("msp", "questionnaire")
 
 
-def _field(doc: str, *, check: Any = None, key: str | None = None, **kwargs: Any) -> Any:
+# ----------------------------------------------------------------------------- labels
+# What reports call events, fields and enumerated words, in French and English. Every event
+# type carries its label (``event_type(label=...)``); a field takes the label of its name in
+# FIELD_LABELS unless it names its own (``_field(label=...)``); a test checks that none is missing.
+
+@attrs.frozen
+class Label:
+    """A label in French and English; list fields also have plural forms."""
+    fr: str
+    en: str
+    fr_plural: str = ""
+    en_plural: str = ""
+
+    def get(self, lang: str, count: int = 1) -> str:
+        """The label in ``lang`` (``fr``, else English), plural when ``count`` asks for it
+        (French: 2 and more; English: anything but 1)."""
+        if lang == "fr":
+            return self.fr_plural if self.fr_plural and count > 1 else self.fr
+        return self.en_plural if self.en_plural and count != 1 else self.en
+
+
+FIELD_LABELS: dict[str, Label] = {name: Label(*words) for name, words in {
+    "by": ("par", "by"),
+    "candidate": ("candidat", "candidate"),
+    "candidate_dte": ("DTE candidat", "candidate DTE"),
+    "candidates": ("candidat", "candidate", "candidats", "candidates"),
+    "ccp": ("CCP", "CCP"),
+    "ccps": ("CCP obtenu", "CCP awarded", "CCP obtenus", "CCPs awarded"),
+    "centre": ("centre", "centre"),
+    "conform": ("conforme", "conforming"),
+    "convocation_lead_days": ("délai de convocation (jours)", "convocation lead time (days)"),
+    "decided_by": ("décidé par", "decided by"),
+    "decision": ("décision", "decision"),
+    "documents": ("document", "document", "documents", "documents"),
+    "dp": ("dossier professionnel", "dossier professionnel"),
+    "duration_minutes": ("durée", "duration"),
+    "ecf": ("livret des ECF", "ECF booklet"),
+    "extra_minutes": ("temps supplémentaire", "extra time"),
+    "extra_percent": ("majoration (%)", "extra time (%)"),
+    "final_interview": ("conclusions de l'entretien final", "final interview's conclusions"),
+    "from": ("cédé par", "handed over by"),
+    "general_rules": ("règlement général affiché", "general rules displayed"),
+    "habilitation_from": ("habilitation valable du", "habilitation from"),
+    "habilitation_title": ("titre de l'habilitation", "habilitation title"),
+    "habilitation_until": ("habilitation valable jusqu'au", "habilitation until"),
+    "incident": ("incident", "incident"),
+    "juror": ("juré", "juror"),
+    "jurors": ("juré", "juror", "jurés", "jurors"),
+    "jury_required": ("évaluée par le jury", "evaluated by the jury"),
+    "kind": ("type", "kind"),
+    "linked": ("lien déclaré", "tie declared"),
+    "modalities": ("modalités d'évaluation", "evaluation modalities"),
+    "modality": ("modalité", "modality"),
+    "name": ("nom", "name"),
+    "organisation": ("organisme", "organisation"),
+    "outcome": ("résultat", "outcome"),
+    "pathway": ("parcours", "pathway"),
+    "person": ("personne", "person"),
+    "posture": ("posture attendue", "expected posture"),
+    "principles": ("principes de la certification", "principles of the certification"),
+    "pv_mention": ("mention au procès-verbal", "mentioned on the PV"),
+    "reason": ("motif", "reason"),
+    "recipient": ("destinataire", "recipient"),
+    "remote": ("à distance", "remote"),
+    "representative_told_at": ("représentant territorial informé le", "territorial representative told on"),
+    "results": ("résultats des épreuves", "test results"),
+    "role": ("rôle", "role"),
+    "sealed": ("plis cachetés", "envelopes sealed"),
+    "site": ("site", "site"),
+    "starts_at": ("début prévu", "scheduled start"),
+    "test": ("épreuve", "test"),
+    "time_zone": ("fuseau horaire", "time zone"),
+    "timetable": ("déroulé affiché", "timetable displayed"),
+    "title": ("titre", "title"),
+    "title_name": ("intitulé du titre", "title name"),
+    "to": ("repris par", "taken over by"),
+    "trainer": ("formateur", "trainer"),
+    "trainers": ("formateur", "trainer", "formateurs", "trainers"),
+    "valid": ("pièce d'identité conforme", "identity document matched"),
+    "valid_from": ("valable du", "valid from"),
+    "valid_until": ("valable jusqu'au", "valid until"),
+    "witness": ("témoin", "witness"),
+    "written_report": ("rapport écrit", "written report"),
+}.items()}
+
+# The words of enumerations and word lists, as reports show them.
+VALUE_LABELS: dict[str, dict[str, Label]] = {kind: {value: Label(*words) for value, words in table.items()}
+                                             for kind, table in {
+    "Pathway": {"training": ("formation", "training"), "apprenticeship": ("apprentissage", "apprenticeship"),
+                "vae": ("VAE (validation des acquis de l'expérience)", "VAE (accreditation of prior experience)"),
+                "other": ("autre", "other")},
+    "SessionKind": {"titre": ("titre complet", "whole title"), "ccp": ("CCP", "CCP blocks")},
+    "Role": {"manager": ("responsable de session", "session manager"), "substitute": ("suppléant", "substitute"),
+             "juror": ("juré", "juror"), "trainer": ("formateur", "trainer"), "candidate": ("candidat", "candidate"),
+             "staff": ("personnel du centre", "centre staff"), "other": ("autre", "other")},
+    "TestKind": {"msp": ("mise en situation professionnelle", "MSP practical test"),
+                 "questionnaire": ("questionnaire", "questionnaire"),
+                 "entretien_technique": ("entretien technique", "technical interview"),
+                 "questionnement_productions": ("questionnement à partir de productions", "questioning on productions"),
+                 "entretien_final": ("entretien final", "final interview")},
+    "Outcome": {"title": ("titre obtenu", "title awarded"), "partial": ("réussite partielle", "partial success"),
+                "none": ("aucune certification", "nothing awarded")},
+    "IncidentKind": {"seal_broken": ("pli décacheté", "broken seal"), "fraud": ("fraude", "fraud"),
+                     "irregularity": ("irrégularité", "irregularity"), "other": ("autre", "other")},
+    "IncidentDecision": {"undecided": ("non consignée", "not recorded"),
+                         "continue": ("poursuite de l'épreuve", "test continued"),
+                         "exclusion": ("exclusion du candidat", "candidate excluded"),
+                         "postponement": ("report de l'épreuve", "test postponed"),
+                         "cancellation": ("annulation", "cancelled")},
+    "AccommodationKind": {"extra_time": ("temps majoré", "extra time"), "human_aid": ("aide humaine", "human aid"),
+                          "equipment": ("matériel adapté", "adapted equipment"), "other": ("autre", "other")},
+    "Recipient": {"territorial_representative": ("représentant territorial", "territorial representative"),
+                  "other": ("autre destinataire", "other recipient")},
+    "Modality": {"on_site": ("sur site", "on site"), "remote": ("à distance", "remote")},
+    "documents": {"dte_copies": ("exemplaires du DTE", "DTE copies"), "drafts": ("brouillons", "drafts"),
+                  "grids": ("grilles d'évaluation", "evaluation grids"),
+                  "pv_copy": ("copie du procès-verbal", "PV copy"), "dp": ("dossier professionnel", "dossier professionnel"),
+                  "fraud_report": ("rapport de fraude", "fraud report"),
+                  "accommodation_decision": ("décision d'aménagement", "accommodation decision"),
+                  "other": ("autres", "other")},
+    "representative_contacted.reason": {"jury_shortfall": ("jury incomplet", "jury shortfall"),
+                                        "incident": ("incident", "incident"), "other": ("autre", "other")},
+}.items()}
+
+# Fields (and list fields) whose values are people's ids: reports show them by name.
+PERSON_FIELDS = frozenset({"person", "juror", "candidate", "witness", "decided_by", "from", "to", "by",
+                           "trainers", "jurors", "candidates"})
+
+
+def _field(doc: str, *, check: Any = None, key: str | None = None, label: tuple[str, str] | None = None,
+           **kwargs: Any) -> Any:
     """An event field; ``check(value)`` returns what was expected when a text is not acceptable;
-    ``key`` is its name in records and rules when that name is a Python keyword (``from``)."""
-    return attrs.field(metadata={"doc": doc, "check": check, "key": key}, **kwargs)
+    ``key`` is its name in records and rules when that name is a Python keyword (``from``);
+    ``label`` (French, English) when the field's name means something else here than in
+    ``FIELD_LABELS``."""
+    meta = {"doc": doc, "check": check, "key": key}
+    if label is not None:
+        meta["label"] = Label(*label)
+    return attrs.field(metadata=meta, **kwargs)
 
 
 def _known_zone(name: str) -> str | None:
@@ -124,10 +259,12 @@ def _known_zone(name: str) -> str | None:
 EVENT_TYPES: dict[str, type["Event"]] = {}
 
 
-def event_type(name: str, *, declaration: bool = False) -> Callable[[type["Event"]], type["Event"]]:
-    """Register an event class under its type name."""
+def event_type(name: str, *, label: tuple[str, str], declaration: bool = False
+               ) -> Callable[[type["Event"]], type["Event"]]:
+    """Register an event class under its type name, with its label (French, English) for reports."""
     def register(cls: type["Event"]) -> type["Event"]:
         cls.TYPE = name
+        cls.LABEL = Label(*label)
         cls.DECLARATION = declaration
         EVENT_TYPES[name] = cls
         return cls
@@ -139,6 +276,7 @@ class Event:
     """Common part of every event."""
 
     TYPE: ClassVar[str] = ""
+    LABEL: ClassVar["Label"]          # what reports call it, in French and English
     DECLARATION: ClassVar[bool] = False
 
     at: dt.datetime = _field("when it happened: ISO 8601 with its UTC offset")
@@ -188,7 +326,7 @@ def _dte_by_kind(self: Any) -> bool:
 
 # ----------------------------------------------------------------------------- declarations
 
-@event_type("session_planned", declaration=True)
+@event_type("session_planned", declaration=True, label=("Session planifiée", "Session planned"))
 @attrs.frozen(kw_only=True)
 class SessionPlanned(Event):
     """The session as the centre planned and declared it."""
@@ -196,7 +334,8 @@ class SessionPlanned(Event):
     title_name: str = _field("name of the title")
     centre: str = _field("the approved centre")
     site: str = _field("the site where the session is held")
-    kind: SessionKind = _field("titre (the whole title) or ccp (CCP blocks only)")
+    kind: SessionKind = _field("titre (the whole title) or ccp (CCP blocks only)",
+                               label=("type de session", "session kind"))
     time_zone: str = _field("IANA time zone used to read calendar days and render times",
                             default=_time.DEFAULT_TIME_ZONE, check=_known_zone)
     convocation_lead_days: int = _field(
@@ -204,7 +343,8 @@ class SessionPlanned(Event):
         "setting for the session kind)", default=0)
 
 
-@event_type("agrement_recorded", declaration=True)
+@event_type("agrement_recorded", declaration=True,
+            label=("Agrément enregistré", "Approval (agrément) recorded"))
 @attrs.frozen(kw_only=True)
 class AgrementRecorded(Event):
     """The centre's approval (agrément) for a title on a site."""
@@ -215,7 +355,8 @@ class AgrementRecorded(Event):
     valid_until: dt.date = _field("last day of validity")
 
 
-@event_type("session_declared", declaration=True)
+@event_type("session_declared", declaration=True,
+            label=("Session déclarée au représentant territorial", "Session declared to the territorial representative"))
 @attrs.frozen(kw_only=True)
 class SessionDeclared(Event):
     """The session was declared to the ministry's territorial representative (in CERES)."""
@@ -223,7 +364,8 @@ class SessionDeclared(Event):
                           default=False)
 
 
-@event_type("manager_designated", declaration=True)
+@event_type("manager_designated", declaration=True,
+            label=("Désignation du responsable de session", "Session manager designated"))
 @attrs.frozen(kw_only=True)
 class ManagerDesignated(Event):
     """The centre designated a session manager or a substitute."""
@@ -232,7 +374,8 @@ class ManagerDesignated(Event):
     role: Role = _field("manager or substitute")
 
 
-@event_type("candidate_registered", declaration=True)
+@event_type("candidate_registered", declaration=True,
+            label=("Inscription d'un candidat", "Candidate registered"))
 @attrs.frozen(kw_only=True)
 class CandidateRegistered(Event):
     """A candidate is registered for the session."""
@@ -243,14 +386,14 @@ class CandidateRegistered(Event):
     organisation: str = _field("the candidate's training organisation or employer", default="")
 
 
-@event_type("candidate_convened", declaration=True)
+@event_type("candidate_convened", declaration=True, label=("Convocation d'un candidat", "Candidate convened"))
 @attrs.frozen(kw_only=True)
 class CandidateConvened(Event):
     """A convocation was sent to a candidate (``at`` is the sending time)."""
     candidate: str = _field("candidate id")
 
 
-@event_type("juror_appointed", declaration=True)
+@event_type("juror_appointed", declaration=True, label=("Désignation d'un juré", "Juror appointed"))
 @attrs.frozen(kw_only=True)
 class JurorAppointed(Event):
     """A juror is invited, with the habilitation they hold."""
@@ -263,13 +406,14 @@ class JurorAppointed(Event):
     trainer: bool = _field("the juror works as a trainer", default=False)
 
 
-@event_type("test_scheduled", declaration=True)
+@event_type("test_scheduled", declaration=True, label=("Épreuve programmée", "Test scheduled"))
 @attrs.frozen(kw_only=True)
 class TestScheduled(Event):
     """A test of one candidate, as the référentiel d'évaluation and the timetable set it."""
     test: str = _field("test id")
     candidate: str = _field("candidate id")
-    kind: TestKind = _field("msp, questionnaire, entretien_technique, questionnement_productions or entretien_final")
+    kind: TestKind = _field("msp, questionnaire, entretien_technique, questionnement_productions or entretien_final",
+                            label=("type d'épreuve", "test kind"))
     duration_minutes: Minutes = _field("duration set by the référentiel d'évaluation (working time: pauses excluded)")
     starts_at: dt.datetime = _field("scheduled start")
     candidate_dte: bool = _field("the candidate receives a candidate DTE (default: yes for msp and "
@@ -281,12 +425,15 @@ class TestScheduled(Event):
     remote: bool = _field("scheduled to be held remotely (experimental scheme of 2024)", default=False)
 
 
-@event_type("accommodation_authorised", declaration=True)
+@event_type("accommodation_authorised", declaration=True,
+            label=("Aménagement d'épreuve autorisé", "Adapted conditions authorised"))
 @attrs.frozen(kw_only=True)
 class AccommodationAuthorised(Event):
     """Adapted conditions for a disabled candidate, authorised by the DDETS (``at``: the decision)."""
     candidate: str = _field("candidate id")
-    kind: AccommodationKind = _field("extra_time, human_aid, equipment or other", default=AccommodationKind.EXTRA_TIME)
+    kind: AccommodationKind = _field("extra_time, human_aid, equipment or other",
+                                     label=("type d'aménagement", "kind of adapted conditions"),
+                                     default=AccommodationKind.EXTRA_TIME)
     extra_minutes: Minutes = _field("extra time granted per test", default=0)
     extra_percent: int = _field("extra time as a percentage of each test's duration", default=0)
     test: str = _field("the one test it applies to (empty: every test of the candidate)", default="")
@@ -294,19 +441,19 @@ class AccommodationAuthorised(Event):
 
 # ----------------------------------------------------------------------------- the day
 
-@event_type("session_opened")
+@event_type("session_opened", label=("Ouverture de la session", "Session opened"))
 @attrs.frozen(kw_only=True)
 class SessionOpened(Event):
     """The session opens."""
 
 
-@event_type("session_closed")
+@event_type("session_closed", label=("Clôture de la session", "Session closed"))
 @attrs.frozen(kw_only=True)
 class SessionClosed(Event):
     """The session closes (after the PVs are signed)."""
 
 
-@event_type("person_arrived")
+@event_type("person_arrived", label=("Arrivée sur le site", "Arrival on site"))
 @attrs.frozen(kw_only=True)
 class PersonArrived(Event):
     """Someone arrives on site."""
@@ -314,7 +461,7 @@ class PersonArrived(Event):
     role: Role = _field("their role in the session")
 
 
-@event_type("person_left")
+@event_type("person_left", label=("Départ du site", "Departure from site"))
 @attrs.frozen(kw_only=True)
 class PersonLeft(Event):
     """Someone leaves the site."""
@@ -322,7 +469,7 @@ class PersonLeft(Event):
     role: Role = _field("their role in the session")
 
 
-@event_type("duty_handover")
+@event_type("duty_handover", label=("Passation des fonctions de responsable", "Manager's duty handed over"))
 @attrs.frozen(kw_only=True)
 class DutyHandover(Event):
     """The session manager's duty passes from one person to another (manager, substitute)."""
@@ -330,7 +477,7 @@ class DutyHandover(Event):
     to: str = _field("who takes over")
 
 
-@event_type("display_checked")
+@event_type("display_checked", label=("Contrôle de l'affichage", "Display checked"))
 @attrs.frozen(kw_only=True)
 class DisplayChecked(Event):
     """The manager checked what is displayed on the premises."""
@@ -338,51 +485,53 @@ class DisplayChecked(Event):
     general_rules: bool = _field("the règlement général des sessions is displayed")
 
 
-@event_type("juror_checked_in")
+@event_type("juror_checked_in", label=("Accueil d'un juré", "Juror checked in"))
 @attrs.frozen(kw_only=True)
 class JurorCheckedIn(Event):
     """A juror is present and checked in."""
     juror: str = _field("juror id")
 
 
-@event_type("representative_contacted")
+@event_type("representative_contacted",
+            label=("Contact avec le représentant territorial", "Territorial representative contacted"))
 @attrs.frozen(kw_only=True)
 class RepresentativeContacted(Event):
     """The manager contacted the ministry's territorial representative (DDETS)."""
     reason: str = _field("why: jury_shortfall, incident, other", default="other")
 
 
-@event_type("jury_briefed")
+@event_type("jury_briefed", label=("Rappel au jury", "Jury briefed"))
 @attrs.frozen(kw_only=True)
 class JuryBriefed(Event):
     """The manager briefed the jury; one flag per topic covered."""
     principles: bool = _field("principles of the certification")
     modalities: bool = _field("the title's evaluation modalities")
-    organisation: bool = _field("organisation of the day")
+    organisation: bool = _field("organisation of the day",
+                                label=("organisation de la journée", "organisation of the day"))
     posture: bool = _field("expected posture")
     jurors: tuple[str, ...] = _strs("the jurors briefed (empty: not recorded)")
 
 
-@event_type("candidates_briefed")
+@event_type("candidates_briefed", label=("Consignes aux candidats", "Candidates briefed"))
 @attrs.frozen(kw_only=True)
 class CandidatesBriefed(Event):
     """The candidates were briefed (rules, phones, timing)."""
 
 
-@event_type("durations_reminded")
+@event_type("durations_reminded", label=("Rappel des durées d'épreuve", "Test durations reminded"))
 @attrs.frozen(kw_only=True)
 class DurationsReminded(Event):
     """Everyone was reminded of the référentiel's test durations."""
 
 
-@event_type("platform_checked")
+@event_type("platform_checked", label=("Vérification du plateau technique", "Technical platform checked"))
 @attrs.frozen(kw_only=True)
 class PlatformChecked(Event):
     """The technical platform and material were checked against the référentiel."""
     conform: bool = _field("they match the référentiel")
 
 
-@event_type("identity_checked")
+@event_type("identity_checked", label=("Contrôle d'identité", "Identity checked"))
 @attrs.frozen(kw_only=True)
 class IdentityChecked(Event):
     """A candidate's identity was checked."""
@@ -390,7 +539,7 @@ class IdentityChecked(Event):
     valid: bool = _field("the identity document matched", default=True)
 
 
-@event_type("absence_noted")
+@event_type("absence_noted", label=("Absence constatée", "Absence noted"))
 @attrs.frozen(kw_only=True)
 class AbsenceNoted(Event):
     """The manager found that a registered candidate did not come."""
@@ -398,7 +547,7 @@ class AbsenceNoted(Event):
     test: str = _field("the one test missed (empty: absent from the whole session)", default="")
 
 
-@event_type("absence_recorded_on_pv")
+@event_type("absence_recorded_on_pv", label=("Absence portée au procès-verbal", "Absence recorded on the PV"))
 @attrs.frozen(kw_only=True)
 class AbsenceRecordedOnPv(Event):
     """A candidate's absence is written on the session PV."""
@@ -406,7 +555,7 @@ class AbsenceRecordedOnPv(Event):
     test: str = _field("the one test missed (empty: absent from the whole session)", default="")
 
 
-@event_type("jury_informed_of_absence")
+@event_type("jury_informed_of_absence", label=("Jury informé d'une absence", "Jury informed of an absence"))
 @attrs.frozen(kw_only=True)
 class JuryInformedOfAbsence(Event):
     """The jury was told of a candidate's absence."""
@@ -414,7 +563,8 @@ class JuryInformedOfAbsence(Event):
     test: str = _field("the one test missed (empty: absent from the whole session)", default="")
 
 
-@event_type("link_checked")
+@event_type("link_checked",
+            label=("Vérification des liens entre juré et candidat", "Juror–candidate ties checked"))
 @attrs.frozen(kw_only=True)
 class LinkChecked(Event):
     """A juror was asked about any tie with a candidate."""
@@ -423,7 +573,7 @@ class LinkChecked(Event):
     linked: bool = _field("a tie was declared")
 
 
-@event_type("juror_stood_aside")
+@event_type("juror_stood_aside", label=("Déport d'un juré", "Juror stood aside"))
 @attrs.frozen(kw_only=True)
 class JurorStoodAside(Event):
     """A juror stands aside for one candidate: neither evaluates nor deliberates on them."""
@@ -431,7 +581,7 @@ class JurorStoodAside(Event):
     candidate: str = _field("candidate id")
 
 
-@event_type("seal_checked")
+@event_type("seal_checked", label=("Contrôle des cachets des plis", "Envelope seals checked"))
 @attrs.frozen(kw_only=True)
 class SealChecked(Event):
     """The manager and a candidate witness checked the seals of the DTE envelopes."""
@@ -439,20 +589,20 @@ class SealChecked(Event):
     sealed: bool = _field("all envelopes were found sealed")
 
 
-@event_type("envelopes_opened")
+@event_type("envelopes_opened", label=("Ouverture des plis", "Envelopes opened"))
 @attrs.frozen(kw_only=True)
 class EnvelopesOpened(Event):
     """The sealed DTE envelopes were opened."""
 
 
-@event_type("dte_content_checked")
+@event_type("dte_content_checked", label=("Vérification du contenu des plis", "DTE content checked"))
 @attrs.frozen(kw_only=True)
 class DteContentChecked(Event):
     """The DTE content was checked against the référentiel's evaluation modalities."""
     conform: bool = _field("the content matches the référentiel")
 
 
-@event_type("dte_candidate_handed")
+@event_type("dte_candidate_handed", label=("Remise du DTE candidat", "Candidate DTE handed over"))
 @attrs.frozen(kw_only=True)
 class DteCandidateHanded(Event):
     """A candidate received the candidate DTE for a test."""
@@ -460,14 +610,14 @@ class DteCandidateHanded(Event):
     test: str = _field("test id")
 
 
-@event_type("dte_jury_handed")
+@event_type("dte_jury_handed", label=("Remise du DTE jury", "Jury DTE handed over"))
 @attrs.frozen(kw_only=True)
 class DteJuryHanded(Event):
     """A juror received the jury DTE."""
     juror: str = _field("juror id")
 
 
-@event_type("late_admission")
+@event_type("late_admission", label=("Admission en retard", "Late admission"))
 @attrs.frozen(kw_only=True)
 class LateAdmission(Event):
     """The manager admitted a late candidate to a test."""
@@ -476,7 +626,7 @@ class LateAdmission(Event):
     decided_by: str = _field("id of the person who decided")
 
 
-@event_type("test_started")
+@event_type("test_started", label=("Début d'épreuve", "Test started"))
 @attrs.frozen(kw_only=True)
 class TestStarted(Event):
     """A candidate's test starts."""
@@ -486,7 +636,7 @@ class TestStarted(Event):
     remote: bool = _field("held remotely under the experimental scheme", default=False)
 
 
-@event_type("test_ended")
+@event_type("test_ended", label=("Fin d'épreuve", "Test ended"))
 @attrs.frozen(kw_only=True)
 class TestEnded(Event):
     """A candidate's test ends."""
@@ -494,7 +644,7 @@ class TestEnded(Event):
     candidate: str = _field("candidate id")
 
 
-@event_type("test_paused")
+@event_type("test_paused", label=("Pause d'épreuve", "Test paused"))
 @attrs.frozen(kw_only=True)
 class TestPaused(Event):
     """A candidate's test is paused (lunch, end of a day): the time until it resumes is not worked."""
@@ -502,7 +652,7 @@ class TestPaused(Event):
     candidate: str = _field("candidate id")
 
 
-@event_type("test_resumed")
+@event_type("test_resumed", label=("Reprise d'épreuve", "Test resumed"))
 @attrs.frozen(kw_only=True)
 class TestResumed(Event):
     """A paused test resumes."""
@@ -510,22 +660,22 @@ class TestResumed(Event):
     candidate: str = _field("candidate id")
 
 
-@event_type("supervision_assigned")
+@event_type("supervision_assigned", label=("Surveillance confiée", "Supervision assigned"))
 @attrs.frozen(kw_only=True)
 class SupervisionAssigned(Event):
     """Someone is assigned to supervise a test."""
     test: str = _field("test id")
-    person: str = _field("supervisor id")
+    person: str = _field("supervisor id", label=("surveillant", "supervisor"))
 
 
-@event_type("platform_entered")
+@event_type("platform_entered", label=("Entrée sur le plateau technique", "Technical platform entered"))
 @attrs.frozen(kw_only=True)
 class PlatformEntered(Event):
     """Someone entered the technical platform during the tests."""
     person: str = _field("person id")
 
 
-@event_type("evaluation_recorded")
+@event_type("evaluation_recorded", label=("Évaluation par un juré", "Evaluation by a juror"))
 @attrs.frozen(kw_only=True)
 class EvaluationRecorded(Event):
     """A juror evaluated a candidate's test (filled an evaluation grid)."""
@@ -534,12 +684,13 @@ class EvaluationRecorded(Event):
     test: str = _field("test id")
 
 
-@event_type("incident_reported")
+@event_type("incident_reported", label=("Incident signalé", "Incident reported"))
 @attrs.frozen(kw_only=True)
 class IncidentReported(Event):
     """An incident (broken seal, fraud, irregularity) and what was done about it."""
     incident: str = _field("incident id")
-    kind: IncidentKind = _field("seal_broken, fraud, irregularity or other")
+    kind: IncidentKind = _field("seal_broken, fraud, irregularity or other",
+                                label=("type d'incident", "kind of incident"))
     written_report: bool = _field("a written report was drawn up")
     pv_mention: bool = _field("the incident is mentioned on the PV")
     test: str = _field("the test it happened in (empty: none)", default="")
@@ -550,19 +701,20 @@ class IncidentReported(Event):
                                         default=IncidentDecision.UNDECIDED)
 
 
-@event_type("deliberation_started")
+@event_type("deliberation_started", label=("Début de la délibération", "Deliberation started"))
 @attrs.frozen(kw_only=True)
 class DeliberationStarted(Event):
     """The jury starts deliberating."""
 
 
-@event_type("deliberation_ended")
+@event_type("deliberation_ended", label=("Fin de la délibération", "Deliberation ended"))
 @attrs.frozen(kw_only=True)
 class DeliberationEnded(Event):
     """The jury's deliberation ends."""
 
 
-@event_type("deliberation_presence")
+@event_type("deliberation_presence",
+            label=("Présence pendant la délibération", "Present during the deliberation"))
 @attrs.frozen(kw_only=True)
 class DeliberationPresence(Event):
     """A person present in the room during the deliberation."""
@@ -571,7 +723,7 @@ class DeliberationPresence(Event):
                             default="")
 
 
-@event_type("dossier_reviewed")
+@event_type("dossier_reviewed", label=("Étude du dossier du candidat", "Candidate's dossier reviewed"))
 @attrs.frozen(kw_only=True)
 class DossierReviewed(Event):
     """The jury studied a candidate's dossier; one flag per element it had."""
@@ -582,7 +734,7 @@ class DossierReviewed(Event):
     final_interview: bool = _field("the final interview's conclusions")
 
 
-@event_type("decision_recorded")
+@event_type("decision_recorded", label=("Décision du jury", "Jury decision"))
 @attrs.frozen(kw_only=True)
 class DecisionRecorded(Event):
     """The jury's decision for a candidate."""
@@ -591,45 +743,46 @@ class DecisionRecorded(Event):
     ccps: tuple[str, ...] = _strs("the CCPs awarded (partial success)")
 
 
-@event_type("results_communicated")
+@event_type("results_communicated", label=("Communication des résultats", "Results communicated"))
 @attrs.frozen(kw_only=True)
 class ResultsCommunicated(Event):
     """Someone told a candidate their results."""
-    person: str = _field("who communicated")
+    person: str = _field("who communicated", label=("communiqué par", "communicated by"))
     candidate: str = _field("candidate id")
 
 
-@event_type("pv_signed")
+@event_type("pv_signed", label=("Signature des procès-verbaux par un juré", "PVs signed by a juror"))
 @attrs.frozen(kw_only=True)
 class PvSigned(Event):
     """A juror completed and signed the session PVs."""
     juror: str = _field("juror id")
 
 
-@event_type("pv_countersigned")
+@event_type("pv_countersigned", label=("Contresignature des procès-verbaux", "PVs countersigned"))
 @attrs.frozen(kw_only=True)
 class PvCountersigned(Event):
     """The session manager countersigned the PVs."""
-    person: str = _field("id of the manager")
+    person: str = _field("id of the manager", label=("contresigné par", "countersigned by"))
 
 
-@event_type("results_recorded_ceres")
+@event_type("results_recorded_ceres", label=("Saisie des résultats dans CERES", "Results entered in CERES"))
 @attrs.frozen(kw_only=True)
 class ResultsRecordedCeres(Event):
     """The results were entered in CERES."""
-    person: str = _field("who entered them")
+    person: str = _field("who entered them", label=("saisi par", "entered by"))
 
 
-@event_type("pv_transmitted")
+@event_type("pv_transmitted", label=("Transmission des procès-verbaux", "PVs transmitted"))
 @attrs.frozen(kw_only=True)
 class PvTransmitted(Event):
     """The PVs were sent to the territorial representative."""
-    by: str = _field("who sent them (empty: not recorded)", default="")
+    by: str = _field("who sent them (empty: not recorded)", label=("envoyé par", "sent by"), default="")
     recipient: Recipient = _field("territorial_representative or other",
                                   default=Recipient.REPRESENTATIVE)
 
 
-@event_type("modality_recorded_on_pv")
+@event_type("modality_recorded_on_pv",
+            label=("Modalité portée au procès-verbal", "Modality recorded on the PV"))
 @attrs.frozen(kw_only=True)
 class ModalityRecordedOnPv(Event):
     """The PV names how a candidate sat the tests: on site or remotely."""
@@ -637,28 +790,28 @@ class ModalityRecordedOnPv(Event):
     modality: Modality = _field("on_site or remote")
 
 
-@event_type("results_validated")
+@event_type("results_validated", label=("Validation des résultats", "Results validated"))
 @attrs.frozen(kw_only=True)
 class ResultsValidated(Event):
     """The territorial representative validated the PV: the results are official."""
-    by: str = _field("who validated (empty: not recorded)", default="")
+    by: str = _field("who validated (empty: not recorded)", label=("validé par", "validated by"), default="")
 
 
-@event_type("results_notified")
+@event_type("results_notified", label=("Notification des résultats", "Results notified"))
 @attrs.frozen(kw_only=True)
 class ResultsNotified(Event):
     """The results were officially notified to a candidate (or to all)."""
     candidate: str = _field("candidate id (empty: every candidate)", default="")
 
 
-@event_type("grids_archived")
+@event_type("grids_archived", label=("Archivage des grilles d'évaluation", "Evaluation grids archived"))
 @attrs.frozen(kw_only=True)
 class GridsArchived(Event):
     """The evaluation grids were put in the session archive."""
     candidates: tuple[str, ...] = _strs("the candidates whose grids these are (empty: every candidate)")
 
 
-@event_type("documents_destroyed")
+@event_type("documents_destroyed", label=("Destruction de documents", "Documents destroyed"))
 @attrs.frozen(kw_only=True)
 class DocumentsDestroyed(Event):
     """Session documents were destroyed."""
@@ -666,14 +819,14 @@ class DocumentsDestroyed(Event):
                                        choices=DOCUMENTS, default=EXAM_MATERIALS)
 
 
-@event_type("documents_kept")
+@event_type("documents_kept", label=("Conservation de documents", "Documents kept"))
 @attrs.frozen(kw_only=True)
 class DocumentsKept(Event):
     """Session documents other than the grids were kept (archived or returned to the candidate)."""
     documents: tuple[str, ...] = _strs("what was kept: " + ", ".join(DOCUMENTS), choices=DOCUMENTS)
 
 
-@event_type("grids_lost")
+@event_type("grids_lost", label=("Perte de grilles d'évaluation", "Evaluation grids lost"))
 @attrs.frozen(kw_only=True)
 class GridsLost(Event):
     """Evaluation grids were lost before being archived."""
@@ -681,7 +834,8 @@ class GridsLost(Event):
     reason: str = _field("what happened", default="")
 
 
-@event_type("jury_informed_of_accommodation")
+@event_type("jury_informed_of_accommodation",
+            label=("Jury informé d'un aménagement", "Jury informed of adapted conditions"))
 @attrs.frozen(kw_only=True)
 class JuryInformedOfAccommodation(Event):
     """The jury was told of a candidate's authorised adapted conditions."""
@@ -703,6 +857,8 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     default: Any = None
     attr: str = ""          # the attribute's name when the record's is a Python keyword
+    label: Label | None = None                  # what reports call it
+    words: dict[str, Label] = attrs.field(factory=dict, eq=False)   # labels of its values, if any
 
     def __attrs_post_init__(self) -> None:
         if not self.attr:
@@ -752,8 +908,17 @@ def _read_specs(cls: type[Event]) -> tuple[FieldSpec, ...]:
             default = factory() if callable(factory) else f.default
             default = _to_json(default)
         name = f.metadata.get("key") or f.name
-        out.append(FieldSpec(name, kind, required, f.metadata.get("doc", ""), choices, default, f.name))
+        label = f.metadata.get("label") or FIELD_LABELS.get(name)
+        words_of = f.type.__name__ if kind == "enum" else f"{cls.TYPE}.{name}" if kind == "text" else name
+        out.append(FieldSpec(name, kind, required, f.metadata.get("doc", ""), choices, default, f.name, label,
+                             VALUE_LABELS.get(words_of, {})))
     return tuple(out)
+
+
+def event_label(type_name: str) -> Label | None:
+    """What reports call an event type (None for a type this vocabulary does not know)."""
+    cls = EVENT_TYPES.get(type_name)
+    return cls.LABEL if cls is not None else None
 
 
 @functools.cache

@@ -230,6 +230,27 @@ def _sections(sections: Iterable[tuple[str, Text]]) -> tuple[tuple[str, Text], .
     return tuple(sections)
 
 
+def _pairs(pairs: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, b in pairs)
+
+
+# Declarations that give a person's name: (event type, field holding the person's id).
+_NAMING = {"manager_designated": "person", "juror_appointed": "juror", "candidate_registered": "candidate"}
+
+
+def names_of(events: Iterable[Event]) -> tuple[tuple[str, str], ...]:
+    """(id, name) of every person the record names, in record order; the first name declared
+    for an id is kept. Reports show people as "Name (id)"."""
+    names: dict[str, str] = {}
+    for e in events:
+        field = _NAMING.get(e.TYPE)
+        if field is not None:
+            fields = e.fields()
+            if fields["name"]:
+                names.setdefault(fields[field], fields["name"])
+    return tuple(names.items())
+
+
 @attrs.frozen(kw_only=True)
 class Report:
     """The outcome of checking one session: every clause's status and every finding."""
@@ -245,6 +266,7 @@ class Report:
     timeline: tuple[Evidence, ...] = ()      # every event of the session, in time order
     waivers: tuple[WaiverUse, ...] = ()
     info: SessionInfo = SessionInfo()
+    names: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)   # (id, name) of people
     # the catalogue's sections (id, title) in catalogue order, for reporters; not part of the
     # JSON report (bytes kept), so a report read back from JSON has none and shows section ids
     sections: tuple[tuple[str, Text], ...] = attrs.field(default=(), converter=_sections, eq=False)
@@ -273,7 +295,8 @@ class Report:
         tz = _time.zone(data["time_zone"])
         return cls(
             **{k: v for k, v in data.items() if k not in ("clauses", "findings", "timeline", "waivers", "sections",
-                                                          "info")},
+                                                          "info", "names")},
+            names=data.get("names", ()),
             info=SessionInfo(**data.get("info", {})),
             timeline=tuple(_evidence(e, tz) for e in data.get("timeline", ())),
             waivers=tuple(WaiverUse(waiver=_waiver(w["waiver"]), outcome=w["outcome"])

@@ -80,12 +80,7 @@ WAIVER_OUTCOME = {
     "en": {"applied": "applied", "expired": "EXPIRED, no longer applies", "unused": "unused"},
 }
 
-WEEKDAYS = {"fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-            "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                 "octobre", "novembre", "décembre"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                 "October", "November", "December")}
+WEEKDAYS, MONTHS = _time.WEEKDAYS, _time.MONTHS
 
 # Event fields that name a person: the "who" of an event; the other fields are its details.
 WHO_FIELDS = ("person", "juror", "candidate", "witness", "decided_by", "name", "role")
@@ -129,8 +124,7 @@ def who_and_details(details: tuple[tuple[str, str], ...]) -> tuple[str, str]:
 
 def long_day(day: dt.date, lang: str) -> str:
     """``mardi 10 mars 2026`` (``Tuesday 10 March 2026``)."""
-    lang = norm_lang(lang)
-    return f"{WEEKDAYS[lang][day.weekday()]} {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+    return _time.long_day(day, norm_lang(lang))
 
 
 def moment(at: dt.datetime) -> str:

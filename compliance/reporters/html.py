@@ -18,9 +18,10 @@ from typing import Any, Sequence
 
 from .. import _time
 from ..model import Evidence, Finding, Report, Status
-from ._labels import (LABELS, MARK, colon, long_day, moment, norm_lang, outcome_word, section_of,
+from ._labels import (LABELS, MARK, colon, long_day, norm_lang, outcome_word, section_of,
                       identification, section_title, severity_word, source_citation, status_word, summary, waiver_sentence,
-                      who_and_details, xml_text)
+                      xml_text)
+from ._wording import Wording
 
 _CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -75,8 +76,9 @@ table.sign td.blank { border-bottom: 0.6pt solid #000; height: 18pt; }
 table.sign tr:last-child td.blank { height: 48pt; }
 .waiver { border-left: 2pt solid #666; padding-left: 5pt; }
 table.timeline { table-layout: fixed; font-size: 8.5pt; }
-table.timeline td { overflow-wrap: anywhere; }
-col.c-time { width: 14mm; } col.c-event { width: 40mm; } col.c-who { width: 27mm; }
+/* words break between words only (a word longer than its whole column, as a last resort) */
+table.timeline td { overflow-wrap: break-word; hyphens: manual; }
+col.c-time { width: 18mm; } col.c-event { width: 36mm; } col.c-who { width: 27mm; }
 col.c-findings { width: 31mm; } col.c-where { width: 13mm; }
 .timeline td.time { overflow-wrap: normal; }
 .timeline td.where { font-size: 8pt; }
@@ -98,11 +100,6 @@ def _e(text: object) -> str:
     """Escaped text; control characters (which neither HTML nor XML allow) and bidirectional
     overrides become U+FFFD."""
     return escape(xml_text(text), quote=True)
-
-
-def _ident(text: str) -> str:
-    """An identifier (event type) that may break after its underscores in a narrow column."""
-    return _e(text).replace("_", "_<wbr />")
 
 
 def render_html(reports: Sequence[Report], lang: str = "fr") -> str:
@@ -236,15 +233,16 @@ def _finding(n: int, i: int, f: Finding, report: Report, lang: str) -> str:
         out.append(f'<p class="source">{_e(L["source"])}{_e(c)}{cited}</p>')
     if f.waived:
         out.append(f'<p class="waiver">{_e(waiver_sentence(f.waived, lang))}</p>')
+    words = Wording(report, lang)
     if f.values:
         out.append(f"<p>{_e(L['values'])}{_e(c)}"
-                   + ", ".join(f"{_e(k)} = <strong>{_e(v)}</strong>" for k, v in f.values) + "</p>")
+                   + ", ".join(f"{_e(k)} = <strong>{_e(v)}</strong>" for k, v in words.values(f.values)) + "</p>")
     if f.evidence:
         out += [f"<table><thead><tr><th>{_e(L['time'])}</th><th>{_e(L['event'])}</th><th>{_e(L['who'])}</th>"
                 f"<th>{_e(L['details'])}</th><th>{_e(L['where'])}</th></tr></thead><tbody>"]
         for e in f.evidence:
-            who, rest = who_and_details(e.details)
-            out.append(f'<tr><td class="time">{_e(moment(e.at))}</td><td><code>{_ident(e.type)}</code></td>'
+            who, rest = words.who_and_details(e)
+            out.append(f'<tr><td class="time">{_e(words.moment(e.at))}</td>{_event_cell(e, words)}'
                        f"<td>{_e(who)}</td><td>{_e(rest)}</td><td><code>{_e(e.where())}</code></td></tr>")
         out.append("</tbody></table>")
     out.append("</div>")
@@ -267,14 +265,15 @@ def _timeline(n: int, report: Report, lang: str) -> str:
             orphans.append((i, f))
         for index in dict.fromkeys(cited):
             tags.setdefault(index, []).append(_tag(n, i, f, lang))
+    words = Wording(report, lang)
     day: dt.date | None = None
     offset = ""
     for e in report.timeline:
-        e_day, e_time, e_offset = e.at.date(), _time.render_clock(e.at), _time.render_offset(e.at)
+        e_day, e_offset = e.at.date(), _time.render_offset(e.at)
         if e_day != day:
             if day is not None:
                 out.append("</tbody></table>")
-            day, offset = e_day, e_offset
+            day, offset, day_offset = e_day, e_offset, e.at.utcoffset()
             zone = f" <small>({_e(report.time_zone)}, UTC{_e(offset)})</small>"
             out += [f'<h3 class="day">{_e(long_day(day, lang))}{zone}</h3>',
                     '<table class="timeline"><colgroup><col class="c-time" /><col class="c-event" />'
@@ -282,8 +281,8 @@ def _timeline(n: int, report: Report, lang: str) -> str:
                     f'</colgroup><thead><tr><th>{_e(L["time"])}</th><th>{_e(L["event"])}</th>'
                     f'<th>{_e(L["who"])}</th><th>{_e(L["details"])}</th><th>{_e(L["findings"])}</th>'
                     f'<th>{_e(L["line"])}</th></tr></thead><tbody>']
-        time = e_time if e_offset == offset else f"{e_time} (UTC{e_offset})"
-        out.append(_timeline_row(e, time, tags.get(e.index, ()), report.source))
+        time = words.clock(e.at, day_offset)
+        out.append(_timeline_row(e, time, tags.get(e.index, ()), report.source, words))
     out.append("</tbody></table>")
     if orphans:
         out += [f"<h3>{_e(L['no_evidence'])}</h3>", "<p>" + " ".join(_tag(n, i, f, lang) for i, f in orphans) + "</p>"]
@@ -297,11 +296,16 @@ def _tag(n: int, i: int, f: Finding, lang: str) -> str:
             f"{_e(severity_word(f.severity, lang))}{waived}</a>")
 
 
-def _timeline_row(e: Evidence, time: str, tags: Sequence[str], source: str) -> str:
-    who, rest = who_and_details(e.details)
+def _event_cell(e: Evidence, words: Wording) -> str:
+    """The event's label; its type (as records and rules name it) on hover."""
+    return f'<td class="event" title="{_e(e.type)}">{_e(words.event(e.type))}</td>'
+
+
+def _timeline_row(e: Evidence, time: str, tags: Sequence[str], source: str, words: Wording) -> str:
+    who, rest = words.who_and_details(e)
     cited = ' class="cited"' if tags else ""
     # a line of the session's own file is a number (the column says "line"); anything else in full
     where = str(e.line) if e.file is not None and e.file == source and e.line is not None else e.where()
-    return (f'<tr{cited}><td class="time">{_e(time)}</td><td><code>{_ident(e.type)}</code></td>'
+    return (f'<tr{cited}><td class="time">{_e(time)}</td>{_event_cell(e, words)}'
             f"<td>{_e(who)}</td><td>{_e(rest)}</td><td>{''.join(tags)}</td>"
             f'<td class="where">{_e(where)}</td></tr>')

@@ -21,8 +21,9 @@ import xml.etree.ElementTree as ET
 from typing import Sequence
 
 from ..model import Finding, Report
-from ._labels import (LABELS, colon, evidence_line, norm_lang, section_name, section_of, severity_word,
-                      source_citation, status_word, summary, waiver_sentence, who_and_details, xml_text as _x)
+from ._labels import (LABELS, colon, norm_lang, section_name, section_of, severity_word,
+                      source_citation, status_word, summary, waiver_sentence, xml_text as _x)
+from ._wording import Wording
 
 _SKIPPED = ("pending", "not_applicable", "waived")
 
@@ -56,13 +57,14 @@ def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
         status = clause.status.value
         case = ET.SubElement(suite, "testcase", classname=_x(section_of(clause.clause)),
                              name=_x(f"{clause.clause} {clause.title.get(lang)}"), time="0")
+        words = Wording(report, lang)
         mine = [f for f in report.findings if f.clause == clause.clause]
         live = [f for f in mine if f.waived is None]
         if status in ("violation", "warning"):
             failures += 1
             failure = ET.SubElement(case, "failure", type=status,
                                     message=_x(live[0].message.get(lang) if live else status_word(clause.status, lang)))
-            failure.text = _x("\n".join(_describe(f, lang) for f in live) or status_word(clause.status, lang))
+            failure.text = _x("\n".join(_describe(f, words) for f in live) or status_word(clause.status, lang))
         elif status in _SKIPPED:
             skipped += 1
             reason = status_word(clause.status, lang)
@@ -72,8 +74,8 @@ def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
                 reason += colon(lang) + waiver_sentence(mine[0].waived, lang)
             ET.SubElement(case, "skipped", message=_x(reason))
         waived = [f for f in mine if f.waived is not None]
-        notes = [_describe(f, lang) for f in (live if status in _SKIPPED else [])] + \
-                [_describe(f, lang) for f in waived]
+        notes = [_describe(f, words) for f in (live if status in _SKIPPED else [])] + \
+                [_describe(f, words) for f in waived]
         if notes:
             ET.SubElement(case, "system-out").text = _x("\n".join(notes))
     for section in dict.fromkeys(section_of(c.clause) for c in report.clauses):   # catalogue order
@@ -86,7 +88,8 @@ def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:
     return {"tests": len(report.clauses), "failures": failures, "skipped": skipped}
 
 
-def _describe(f: Finding, lang: str) -> str:
+def _describe(f: Finding, words: Wording) -> str:
+    lang = words.lang
     L, c = LABELS[lang], colon(lang)
     lines = [f"[{severity_word(f.severity, lang)}] {f.clause} {f.title.get(lang)} ({L['rule']} {f.rule})",
              f"  {f.message.get(lang)}"]
@@ -95,9 +98,7 @@ def _describe(f: Finding, lang: str) -> str:
     if f.waived:
         lines.append("  " + waiver_sentence(f.waived, lang))
     if f.values:
-        lines.append(f"  {L['values']}{c}" + ", ".join(f"{k} = {v}" for k, v in f.values))
+        lines.append(f"  {L['values']}{c}" + ", ".join(f"{k} = {v}" for k, v in words.values(f.values)))
     for e in f.evidence:
-        who, rest = who_and_details(e.details)
-        fields = ", ".join(p for p in (who, rest) if p)
-        lines.append(f"  - {evidence_line(e, fields)}")
+        lines.append(f"  - {words.evidence_line(e)}")
     return "\n".join(lines)

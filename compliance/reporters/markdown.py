@@ -12,8 +12,9 @@ from typing import Sequence
 
 from ..errors import printable
 from ..model import Evidence, Finding, Report, Status
-from ._labels import (LABELS, MARK, colon, identification, moment, norm_lang, outcome_word, section_of, section_title,
-                      severity_word, source_citation, status_word, summary, waiver_sentence, who_and_details)
+from ._labels import (LABELS, MARK, colon, identification, norm_lang, outcome_word, section_of, section_title,
+                      severity_word, source_citation, status_word, summary, waiver_sentence)
+from ._wording import Wording
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&#~])")
 _BLOCK_START = re.compile(r"^(\s*)([-+*>=]|\d+[.)])")
@@ -83,6 +84,7 @@ def _one(report: Report, lang: str) -> str:
 
 def _finding(number: int, f: Finding, report: Report, lang: str) -> list[str]:
     L, c = LABELS[lang], colon(lang)
+    words = Wording(report, lang)
     severity = f.severity.value
     mark = MARK["waived"] if f.waived else MARK[severity]
     head = f"### {number}. {mark} {severity_word(f.severity, lang)} · {_inline(f.clause)} · {_inline(f.title.get(lang))}"
@@ -94,7 +96,7 @@ def _finding(number: int, f: Finding, report: Report, lang: str) -> list[str]:
     if f.source is not None:
         out.append(f"- **{L['source']}**{c}{_inline(source_citation(f.source))}")
     if f.values:
-        out.append(f"- **{L['values']}**{c}" + ", ".join(f"{_inline(k)} = {_inline(v)}" for k, v in f.values))
+        out.append(f"- **{L['values']}**{c}" + ", ".join(f"{_inline(k)} = {_inline(v)}" for k, v in words.values(f.values)))
     if f.waived:
         out.append(f"- {MARK['waived']} **" + _inline(waiver_sentence(f.waived, lang)) + "**")
     out.append("")
@@ -102,12 +104,12 @@ def _finding(number: int, f: Finding, report: Report, lang: str) -> list[str]:
         out += [f"**{L['evidence']}**", "",
                 f"| {L['time']} | {L['event']} | {L['who']} | {L['details']} | {L['where']} |",
                 "|---|---|---|---|---|"]
-        out += [_evidence_row(e) for e in f.evidence]
+        out += [_evidence_row(e, words) for e in f.evidence]
         out.append("")
     return out
 
 
-def _evidence_row(e: Evidence) -> str:
-    who, rest = who_and_details(e.details)
-    return (f"| {_inline(moment(e.at))} | {_code(e.type)} | {_inline(who)} | {_inline(rest)} | "
+def _evidence_row(e: Evidence, words: Wording) -> str:
+    who, rest = words.who_and_details(e)
+    return (f"| {_inline(words.moment(e.at))} | {_inline(words.event(e.type))} | {_inline(who)} | {_inline(rest)} | "
             f"{_code(e.where()).replace('|', chr(92) + '|')} |")

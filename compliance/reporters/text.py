@@ -10,8 +10,9 @@ from typing import Sequence
 
 from ..errors import printable as _t
 from ..model import Report
-from ._labels import (LABELS, colon, evidence_line, identification, outcome_word, severity_word, source_citation, status_word, summary,
+from ._labels import (LABELS, colon, identification, outcome_word, severity_word, source_citation, status_word, summary,
                       waiver_sentence)
+from ._wording import Wording
 
 
 # ANSI colours, used only when the caller says the output is a terminal
@@ -30,6 +31,7 @@ def render_text(reports: Sequence[Report], lang: str = "fr", colour: bool = Fals
 
 def _one(report: Report, lang: str, colour: bool = False) -> str:
     L = LABELS[lang]
+    words = Wording(report, lang)
     out = [
         f"{L['session']} {_t(report.session)} — {_t(report.source)}",
         f"{L['as_of']} : {_t(report.as_of)} · {report.events} {L['events']} · "
@@ -60,10 +62,9 @@ def _one(report: Report, lang: str, colour: bool = False) -> str:
         if f.waived:
             out.append(f"    {_t(waiver_sentence(f.waived, lang))}")
         if f.values:
-            out.append(f"    {L['values']}{colon(lang)}" + ", ".join(f"{_t(k)} = {_t(v)}" for k, v in f.values))
+            out.append(f"    {L['values']}{colon(lang)}" + ", ".join(f"{_t(k)} = {_t(v)}" for k, v in words.values(f.values)))
         for e in f.evidence:
-            fields = ", ".join(f"{k}={v}" for k, v in e.details if v)    # as recorded, in order
-            out.append(_t(f"    - {evidence_line(e, fields)}"))
+            out.append(_t(f"    - {words.evidence_line(e)}"))
     for use in report.waivers:
         w = use.waiver
         out.append(("  Dérogation {c} ({f}:{l}) : {o}" if lang == "fr" else "  Waiver {c} ({f}:{l}): {o}")
