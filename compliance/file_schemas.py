@@ -1,7 +1,8 @@
 """JSON Schemas (draft 2020-12) of every file the tool reads or writes.
 
 ``compliance schema --for KIND`` prints one; the package ships them as files
-(``compliance/schemas/KIND.schema.json``, for editors: a record can name its schema in a
+(``compliance/schemas/KIND.schema.json``, rewritten by ``python -m compliance.file_schemas``; for
+editors, a record can name its schema in a
 ``# yaml-language-server: $schema=…`` line), and a test keeps the files equal to what this module
 builds. The event schema selects its branch by ``type`` (``if``/``then``), so an editor can say
 which type is unknown instead of "not valid under any of the given schemas".
@@ -109,7 +110,9 @@ def _report_defs() -> dict[str, Any]:
         "timeline": {"type": "array", "items": {"$ref": "#/$defs/evidence"}},
         "waivers": {"type": "array", "items": _object({"waiver": {"$ref": "#/$defs/waiver"},
                                                         "outcome": {"enum": ["applied", "expired", "unused"]}})},
-        "info": {"$ref": "#/$defs/info"}})
+        "info": {"$ref": "#/$defs/info"},
+        "names": {"type": "array", "description": "[id, name] of the people the record names",
+                  "items": {"type": "array", "prefixItems": [_STR, _STR], "minItems": 2, "maxItems": 2}}})
     return {"text": _TEXT, "evidence": evidence, "waiver": waiver, "finding": finding, "clause": clause,
             "info": info, "report": report}
 
@@ -175,3 +178,10 @@ def schema(kind: str) -> dict[str, Any]:
 def render(kind: str) -> str:
     """The schema as the shipped file holds it."""
     return json.dumps(schema(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":     # python -m compliance.file_schemas: rewrite the shipped files
+    from pathlib import Path
+    for kind in KINDS:
+        if kind != "rules":    # kept by hand
+            (Path(__file__).parent / "schemas" / f"{kind}.schema.json").write_text(render(kind), encoding="utf-8")
