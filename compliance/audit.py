@@ -31,6 +31,7 @@ worker die or hang on a chosen session; nothing else sets it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import re
@@ -306,6 +307,11 @@ _setup = _Setup()
 def _init_worker(rulebook: Rulebook, as_of: dt.datetime, waivers: tuple[Waiver, ...]) -> None:
     global _setup
     _setup = _Setup(rulebook, as_of, waivers)
+    # compile the rule base now, then leave everything alive so far out of the garbage
+    # collector's scans: a worker checks thousands of sessions with it
+    from .checker import _prepare
+    _prepare(rulebook)
+    gc.freeze()
 
 
 def _run_task(task: Any, beat: Callable[[str], None]) -> Any:
