@@ -25,18 +25,21 @@ import attrs
 
 from . import __version__, _time, compiler, duty, working_time
 from .certainty import evaluate, is_certain
+from .guidance import HORIZON, Guidance, Obligation, obligation
 from .engine import EffortLimitError, Engine
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
-from .events import Event, SessionPlanned, parse_event
+from .events import AbsenceNoted, Event, SessionPlanned, TestScheduled, TestStarted, parse_event
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value, value_word
 from .model import (ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Source, Status, Text,
                     judge_clause, names_of)
 from .readers._result import MAX_EVENTS
 from .rulebook import Check, Rulebook, load_rulebook
+from .rule_model import Certainty
 
 
 _Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rule, cited events, message
+_LONG_AFTER = 50 * 366 * _time.DAY           # "long after today", for open obligations
 
 
 @attrs.define
@@ -146,6 +149,8 @@ class Checker:
         self._facts: dict[int, list[dict[str, Any]]] = {}   # per event, built once (live replays)
         self._facts_tz: str | None = None
         self._clock = working_time.WorkingTime()
+        self._open: list[Obligation] = []            # as ``guide`` last saw them
+        self._warned: set[tuple[str, tuple[int, ...]]] = set()
         self._duty = duty.DutyCover()
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
         self._finished = False
@@ -225,6 +230,66 @@ class Checker:
             new.append(finding)
         return self._sorted(new)
 
+    def open_obligations(self, now: dt.datetime | None = None) -> list[Obligation]:
+        """Every obligation that becomes a finding if nothing more happens, by due time.
+
+        An obligation is a match of a rule whose absences are all bounded in time (``at <= X``)
+        with a bound not yet passed at ``now`` (default: the last event's time): its clause and
+        rule, the due instant in the session's zone, the events that opened it and, in words,
+        the events that would discharge it. Deadlines after the session (the PVs within 15 days)
+        are obligations until their day ends. Rules judged only at ``finish`` (a missing record
+        without a deadline) are not listed.
+        """
+        if not self._events:
+            return []
+        at = now if now is not None else self._latest
+        assert at is not None
+        clock = _time.epoch(at)
+        tz = self._tz()
+        # the engine judges the session as if it were over long after today: a bounded match
+        # then stands for what the session owes, whether its bound has passed (a finding) or not
+        later = clock + _LONG_AFTER
+        found = []
+        for _key, finding, rule, matched in self._evaluate(later, self._expected_starts(clock, tz)):
+            if rule.certainty is Certainty.BOUNDED and not is_certain(rule, matched, clock):
+                found.append(obligation(rule, finding, matched, tz))
+        order = self._p.clause_order
+        return sorted(found, key=lambda o: (o.due, order.get(o.clause, 10_000), o.rule, o.key))
+
+    def _expected_starts(self, clock: int, tz: dt.tzinfo) -> list[dict[str, Any]]:
+        """The tests the timetable still expects, as if each started at its scheduled time: so
+        what is owed before a test (an identity check, the quorum...) is an obligation before
+        the test starts. They cite their ``test_scheduled``."""
+        started = {e.test for e in self._events if isinstance(e, TestStarted)}
+        absent = {(e.candidate, e.test) for e in self._events if isinstance(e, AbsenceNoted)}
+        out = []
+        for index, event in enumerate(self._events):
+            if not isinstance(event, TestScheduled) or event.test in started or \
+                    (event.candidate, "") in absent or (event.candidate, event.test) in absent:
+                continue        # under way, or not expected: the candidate is noted absent
+            if _time.epoch(event.starts_at) > clock:
+                start = TestStarted(at=event.starts_at, session=event.session, id=f"{event.id}:expected",
+                                    test=event.test, candidate=event.candidate)
+                out += compiler.event_facts(start, index, tz, self._p.settings)
+        return out
+
+    def guide(self, event: Event | Mapping[str, Any], horizon: dt.timedelta = HORIZON) -> Guidance:
+        """``feed`` one event and say what it changed for the session manager: the findings it
+        made certain, the open obligations it discharged, and those that came within ``horizon``
+        of their due time (each reported once)."""
+        before = {o.key: o for o in self._open}
+        findings = self.feed(event)
+        now = self._latest
+        assert now is not None
+        self._open = self.open_obligations(now)
+        after = {o.key for o in self._open}
+        became = {(f.rule, tuple(e.index for e in f.evidence)) for f in self._emitted.values()}
+        discharged = tuple(o for key, o in before.items() if key not in after and key not in became
+                           and o.due >= now)
+        at_risk = tuple(o for o in self._open if o.due - now <= horizon and o.key not in self._warned)
+        self._warned.update(o.key for o in at_risk)
+        return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)
+
     def finish(self, as_of: dt.datetime | None = None, *, source: str = "",
                problems: Iterable[tuple[str, Any]] = (), timeline: bool = True, digest: str = "") -> Report:
         """Judge the whole record at the audit date ``as_of`` (default: now).
@@ -261,13 +326,16 @@ class Checker:
         opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
         return min(opened).astimezone(tz).date() if opened else None
 
-    def _evaluate(self, end_at: int) -> Iterator[tuple[_Key, Finding, Check, dict[str, dict[str, Any]]]]:
-        """Run the engine over the events so far; yield (key, finding, rule, matched facts)."""
+    def _evaluate(self, end_at: int, expected: Iterable[dict[str, Any]] = ()
+                  ) -> Iterator[tuple[_Key, Finding, Check, dict[str, dict[str, Any]]]]:
+        """Run the engine over the events so far (and ``expected`` facts); yield (key, finding,
+        rule, matched facts)."""
         if not self._events:
             return
         tz = self._tz()
         self._build_facts(tz)
         facts = [fact for index in range(len(self._events)) for fact in self._facts[index]]
+        facts += expected
         engine = self._p.engine
         day = self._session_day(tz)
         seen = set()

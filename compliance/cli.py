@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="extra rule directory (overrides rules of the same id); repeatable")
     check.add_argument("--waivers", metavar="FILE", help="YAML file of accepted deviations")
     check.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
+    check.add_argument("--open", action="store_true",
+                       help="list what each session still owes at --as-of, by due time (text or json)")
 
     audit = sub.add_parser("audit", help="check archives: many files and sessions, with a summary",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -295,6 +297,8 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
     rulebook = load_rulebook(*args.rules) if args.rules else None
     as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     waivers = load_waivers(args.waivers, rulebook) if args.waivers else ()
+    if args.open:
+        return _open_obligations(args, rulebook, as_of, stdout, stderr)
     with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
         reports, problems = _check_files(args.files, set(args.sessions), rulebook, as_of, waivers)
         if args.format == "text" and args.output is None and _is_terminal(stdout):
@@ -309,6 +313,55 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
     if problems:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
+
+
+def _open_obligations(args: argparse.Namespace, rulebook: Rulebook | None, as_of: dt.datetime,
+                      stdout: GuardedStream, stderr: TextIO) -> int:
+    """``check --open``: each session's open obligations at ``as_of``; exit 0 (2 on a problem)."""
+    from .audit import discover
+    from .checker import Checker
+    from .readers import read_file
+    if args.format not in ("text", "json"):
+        raise UsageError("--open", expected="--format text or json", got=args.format)
+    found = discover(args.files)
+    problems = [p.message for p in found.problems]
+    listed: list[tuple[str, list[Any]]] = []
+    for file in found.files:
+        result = read_file(file)
+        problems += [str(error) for error in result.problems]
+        for session in result.sessions:
+            if args.sessions and session.id not in args.sessions:
+                continue
+            checker = Checker(rulebook, session=session.id)
+            checker.extend(e for e in session.events if e.at <= as_of)    # the session so far
+            listed.append((session.id, checker.open_obligations(as_of)))
+    with atomic_output(args.output, stdout) as out:
+        out.write(render_obligations(listed, as_of, args.format, args.lang))
+    for problem in problems:
+        _say(stderr, f"compliance: error: {problem}")
+    return EXIT_UNUSABLE if problems else EXIT_OK
+
+
+def render_obligations(listed: Sequence[tuple[str, Sequence[Any]]], as_of: dt.datetime, fmt: str, lang: str) -> str:
+    """Open obligations of each session: text lines by due time, or a JSON document."""
+    from .errors import printable
+    if fmt == "json":
+        document = {"as_of": as_of.isoformat(), "sessions": [
+            {"session": sid, "open": [{"clause": o.clause, "rule": o.rule, "due": o.due.isoformat(),
+                                       "title": {"fr": o.title.fr, "en": o.title.en},
+                                       "discharge": {"fr": o.discharge.fr, "en": o.discharge.en},
+                                       "opened_by": [e.event_id for e in o.opened_by]} for o in obligations]}
+            for sid, obligations in listed]}
+        return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    lines = []
+    for sid, obligations in listed:
+        head = "Session {s} : {n} obligation(s) ouverte(s)" if lang == "fr" else "Session {s}: {n} open obligation(s)"
+        lines.append(head.format(s=printable(sid), n=len(obligations)))
+        for o in obligations:
+            by = ", ".join(e.event_id for e in o.opened_by)
+            lines.append(f"  {_time.moment_words(o.due, lang)}  {o.clause}  {printable(o.discharge.get(lang))}"
+                         f"  [{printable(o.rule)} · {printable(by)}]")
+    return "\n".join(lines) + "\n"
 
 
 def _check_files(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | None, as_of: dt.datetime,

@@ -1,0 +1,105 @@
+"""Live guidance: what a session still owes, by when (compliance/guidance.py, Checker.guide,
+Checker.open_obligations, check --open). Expected obligations are read by hand from the records."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+from hypothesis import given
+
+from compliance import Checker, read_path
+from compliance.cli import main
+from conftest import EXAMPLES
+from mutations import MUTATIONS
+from strategies import scenarios
+
+BREACHES = EXAMPLES / "session-avec-manquements.yaml"
+PARIS_WINTER = dt.timezone(dt.timedelta(hours=1))
+
+
+def _fed_until(path, until: dt.datetime) -> Checker:
+    (session,) = read_path(path)
+    checker = Checker()
+    for event in sorted(session.events, key=lambda e: e.at):
+        if event.at <= until:
+            checker.feed(event)
+    return checker
+
+
+def test_at_0850_the_breaches_session_owes_what_its_0900_tests_need():
+    """examples/session-avec-manquements.yaml at 08:50: the MSPs are timetabled at 09:00; C2's
+    identity is not checked (L20 is C2's MSP), no candidate DTE handed yet (C1, C2: L18, L20),
+    durations not yet recalled and the jury briefing incomplete (both from the opening, L29).
+    C3 is noted absent at 08:45: nothing is expected of C3."""
+    at = dt.datetime(2026, 3, 10, 8, 50, tzinfo=PARIS_WINTER)
+    open_ = _fed_until(BREACHES, at).open_obligations(at)
+    assert [(o.clause, o.rule, [e.event_id for e in o.opened_by]) for o in open_] == [
+        ("S2.3", "S2.3-rappel-jury-incomplet", ["L29"]),
+        ("S3.1", "S3.1-identite-non-controlee", ["L20"]),
+        ("S4.4", "S4.4-dte-candidat-non-remis", ["L18"]),
+        ("S4.4", "S4.4-dte-candidat-non-remis", ["L20"]),
+        ("S5.1", "S5.1-durees-non-rappelees", ["L29"])]
+    assert {o.due for o in open_} == {dt.datetime(2026, 3, 10, 9, 0, tzinfo=PARIS_WINTER)}
+    (identity,) = [o for o in open_ if o.clause == "S3.1"]
+    assert identity.discharge.fr == "Contrôle d'identité (candidat : C2, pièce d'identité conforme : oui)"
+    assert identity.discharge.en == "Identity checked (candidate: C2, identity document matched: yes)"
+
+
+def test_after_the_closing_the_pvs_are_owed_until_the_end_of_day_15():
+    at = dt.datetime(2026, 3, 10, 16, 20, tzinfo=PARIS_WINTER)
+    (session,) = read_path(EXAMPLES / "session-conforme.yaml")
+    checker = Checker()
+    checker.extend(e for e in session.events if e.at <= at)
+    (pvs,) = checker.open_obligations(at)
+    assert (pvs.clause, pvs.due.isoformat()) == ("S8.5", "2026-03-25T23:59:59+01:00")
+    assert "représentant territorial" in pvs.discharge.fr
+
+
+def test_guide_says_what_an_event_discharged_and_warns_once_within_the_horizon():
+    (session,) = read_path(BREACHES)
+    checker = Checker()
+    discharged, warned = {}, {}
+    for event in sorted(session.events, key=lambda e: e.at):
+        guidance = checker.guide(event)
+        for o in guidance.discharged:
+            discharged.setdefault(o.key, event.id)
+        for o in guidance.at_risk:
+            assert o.key not in warned, "warned twice"
+            warned[o.key] = event.at
+    # the durations recalled at 08:58 (L48) discharge S5.1 opened by the opening (L29)
+    assert discharged[("S5.1-durees-non-rappelees", (18,))] == "L48"
+    # S3.1 for C2 (due 09:00) is at risk from the first event at or after 08:45
+    key = next(k for k in warned if k[0] == "S3.1-identite-non-controlee")
+    assert warned[key] == dt.datetime(2026, 3, 10, 8, 45, tzinfo=PARIS_WINTER)
+
+
+@given(scenarios(max_candidates=4))
+def test_a_compliant_session_ends_owing_at_most_its_pvs(scenario):
+    session = scenario.session()
+    checker = Checker()
+    checker.extend(session.events)
+    open_ = checker.open_obligations(scenario.as_of)
+    assert {o.clause for o in open_} <= {"S8.5"}
+    assert bool(open_) == (not scenario.find("pv_transmitted"))
+
+
+@given(scenarios(max_candidates=3) | MUTATIONS["S3.1"].strategy(max_candidates=3)
+       | MUTATIONS["S8.5"].strategy(max_candidates=3))
+def test_an_obligation_reported_discharged_never_becomes_a_finding(scenario):
+    session = scenario.session()
+    checker = Checker()
+    discharged = set()
+    for event in sorted(session.events, key=lambda e: e.at):
+        discharged.update(o.key for o in checker.guide(event).discharged)
+    report = checker.finish(scenario.as_of)
+    assert not discharged & {(f.rule, tuple(e.index for e in f.evidence)) for f in report.findings}
+
+
+def test_check_open_lists_the_obligations_in_json():
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", str(BREACHES), "--as-of", "2026-03-10T08:50:00+01:00", "--open", "--format", "json"],
+                out, err) == 0, err.getvalue()
+    (session,) = json.loads(out.getvalue())["sessions"]
+    assert [o["clause"] for o in session["open"]] == ["S2.3", "S3.1", "S4.4", "S4.4", "S5.1"]
+    assert session["open"][0]["due"] == "2026-03-10T09:00:00+01:00"
