@@ -279,13 +279,14 @@ class Checker:
         of their due time (each reported once)."""
         before = {o.key: o for o in self._open}
         findings = self.feed(event)
+        fed = self._events[-1].TYPE
         now = self._latest
         assert now is not None
         self._open = self.open_obligations(now)
         after = {o.key for o in self._open}
         became = {(f.rule, tuple(e.index for e in f.evidence)) for f in self._emitted.values()}
         discharged = tuple(o for key, o in before.items() if key not in after and key not in became
-                           and o.due >= now)
+                           and o.due >= now and fed in o.by)
         at_risk = tuple(o for o in self._open if o.due - now <= horizon and o.key not in self._warned)
         self._warned.update(o.key for o in at_risk)
         return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)

@@ -112,6 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
     lint = rules_sub.add_parser("lint", help="validate rule files without running them")
     lint.add_argument("rule_files", nargs="+", metavar="FILE")
 
+    watch = sub.add_parser("watch", help="follow a JSON Lines log live: findings and what is due, as they come",
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    watch.add_argument("log", metavar="LOG", help="a .jsonl event log (one or more sessions)")
+    watch.add_argument("--follow", action="store_true",
+                       help="wait for more lines, as tail -f does; Ctrl-C ends with the final report")
+    watch.add_argument("--lang", choices=["fr", "en"], default="fr")
+    watch.add_argument("--rules", action="append", default=[], metavar="DIR")
+
     explain = sub.add_parser("explain", help="a clause or a rule in words: text, sources, rules, examples")
     explain.add_argument("id", metavar="ID", help="a clause id (S3.1, R4, D2) or a rule id")
     explain.add_argument("--lang", choices=["fr", "en"], default="fr")
@@ -251,6 +259,8 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         linted = load_rule_files(args.rule_files)
         stdout.write(f"{len(args.rule_files)} file(s) valid: {len(linted.rules)} rule(s)\n")
         return EXIT_OK
+    if args.command == "watch":
+        return _watch(args, stdout, stderr)
     if args.command == "explain":
         from .explain import explain
         stdout.write(explain(load_rulebook(*args.rules), args.id, args.lang))
@@ -311,6 +321,29 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         _say(stderr, f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
                      f"({waiver.clause}) matches no session checked: unused")
     if problems:
+        return EXIT_UNUSABLE
+    return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
+
+
+def _watch(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
+    """``compliance watch``: live lines while the log grows, then the final report."""
+    from .watch import Watch, follow
+    rulebook = load_rulebook(*args.rules) if args.rules else None
+
+    def say(line: str) -> None:
+        stdout.write(line + "\n")
+        stdout.flush()
+    watch = Watch(args.log, rulebook, args.lang, say, lambda line: _say(stderr, line))
+    try:
+        with open(args.log, encoding="utf-8", errors="replace", newline="\n") as stream:
+            follow(stream, watch, forever=args.follow)
+    except KeyboardInterrupt:      # the way to end --follow: the report of what was seen
+        pass
+    except OSError as error:
+        raise UsageError(f"{args.log}: cannot read the log ({error.strerror})") from None
+    reports = watch.reports()
+    stdout.write(render_text(reports, args.lang))
+    if watch.problems:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
 

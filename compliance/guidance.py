@@ -24,6 +24,7 @@ from .model import Evidence, Finding, Text
 from .rule_model import Check
 
 HORIZON = dt.timedelta(minutes=15)    # an obligation due within this is "at risk"
+_STRUCTURE = ("session_opened", "session_closed")
 
 
 @attrs.frozen(kw_only=True)
@@ -35,6 +36,7 @@ class Obligation:
     due: dt.datetime                 # the last instant to discharge it, in the session's zone
     opened_by: tuple[Evidence, ...]  # the events that opened it
     discharge: Text                  # the events that would discharge it, in words
+    by: tuple[str, ...] = ()         # their types
 
     @property
     def key(self) -> tuple[str, tuple[int, ...]]:
@@ -44,8 +46,9 @@ class Obligation:
 
 @attrs.frozen(kw_only=True)
 class Guidance:
-    """What feeding one event changed: findings now certain, obligations discharged by it,
-    obligations that came within the horizon of their due time."""
+    """What feeding one event changed: findings now certain, obligations it discharged (an event
+    of a kind that fills them; an obligation that lapses otherwise, e.g. the candidate noted
+    absent, is not "done"), obligations that came within the horizon of their due time."""
     findings: tuple[Finding, ...]
     discharged: tuple[Obligation, ...]
     at_risk: tuple[Obligation, ...]
@@ -58,7 +61,8 @@ def obligation(rule: Check, finding: Finding, matched: Mapping[str, Mapping[str,
     return Obligation(clause=rule.clause, rule=rule.id, title=rule.title,
                       due=dt.datetime.fromtimestamp(due, dt.timezone.utc).astimezone(tz),
                       opened_by=finding.evidence,
-                      discharge=Text(_discharge(rule, matched, "fr"), _discharge(rule, matched, "en")))
+                      discharge=Text(_discharge(rule, matched, "fr"), _discharge(rule, matched, "en")),
+                      by=tuple(p.event.split(".")[0] for p in rule.patterns if p.absent))
 
 
 def _discharge(rule: Check, matched: Mapping[str, Mapping[str, Any]], lang: str) -> str:
@@ -67,8 +71,10 @@ def _discharge(rule: Check, matched: Mapping[str, Mapping[str, Any]], lang: str)
     words = []
     matched_types = {p.event for p in rule.patterns if not p.absent}
     for pattern in rule.patterns:
-        # a later event of a matched kind (another closing) moves the obligation, not discharges it
-        if not pattern.absent or _about_the_past(pattern) or pattern.event in matched_types:
+        # a later event of a matched kind (another closing) moves the obligation, not discharges
+        # it; a derived fact or the session's opening and closing are not acts anyone does
+        if not pattern.absent or _about_the_past(pattern) or pattern.event in matched_types \
+                or pattern.event.split(".")[0] not in EVENT_TYPES or pattern.event in _STRUCTURE:
             continue
         label = event_label(pattern.event.split(".")[0])
         name = label.get(lang) if label is not None else pattern.event
@@ -91,7 +97,7 @@ def _discharge(rule: Check, matched: Mapping[str, Mapping[str, Any]], lang: str)
             details.append(f"{field} : {_shown(value, lang)}" if lang == "fr" else f"{field}: {_shown(value, lang)}")
         words.append(name + (f" ({', '.join(details)})" if details else ""))
     joint = " ou " if lang == "fr" else " or "
-    return joint.join(words)
+    return joint.join(words) or rule.title.get(lang)     # nothing nameable: what would be found
 
 
 def _about_the_past(pattern: Any) -> bool:

@@ -1,0 +1,100 @@
+"""``compliance watch LOG.jsonl [--follow]``: a session manager's live view of a growing log.
+
+Each complete line of the log is read as it arrives (as ``tail -f`` reads), parsed and fed live
+(``Checker.guide``) to the checker of its session, in arrival order; what that makes certain is
+printed at once: findings, obligations discharged, and obligations that come within the horizon
+of their due time. Without ``--follow``, or on Ctrl-C (SIGINT) with it, the watch ends with each
+session's report at the time of its last event, and the exit code says whether violations were
+found (0, 1), as ``check`` does. A line that cannot be used is one located line on stderr and
+the watch goes on (exit code 2 at the end).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Callable, TextIO
+
+from ._time import moment_words
+from .checker import Checker
+from .errors import ComplianceError, Location, printable
+from .events import parse_event
+from .guidance import HORIZON, Guidance
+from .model import Report
+from .readers.jsonl import decode_line
+from .rulebook import Rulebook
+
+POLL = 0.2        # seconds between two looks at a log that has not grown
+
+
+class Watch:
+    """The checkers of the sessions a log names, fed line by line."""
+
+    def __init__(self, file: str, rulebook: Rulebook | None, lang: str, say: Callable[[str], None],
+                 warn: Callable[[str], None], horizon: dt.timedelta = HORIZON):
+        self.file, self.rulebook, self.lang, self.say, self.warn = file, rulebook, lang, say, warn
+        self.horizon = horizon
+        self.checkers: dict[str, Checker] = {}
+        self.problems = 0
+        self.line = 0
+
+    def take(self, text: str) -> None:
+        """One complete line of the log."""
+        self.line += 1
+        decoded = decode_line(text, self.line, self.file)
+        if decoded is None:
+            return
+        sid, item = decoded
+        try:
+            if isinstance(item, ComplianceError):
+                raise item
+            assert sid is not None
+            checker = self.checkers.setdefault(sid, Checker(self.rulebook, session=sid))
+            event = parse_event(item, Location(self.file, self.line), default_id=f"L{self.line}")
+            guidance = checker.guide(event, self.horizon)
+        except ComplianceError as error:      # this line is unusable: said, and the watch goes on
+            self.problems += 1
+            self.warn(f"compliance: error: {error}")
+            return
+        self._show(sid, guidance)             # a closed output is not this line's problem
+
+    def _show(self, sid: str, guidance: Guidance) -> None:
+        fr = self.lang == "fr"
+        for finding in guidance.findings:
+            word = finding.severity.value.upper()
+            self.say(f"[{printable(sid)}] {word} {finding.clause} {printable(finding.message.get(self.lang))}")
+        for owed in guidance.at_risk:
+            due = moment_words(owed.due, self.lang)
+            self.say(f"[{printable(sid)}] " + ("À FAIRE avant " if fr else "DUE by ") + f"{due} : "
+                     f"{owed.clause} {printable(owed.discharge.get(self.lang))}")
+        for owed in guidance.discharged:
+            self.say(f"[{printable(sid)}] " + ("fait : " if fr else "done: ") +
+                     f"{owed.clause} {printable(owed.discharge.get(self.lang))}")
+
+    def reports(self) -> list[Report]:
+        """Each session judged at its last event (the session so far)."""
+        out = []
+        for sid, checker in self.checkers.items():
+            events = checker.events
+            if events:
+                out.append(checker.finish(max(e.at for e in events), source=self.file))
+        return out
+
+
+def follow(stream: TextIO, watch: Watch, *, forever: bool, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Feed the watch every complete line of ``stream``; with ``forever``, wait for more (until
+    KeyboardInterrupt). A last line without its newline is read once the file stops growing
+    only when not following (a writer may still be writing it)."""
+    pending = ""
+    while True:
+        chunk = stream.readline()
+        if chunk:
+            pending += chunk
+            if pending.endswith("\n"):
+                watch.take(pending.removesuffix("\n"))
+                pending = ""
+            continue
+        if not forever:
+            if pending:
+                watch.take(pending)
+            return
+        sleep(POLL)
