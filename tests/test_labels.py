@@ -237,8 +237,8 @@ def test_in_a_session_of_two_days_a_message_names_the_day_of_its_times(tmp_path)
     path.write_text(text.replace(old, 'at: "2026-05-19T09:50:00+02:00", test: T1-ET'), encoding="utf-8")
     s52 = _finding(_report(path, "2026-06-30"), "S5.2-duree-depassee")
     assert s52.message.fr == ("L'épreuve T1-ET du candidat T1 a duré 50 min de travail (de 9 h 00 le mardi 19 mai "
-                              "2026 à 9 h 50, pauses de 0 min exclues) alors que le référentiel prévoit 45 min.")
-    assert "(from 09:00 on Tuesday 19 May 2026 to 09:50, 0 min of pauses excluded)" in s52.message.en
+                              "2026 à 9 h 50, temps de pause non compté : 0 min) alors que le référentiel prévoit 45 min.")
+    assert "(from 09:00 on Tuesday 19 May 2026 to 09:50, time paused not counted: 0 min)" in s52.message.en
 
 
 def _at(text: str) -> int:
