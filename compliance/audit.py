@@ -502,10 +502,12 @@ def _sessions_of(file: str, wanted: set[str]) -> list[Session]:
 def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tuple[str, ...] = (),
               rulebook: Rulebook | None = None, jobs: int | None = None, waivers: tuple[Waiver, ...] = (),
               time_limit: float | None = TIME_LIMIT,
-              progress: Callable[[int, int, int], None] | None = None) -> Generator[FileOutcome, None, None]:
+              progress: Callable[[int, int, int, int, int], None] | None = None
+              ) -> Generator[FileOutcome, None, None]:
     """Yield the outcomes in input order: discovery's first, then one or more per file.
 
-    ``progress(files_done, files_total, sessions_done)`` is called after each outcome.
+    ``progress(files_done, files_total, sessions_done, bytes_done, bytes_total)`` is called
+    after each outcome (bytes: of the files read so far, and of all of them).
     """
     found = discover(paths)
     yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read)
@@ -514,15 +516,19 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     if rulebook is None:
         rulebook = load_rulebook(*rule_dirs) if rule_dirs else default_rulebook()
     jobs = max(1, jobs or os.cpu_count() or 1)
-    done = sessions = 0
+    done = sessions = read = 0
+    sizes = {file: _size(file) for file in found.files}      # the time left is estimated by bytes
+    total = sum(sizes.values())
     with Pool(jobs, _init_worker, (rulebook, as_of, waivers), _run_task, time_limit=time_limit) as pool:
         merged = _plan_merges(pool, found.files) if len(found.files) > 1 else {}
         for result in pool.run(_tasks(found.files, merged)):
             outcome = _outcome(result)
             sessions += len(outcome.reports)
             done += outcome.last
+            if outcome.last and outcome.file in sizes:
+                read += sizes[outcome.file]
             if progress:
-                progress(done, len(found.files), sessions)
+                progress(done, len(found.files), sessions, read, total)
             yield outcome
 
 
@@ -608,24 +614,45 @@ def _failure_problem(label: str, failure: Failure) -> Problem:
                    detail=failure.detail)
 
 
+def _size(file: str) -> int:
+    try:
+        return os.stat(file).st_size
+    except OSError:
+        return 0
+
+
 class Progress:
-    """A one-line progress display on a terminal: files, sessions, rate, time left."""
+    """A one-line progress display on a terminal: files, sessions, rate, time left (estimated
+    from the bytes read, so a few large logs do not read as a few quick files). ``clear`` wipes
+    the line before anything else is printed to the same terminal."""
 
     def __init__(self, stream: Any):
         self.stream = stream
         self.start = time.monotonic()
+        self.shown = False
 
-    def __call__(self, done: int, total: int, sessions: int) -> None:
+    def __call__(self, done: int, total: int, sessions: int, read: int = 0, size: int = 0) -> None:
         if self.stream is None:
             return
         elapsed = max(time.monotonic() - self.start, 1e-6)
         rate = sessions / elapsed
-        left = (total - done) * elapsed / done if done else 0
+        left = (size - read) * elapsed / read if read else 0
         try:
-            self.stream.write(f"\r{done}/{total} files · {sessions} sessions · {rate:,.0f} sessions/s · "
-                              f"{left:,.0f} s left ")
+            self.stream.write(f"\r\033[K{done}/{total} files · {sessions} sessions · {rate:,.0f} sessions/s · "
+                              f"{left:,.0f} s left")
+            self.shown = done != total
             if done == total:
                 self.stream.write("\n")
             self.stream.flush()
         except (OSError, ValueError):   # a closed terminal: the audit goes on without progress
+            self.stream = None
+
+    def clear(self) -> None:
+        if self.stream is None or not self.shown:
+            return
+        try:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+        except (OSError, ValueError):
             self.stream = None

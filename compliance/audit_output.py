@@ -223,6 +223,8 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
         for outcome in outcomes:
             summary.add(outcome)
             problems.extend(outcome.problems)
+            if progress is not None and options.output is None:
+                progress.clear()          # the session lines share the terminal with it
             _write_outcome(out, outcome, options, sessions_json)
             for report in outcome.reports:
                 failing |= any(f.severity in fail_severities and f.waived is None for f in report.findings)

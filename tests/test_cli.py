@@ -203,3 +203,17 @@ def test_audit_time_limit_must_be_a_positive_number():
     code, _, err = run("audit", str(EXAMPLES), "--time-limit", "0")
     assert code == 2 and err == "compliance: error: argument --time-limit: expected a positive number of " \
                                 "seconds, got '0'\n"
+
+
+def test_audit_progress_estimates_by_bytes_and_clears_its_line_before_other_output(monkeypatch):
+    from compliance import audit
+    clock = iter([100.0, 110.0, 110.0])               # started at 100; 10 s later a quarter is read
+    monkeypatch.setattr(audit.time, "monotonic", lambda: next(clock))
+    stream = io.StringIO()
+    progress = audit.Progress(stream)
+    progress(1, 2, 10, 250, 1000)                     # 1 file of 2, but a quarter of the bytes
+    assert stream.getvalue().endswith("1/2 files · 10 sessions · 1 sessions/s · 30 s left")
+    progress.clear()
+    assert stream.getvalue().endswith("30 s left\r\033[K")      # wiped before a session line
+    progress.clear()                                   # nothing shown: nothing written
+    assert stream.getvalue().endswith("30 s left\r\033[K")
