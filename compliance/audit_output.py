@@ -240,8 +240,13 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
         elif options.format == "text":
             out.write(_text_summary(summary_json, options.lang))
         out.flush()
-    if options.format in _CSV_COLUMNS:     # a table has no room for it: the summary goes to stderr
+    # a table has no room for the summary, and an audit written to a file leaves the terminal
+    # empty: the person who ran it sees the problems and the summary on stderr
+    if options.format in _CSV_COLUMNS or options.output is not None:
         with contextlib.suppress(OSError, ValueError):
+            if options.output is not None:
+                for problem in problems:
+                    stderr.write(f"!! {printable(problem.message)}\n")
             stderr.write(_text_summary(summary_json, options.lang))
             stderr.flush()
     if options.debug:

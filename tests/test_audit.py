@@ -26,7 +26,8 @@ def test_audit_of_1000_sessions_and_a_corrupt_file_accounts_for_everything(tmp_p
     code, stdout, stderr = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "jsonl",
                                "--output", str(out), "--jobs", "2")
     assert code == 2          # an unreadable input: the run could not do all it was asked
-    assert stdout == "" and stderr == ""
+    assert stdout == ""         # written to --output; the person at the terminal gets the problem and summary
+    assert stderr.startswith("!! ") and "zz-corrupt.yaml" in stderr.splitlines()[0] and "\nRésumé\n" in stderr
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     kinds = [line["kind"] for line in lines]
     assert kinds[0] == "audit" and kinds[-1] == "summary"
