@@ -6,8 +6,11 @@ Each clause says what its rules may conclude (docs/rules.md, "Severity"):
 * ``no_evidence``: what the absence of any record of the duty gives, ``violation``,
   ``warning``, ``pending`` (a deadline, pending until due) or ``none`` (nothing to record).
 
-A check's severity must be one of these two (``severity_problem``); the loader refuses the rule
-otherwise. The catalogue also holds ``settings`` that rules read as computed fields.
+and ``basis``, what the clause rests on (``BASES``), which bounds those columns: a clause resting
+on a superseded text or on guidance alone gives warnings, one resting on a text in force gives
+violations (``basis_problem``). A check's severity must be one of the two columns
+(``severity_problem``); the loader refuses the clause or the rule otherwise. The catalogue also
+holds ``settings`` that rules read as computed fields.
 """
 from __future__ import annotations
 
@@ -35,6 +38,18 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "deadline_shift_to_working_day": (lambda v: isinstance(v, bool), "true or false"),
 }
 
+# What a clause may rest on (docs/rules.md, "Severity") -> the breach severities it allows, and
+# whether a missing record may be a violation. Hard law gives violations; a superseded text or
+# guidance is a strong hint, not proof, of the current rule: warnings until the text is confirmed.
+BASES: dict[str, tuple[frozenset[Severity], bool]] = {
+    "current": (frozenset({Severity.VIOLATION}), True),        # a text in force, read
+    "case_law": (frozenset({Severity.VIOLATION}), True),       # a principle the courts enforce
+    "superseded": (frozenset({Severity.WARNING}), False),      # only in a repealed text
+    "guidance": (frozenset({Severity.WARNING}), False),        # only in official guidance
+    "seed": (frozenset({Severity.VIOLATION, Severity.WARNING}), True),  # the session guide (the clause says which)
+    "record": (frozenset({Severity.VIOLATION}), True),         # the record itself (D clauses)
+}
+
 BREACH = {"violation": Severity.VIOLATION, "warning": Severity.WARNING}
 NO_EVIDENCE = {"violation": Severity.VIOLATION, "warning": Severity.WARNING,
                "pending": Severity.PENDING, "none": None}
@@ -48,6 +63,7 @@ class Clause:
     title: Text
     breach: Severity
     no_evidence: Severity | None        # None: nothing to record when there is no evidence
+    basis: str = "seed"                 # a key of BASES: what the clause rests on
     applies_if: tuple[str, ...] = ()    # event types: without any of them the clause is not applicable
     retired: bool = False
 
@@ -72,6 +88,25 @@ def severity_problem(clause: Clause, severity: Severity) -> str | None:
     if clause.no_evidence is clause.breach:
         return f"{clause.breach.value} (breach and no_evidence)"
     return f"{clause.breach.value} (breach) or {clause.no_evidence.value} (no_evidence)"
+
+
+def basis_problem(basis: str, breach: Severity, no_evidence: Severity | None) -> tuple[str, str] | None:
+    """(column, what the basis allows) when a clause's columns break the severity policy, else None.
+
+    >>> basis_problem("superseded", Severity.VIOLATION, None)
+    ('breach', 'warning (a superseded basis gives warnings)')
+    >>> basis_problem("guidance", Severity.WARNING, Severity.VIOLATION)
+    ('no_evidence', 'warning, pending or none (a guidance basis gives warnings)')
+    >>> basis_problem("current", Severity.VIOLATION, Severity.WARNING) is None
+    True
+    """
+    breaches, missing_may_violate = BASES[basis]
+    gives = "violations" if breaches == {Severity.VIOLATION} else "warnings"
+    if breach not in breaches:
+        return "breach", f"{' or '.join(sorted(s.value for s in breaches))} (a {basis} basis gives {gives})"
+    if no_evidence is Severity.VIOLATION and not missing_may_violate:
+        return "no_evidence", f"warning, pending or none (a {basis} basis gives {gives})"
+    return None
 
 
 def read_catalogue(file: str, doc: Any, problems: Problems) -> tuple[dict[str, Clause], dict[str, Any]]:
@@ -111,7 +146,7 @@ def _read_clause(file: str, node: Any, problems: Problems) -> Clause | None:
         problems.add(loc, "clause", expected="a mapping")
         return None
     what = f"clause {node.get('id')!r}"
-    if not problems.closed(file, node, {"id", "section", "title", "breach", "no_evidence"},
+    if not problems.closed(file, node, {"id", "section", "title", "basis", "breach", "no_evidence"},
                            {"applies_if", "retired"}, what):
         return None
     if not (isinstance(node["id"], str) and isinstance(node["section"], str)
@@ -121,10 +156,18 @@ def _read_clause(file: str, node: Any, problems: Problems) -> Clause | None:
     title = problems.text(file, node, "title", f"clause {node['id']}")
     breach = _column(file, node, "breach", BREACH, problems)
     no_evidence = _column(file, node, "no_evidence", NO_EVIDENCE, problems)
-    if title is None or breach is None or no_evidence is _BAD:
+    basis = _column(file, node, "basis", {b: b for b in BASES}, problems)
+    if title is None or breach is None or no_evidence is _BAD or basis is None:
+        return None
+    no_evidence = no_evidence if isinstance(no_evidence, Severity) else None
+    broken = basis_problem(basis, breach, no_evidence)
+    if broken is not None:
+        column, allowed = broken
+        problems.add(Location(file, node.line_of(column)), f"clause {node['id']}: '{column}' disagrees with "
+                     f"'basis: {basis}'", expected=allowed, got=node[column])
         return None
     return Clause(id=node["id"], section=node["section"], title=title, breach=breach,
-                  no_evidence=no_evidence if isinstance(no_evidence, Severity) else None,
+                  no_evidence=no_evidence, basis=basis,
                   applies_if=tuple(node.get("applies_if") or ()), retired=bool(node.get("retired", False)))
 
 

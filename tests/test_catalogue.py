@@ -68,10 +68,10 @@ def test_a_catalogue_column_outside_its_values_is_refused_at_its_line(column, va
     from compliance._yaml import load_yaml
     from compliance.catalogue import read_catalogue
     text = ("settings: {}\nclauses:\n  - id: X1\n    section: X\n    title: {fr: a, en: b}\n"
-            "    breach: violation\n    no_evidence: none\n").replace(f"{column}: ", f"{column}: {value} #")
+            "    basis: seed\n    breach: violation\n    no_evidence: none\n").replace(f"{column}: ", f"{column}: {value} #")
     problems = Problems()
     clauses, _ = read_catalogue("c.yaml", load_yaml(text), problems)
-    line = 6 if column == "breach" else 7
+    line = 7 if column == "breach" else 8
     assert [str(p) for p in problems.items] == [f"c.yaml:{line}: clause X1: '{column}': {expected}"]
     assert clauses == {}
 

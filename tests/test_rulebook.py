@@ -67,7 +67,7 @@ def test_a_rule_directory_overrides_a_default_rule_by_id(tmp_path):
 rules:
   - id: S1.3-affichage-non-verifie
     clause: S1.3
-    severity: violation
+    severity: warning
     title: {fr: "Affichage non vérifié (règle locale)", en: "Display not checked (local rule)"}
     reference: {text: "Règle locale du centre"}
     when:
@@ -77,7 +77,7 @@ rules:
     message: {fr: "Pas de contrôle d'affichage.", en: "No display check."}
 """, encoding="utf-8")
     rulebook = load_rulebook(tmp_path)
-    assert rulebook.rule("S1.3-affichage-non-verifie").severity == "violation"
+    assert rulebook.rule("S1.3-affichage-non-verifie").title.fr == "Affichage non vérifié (règle locale)"
     assert rulebook.fingerprint != load_rulebook().fingerprint
 
 
