@@ -40,6 +40,7 @@ DERIVE_OPTIONAL = {"title", "examples"}
 _ENTRY_KEYS = {"absent": {"absent", "where"}, "first": {"first", "event", "where", "per"},
                "match": {"match", "event", "where"}}
 _RESERVED_FIELDS = ("at", "id", "session", "type")
+PER_DAY = "day(at)"     # 'per' entry: the event's local day in the session's time zone
 
 
 def read_rule(problems: Problems, clauses: Mapping[str, Clause], file: str, node: YamlMap,
@@ -213,12 +214,16 @@ class _RuleReader:
         if isinstance(per, str):
             per = [per]
         fields = self.vocab[pattern.event]
-        if not isinstance(per, list) or any(not isinstance(f, str) or f not in fields or fields[f] == "list"
-                                            for f in per):
-            self.bad("per", "'per'", node=entry, expected=f"field names of '{pattern.event}'", got=per,
+        if not isinstance(per, list) or any(f != PER_DAY and (not isinstance(f, str) or f not in fields
+                                                              or fields[f] == "list") for f in per):
+            self.bad("per", "'per'", node=entry, expected=f"field names of '{pattern.event}' or {PER_DAY}", got=per,
                      hint=did_you_mean(str(per[0]), fields) if isinstance(per, list) and per else None)
             return None
-        same = tuple(parse_condition(f"{name} == {pattern.alias}.{name}") for name in per)
+        same = tuple(parse_condition(f"{name} == {pattern.alias}.{name}") for name in per if name != PER_DAY)
+        if PER_DAY in per and pattern.alias is not None:
+            # earlier, and no earlier than midnight starting this one's local day: the same day
+            same += (Condition("at", ">=", Ref(pattern.alias, "at"), f"day(at) == day({pattern.alias}.at)",
+                               calendar=True),)
         earlier = parse_condition(f"at < {pattern.alias}.at")
         return Pattern(alias=None, event=pattern.event, conditions=pattern.conditions + same + (earlier,),
                        absent=True, line=pattern.line)

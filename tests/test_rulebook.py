@@ -390,7 +390,7 @@ rules:
 
 @pytest.mark.parametrize("entry, message", [
     ('{first: start, event: test_started, per: [candidat]}',
-     "rule 'S3.1-x': 'per': expected field names of 'test_started', got ['candidat'] "
+     "rule 'S3.1-x': 'per': expected field names of 'test_started' or day(at), got ['candidat'] "
      "(did you mean 'candidate'?)"),
     ('{first: start, event: test_started, wher: ["at > 1"]}',
      "rule 'S3.1-x': 'when' entry: unknown key 'wher' (did you mean 'where'?)"),
