@@ -90,6 +90,58 @@ def severity_problem(clause: Clause, severity: Severity) -> str | None:
     return f"{clause.breach.value} (breach) or {clause.no_evidence.value} (no_evidence)"
 
 
+TEXT_STATUSES = ("in_force", "superseded", "guidance")
+
+
+@attrs.frozen(kw_only=True)
+class CitedText:
+    """One text of the catalogue's ``texts``: what rules' references name by id."""
+    id: str
+    title: str
+    date: str = ""          # YYYY-MM-DD: the day it was signed or published ("" where unknown)
+    status: str             # in_force, superseded, or guidance (not a legal text)
+    url: str = ""           # the official publication, where there is one
+
+
+def read_texts(file: str, doc: Any, problems: Problems) -> dict[str, CitedText]:
+    """The catalogue's ``texts`` (id -> text), each checked; problems reported with their line."""
+    raw = doc.get("texts") if isinstance(doc, YamlMap) else None
+    texts: dict[str, CitedText] = {}
+    if raw is None:
+        return texts
+    if not isinstance(raw, YamlMap):
+        problems.add(Location(file, doc.line_of("texts")), "texts", expected="a mapping of text ids to texts", got=raw)
+        return texts
+    for key, node in raw.items():
+        where = Location(file, raw.line_of(key))
+        if not isinstance(node, YamlMap):
+            problems.add(where, f"text '{key}'", expected="a mapping with 'title' and 'status'", got=node)
+            continue
+        if not problems.closed(file, node, {"title", "status"}, {"date", "url"}, f"text '{key}'"):
+            continue
+        fields = {k: node.get(k, "") for k in ("title", "status", "date", "url")}
+        if not all(isinstance(v, str) for v in fields.values()):
+            problems.add(where, f"text '{key}'", expected="text values for title, status, date and url")
+        elif fields["status"] not in TEXT_STATUSES:
+            problems.add(Location(file, node.line_of("status")), f"text '{key}': 'status'",
+                         expected=" | ".join(TEXT_STATUSES), got=node["status"])
+        elif fields["date"] and not _is_day(fields["date"]):
+            problems.add(Location(file, node.line_of("date")), f"text '{key}': 'date'",
+                         expected="a day YYYY-MM-DD", got=node["date"])
+        else:
+            texts[str(key)] = CitedText(id=str(key), **fields)
+    return texts
+
+
+def _is_day(value: str) -> bool:
+    import datetime as dt
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
 def basis_problem(basis: str, breach: Severity, no_evidence: Severity | None) -> tuple[str, str] | None:
     """(column, what the basis allows) when a clause's columns break the severity policy, else None.
 
@@ -117,7 +169,7 @@ def read_catalogue(file: str, doc: Any, problems: Problems) -> tuple[dict[str, C
     if not isinstance(doc, YamlMap) or not isinstance(doc.get("clauses"), YamlList):
         problems.add(where, "clause catalogue", expected="a mapping with a 'clauses' list")
         return clauses, settings
-    problems.closed(file, doc, {"clauses", "settings"}, set(), "catalogue")
+    problems.closed(file, doc, {"clauses", "settings"}, {"texts"}, "catalogue")
     raw_settings = doc.get("settings", {})
     if isinstance(raw_settings, YamlMap):
         for key, value in raw_settings.items():
