@@ -80,3 +80,16 @@ def test_a_finding_source_carries_its_main_texts_date_and_status():
 
 from pathlib import Path  # noqa: E402
 RULEBOOK_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+# What the main text of each rule's reference must be, by its clause's basis (docs/rules.md,
+# "Severity"): a violation rests on a text in force, a warning on a superseded text or guidance.
+MAIN_TEXT_STATUS = {"current": {"in_force"}, "case_law": {"in_force"}, "superseded": {"superseded"},
+                    "guidance": {"guidance"}, "seed": {"guidance", "in_force"}}
+
+
+@pytest.mark.parametrize("rule", [r.id for r in RULEBOOK.checks])
+def test_a_rules_main_text_agrees_with_its_clauses_basis(rule):
+    check = RULEBOOK.rule(rule)
+    basis = RULEBOOK.clause(check.clause).basis
+    assert check.reference.texts[0].status in MAIN_TEXT_STATUS[basis], (basis, check.reference.texts[0].id)
