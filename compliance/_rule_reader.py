@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from . import _time, events
 from ._problems import Problems, printable
 from ._yaml import YamlList, YamlMap
-from .catalogue import Clause, severity_problem
+from .catalogue import CitedText, Clause, severity_problem
 from .certainty import classify
 from .errors import Location, did_you_mean
 from .expression_kinds import END, AliasKinds, KindError, check_condition, operand_family, quoted
@@ -40,22 +40,26 @@ DERIVE_OPTIONAL = {"title", "examples"}
 _ENTRY_KEYS = {"absent": {"absent", "where"}, "first": {"first", "event", "where", "per"},
                "match": {"match", "event", "where"}}
 _RESERVED_FIELDS = ("at", "id", "session", "type")
+PER_DAY = "day(at)"     # 'per' entry: the event's local day in the session's time zone
 
 
 def read_rule(problems: Problems, clauses: Mapping[str, Clause], file: str, node: YamlMap,
-              vocab: Mapping[str, FieldKinds], derived: dict[str, FieldKinds]) -> Rule | None:
+              vocab: Mapping[str, FieldKinds], derived: dict[str, FieldKinds],
+              texts: Mapping[str, CitedText] | None = None) -> Rule | None:
     """The rule of ``node``, or None after reporting its problems.
 
-    ``vocab`` is what the rule may match; a derivation records the type it asserts in ``derived``.
+    ``vocab`` is what the rule may match; a derivation records the type it asserts in ``derived``;
+    ``texts`` are the catalogue's texts that a reference's ``texts`` name.
     """
-    return _RuleReader(problems, clauses, file, node, vocab, derived).read()
+    return _RuleReader(problems, clauses, file, node, vocab, derived, texts or {}).read()
 
 
 class _RuleReader:
     def __init__(self, problems: Problems, clauses: Mapping[str, Clause], file: str, node: YamlMap,
-                 vocab: Mapping[str, FieldKinds], derived: dict[str, FieldKinds]):
+                 vocab: Mapping[str, FieldKinds], derived: dict[str, FieldKinds],
+                 texts: Mapping[str, CitedText]):
         self.problems, self.clauses, self.file, self.node = problems, clauses, file, node
-        self.vocab, self.derived = vocab, derived
+        self.vocab, self.derived, self.texts = vocab, derived, texts
         self.rule_id = str(node["id"])
         self.ok = True
 
@@ -213,12 +217,16 @@ class _RuleReader:
         if isinstance(per, str):
             per = [per]
         fields = self.vocab[pattern.event]
-        if not isinstance(per, list) or any(not isinstance(f, str) or f not in fields or fields[f] == "list"
-                                            for f in per):
-            self.bad("per", "'per'", node=entry, expected=f"field names of '{pattern.event}'", got=per,
+        if not isinstance(per, list) or any(f != PER_DAY and (not isinstance(f, str) or f not in fields
+                                                              or fields[f] == "list") for f in per):
+            self.bad("per", "'per'", node=entry, expected=f"field names of '{pattern.event}' or {PER_DAY}", got=per,
                      hint=did_you_mean(str(per[0]), fields) if isinstance(per, list) and per else None)
             return None
-        same = tuple(parse_condition(f"{name} == {pattern.alias}.{name}") for name in per)
+        same = tuple(parse_condition(f"{name} == {pattern.alias}.{name}") for name in per if name != PER_DAY)
+        if PER_DAY in per and pattern.alias is not None:
+            # earlier, and no earlier than midnight starting this one's local day: the same day
+            same += (Condition("at", ">=", Ref(pattern.alias, "at"), f"day(at) == day({pattern.alias}.at)",
+                               calendar=True),)
         earlier = parse_condition(f"at < {pattern.alias}.at")
         return Pattern(alias=None, event=pattern.event, conditions=pattern.conditions + same + (earlier,),
                        absent=True, line=pattern.line)
@@ -356,12 +364,22 @@ class _RuleReader:
 
     def read_reference(self) -> Reference | None:
         ref = self.node["reference"]
-        if not isinstance(ref, YamlMap) or "text" not in ref or not set(ref) <= {"text", "article", "url", "quote"} \
-                or not all(isinstance(v, str) for v in ref.values()):
+        names = ref.get("texts", []) if isinstance(ref, YamlMap) else None
+        if not isinstance(ref, YamlMap) or "text" not in ref \
+                or not set(ref) <= {"text", "article", "url", "quote", "texts"} \
+                or not all(isinstance(v, str) for k, v in ref.items() if k != "texts") \
+                or not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             self.bad("reference", "'reference'",
-                     expected="a mapping with 'text' and optional 'article', 'url', 'quote' texts", got=ref)
+                     expected="a mapping with 'text' and optional 'article', 'url', 'quote' texts and "
+                              "'texts' (ids of the catalogue's texts)", got=ref)
             return None
-        return Reference(**ref)
+        unknown = [n for n in names if n not in self.texts]
+        if unknown:
+            self.bad("reference", f"reference: unknown text '{printable(unknown[0])}'",
+                     hint=did_you_mean(unknown[0], self.texts) or "see 'texts' in rules/clauses.yaml")
+            return None
+        return Reference(**{k: v for k, v in ref.items() if k != "texts"},
+                         texts=tuple(self.texts[n] for n in names))
 
     def read_in_force(self) -> InForce:
         span = self.node.get("in_force")

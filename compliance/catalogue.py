@@ -6,8 +6,11 @@ Each clause says what its rules may conclude (docs/rules.md, "Severity"):
 * ``no_evidence``: what the absence of any record of the duty gives, ``violation``,
   ``warning``, ``pending`` (a deadline, pending until due) or ``none`` (nothing to record).
 
-A check's severity must be one of these two (``severity_problem``); the loader refuses the rule
-otherwise. The catalogue also holds ``settings`` that rules read as computed fields.
+and ``basis``, what the clause rests on (``BASES``), which bounds those columns: a clause resting
+on a superseded text or on guidance alone gives warnings, one resting on a text in force gives
+violations (``basis_problem``). A check's severity must be one of the two columns
+(``severity_problem``); the loader refuses the clause or the rule otherwise. The catalogue also
+holds ``settings`` that rules read as computed fields.
 """
 from __future__ import annotations
 
@@ -35,6 +38,18 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "deadline_shift_to_working_day": (lambda v: isinstance(v, bool), "true or false"),
 }
 
+# What a clause may rest on (docs/rules.md, "Severity") -> the breach severities it allows, and
+# whether a missing record may be a violation. Hard law gives violations; a superseded text or
+# guidance is a strong hint, not proof, of the current rule: warnings until the text is confirmed.
+BASES: dict[str, tuple[frozenset[Severity], bool]] = {
+    "current": (frozenset({Severity.VIOLATION}), True),        # a text in force, read
+    "case_law": (frozenset({Severity.VIOLATION}), True),       # a principle the courts enforce
+    "superseded": (frozenset({Severity.WARNING}), False),      # only in a repealed text
+    "guidance": (frozenset({Severity.WARNING}), False),        # only in official guidance
+    "seed": (frozenset({Severity.VIOLATION, Severity.WARNING}), True),  # the session guide (the clause says which)
+    "record": (frozenset({Severity.VIOLATION}), True),         # the record itself (D clauses)
+}
+
 BREACH = {"violation": Severity.VIOLATION, "warning": Severity.WARNING}
 NO_EVIDENCE = {"violation": Severity.VIOLATION, "warning": Severity.WARNING,
                "pending": Severity.PENDING, "none": None}
@@ -48,6 +63,7 @@ class Clause:
     title: Text
     breach: Severity
     no_evidence: Severity | None        # None: nothing to record when there is no evidence
+    basis: str = "seed"                 # a key of BASES: what the clause rests on
     applies_if: tuple[str, ...] = ()    # event types: without any of them the clause is not applicable
     retired: bool = False
 
@@ -74,6 +90,77 @@ def severity_problem(clause: Clause, severity: Severity) -> str | None:
     return f"{clause.breach.value} (breach) or {clause.no_evidence.value} (no_evidence)"
 
 
+TEXT_STATUSES = ("in_force", "superseded", "guidance")
+
+
+@attrs.frozen(kw_only=True)
+class CitedText:
+    """One text of the catalogue's ``texts``: what rules' references name by id."""
+    id: str
+    title: str
+    date: str = ""          # YYYY-MM-DD: the day it was signed or published ("" where unknown)
+    status: str             # in_force, superseded, or guidance (not a legal text)
+    url: str = ""           # the official publication, where there is one
+
+
+def read_texts(file: str, doc: Any, problems: Problems) -> dict[str, CitedText]:
+    """The catalogue's ``texts`` (id -> text), each checked; problems reported with their line."""
+    raw = doc.get("texts") if isinstance(doc, YamlMap) else None
+    texts: dict[str, CitedText] = {}
+    if raw is None:
+        return texts
+    if not isinstance(raw, YamlMap):
+        problems.add(Location(file, doc.line_of("texts")), "texts", expected="a mapping of text ids to texts", got=raw)
+        return texts
+    for key, node in raw.items():
+        where = Location(file, raw.line_of(key))
+        if not isinstance(node, YamlMap):
+            problems.add(where, f"text '{key}'", expected="a mapping with 'title' and 'status'", got=node)
+            continue
+        if not problems.closed(file, node, {"title", "status"}, {"date", "url"}, f"text '{key}'"):
+            continue
+        fields = {k: node.get(k, "") for k in ("title", "status", "date", "url")}
+        if not all(isinstance(v, str) for v in fields.values()):
+            problems.add(where, f"text '{key}'", expected="text values for title, status, date and url")
+        elif fields["status"] not in TEXT_STATUSES:
+            problems.add(Location(file, node.line_of("status")), f"text '{key}': 'status'",
+                         expected=" | ".join(TEXT_STATUSES), got=node["status"])
+        elif fields["date"] and not _is_day(fields["date"]):
+            problems.add(Location(file, node.line_of("date")), f"text '{key}': 'date'",
+                         expected="a day YYYY-MM-DD", got=node["date"])
+        else:
+            texts[str(key)] = CitedText(id=str(key), **fields)
+    return texts
+
+
+def _is_day(value: str) -> bool:
+    import datetime as dt
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def basis_problem(basis: str, breach: Severity, no_evidence: Severity | None) -> tuple[str, str] | None:
+    """(column, what the basis allows) when a clause's columns break the severity policy, else None.
+
+    >>> basis_problem("superseded", Severity.VIOLATION, None)
+    ('breach', 'warning (a superseded basis gives warnings)')
+    >>> basis_problem("guidance", Severity.WARNING, Severity.VIOLATION)
+    ('no_evidence', 'warning, pending or none (a guidance basis gives warnings)')
+    >>> basis_problem("current", Severity.VIOLATION, Severity.WARNING) is None
+    True
+    """
+    breaches, missing_may_violate = BASES[basis]
+    gives = "violations" if breaches == {Severity.VIOLATION} else "warnings"
+    if breach not in breaches:
+        return "breach", f"{' or '.join(sorted(s.value for s in breaches))} (a {basis} basis gives {gives})"
+    if no_evidence is Severity.VIOLATION and not missing_may_violate:
+        return "no_evidence", f"warning, pending or none (a {basis} basis gives {gives})"
+    return None
+
+
 def read_catalogue(file: str, doc: Any, problems: Problems) -> tuple[dict[str, Clause], dict[str, Any]]:
     """The clauses (by id, in file order) and settings of a parsed catalogue; problems reported."""
     clauses: dict[str, Clause] = {}
@@ -82,7 +169,7 @@ def read_catalogue(file: str, doc: Any, problems: Problems) -> tuple[dict[str, C
     if not isinstance(doc, YamlMap) or not isinstance(doc.get("clauses"), YamlList):
         problems.add(where, "clause catalogue", expected="a mapping with a 'clauses' list")
         return clauses, settings
-    problems.closed(file, doc, {"clauses", "settings"}, set(), "catalogue")
+    problems.closed(file, doc, {"clauses", "settings"}, {"texts"}, "catalogue")
     raw_settings = doc.get("settings", {})
     if isinstance(raw_settings, YamlMap):
         for key, value in raw_settings.items():
@@ -111,7 +198,7 @@ def _read_clause(file: str, node: Any, problems: Problems) -> Clause | None:
         problems.add(loc, "clause", expected="a mapping")
         return None
     what = f"clause {node.get('id')!r}"
-    if not problems.closed(file, node, {"id", "section", "title", "breach", "no_evidence"},
+    if not problems.closed(file, node, {"id", "section", "title", "basis", "breach", "no_evidence"},
                            {"applies_if", "retired"}, what):
         return None
     if not (isinstance(node["id"], str) and isinstance(node["section"], str)
@@ -121,10 +208,18 @@ def _read_clause(file: str, node: Any, problems: Problems) -> Clause | None:
     title = problems.text(file, node, "title", f"clause {node['id']}")
     breach = _column(file, node, "breach", BREACH, problems)
     no_evidence = _column(file, node, "no_evidence", NO_EVIDENCE, problems)
-    if title is None or breach is None or no_evidence is _BAD:
+    basis = _column(file, node, "basis", {b: b for b in BASES}, problems)
+    if title is None or breach is None or no_evidence is _BAD or basis is None:
+        return None
+    no_evidence = no_evidence if isinstance(no_evidence, Severity) else None
+    broken = basis_problem(basis, breach, no_evidence)
+    if broken is not None:
+        column, allowed = broken
+        problems.add(Location(file, node.line_of(column)), f"clause {node['id']}: '{column}' disagrees with "
+                     f"'basis: {basis}'", expected=allowed, got=node[column])
         return None
     return Clause(id=node["id"], section=node["section"], title=title, breach=breach,
-                  no_evidence=no_evidence if isinstance(no_evidence, Severity) else None,
+                  no_evidence=no_evidence, basis=basis,
                   applies_if=tuple(node.get("applies_if") or ()), retired=bool(node.get("retired", False)))
 
 

@@ -34,6 +34,7 @@ from .messages import render_template, render_value, value_word
 from .model import (ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Source, Status, Text,
                     judge_clause, names_of)
 from .readers._result import MAX_EVENTS
+from .rule_model import Reference
 from .rulebook import Check, Rulebook, load_rulebook
 from .rule_model import Certainty
 
@@ -409,7 +410,7 @@ class Checker:
         return Finding(rule=rule.id, clause=rule.clause, severity=rule.severity,
                        session=self._session or "", title=rule.title, message=message,
                        evidence=evidence, values=values,
-                       source=Source(text=ref.text, article=ref.article, url=ref.url, quote=ref.quote))
+                       source=_source(ref))
 
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
         return Evidence.of_event(self._events[index], index, tz)
@@ -455,3 +456,11 @@ def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:
     titles = rulebook.sections
     return tuple((section, titles[section]) for section in dict.fromkeys(c.section for c in rulebook.clauses)
                  if section in titles)
+
+
+def _source(ref: Reference) -> Source:
+    """A finding's source: the rule's reference, with the date and status of the main text it
+    names in the catalogue (and that text's link when the rule gives none)."""
+    main = ref.texts[0] if ref.texts else None
+    return Source(text=ref.text, article=ref.article, url=ref.url or (main.url if main else ""),
+                  quote=ref.quote, date=main.date if main else "", status=main.status if main else "")

@@ -88,7 +88,8 @@ def _report_defs() -> dict[str, Any]:
     waiver = _object({"session": _STR, "clause": _STR, "justification": _STR, "accepted_by": _STR,
                       "expires": {"type": "string", "format": "date"}, "rule": {"type": ["string", "null"]},
                       "file": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]}})
-    source = _object({"text": _STR, "article": _STR, "url": _STR, "quote": _STR})
+    source = _object({"text": _STR, "article": _STR, "url": _STR, "quote": _STR, "date": _STR,
+                      "status": {"enum": ["in_force", "superseded", "guidance", ""]}})
     finding = _object({
         "rule": _STR, "clause": _STR, "severity": {"enum": ["violation", "warning", "pending"]},
         "session": _STR, "title": {"$ref": "#/$defs/text"}, "message": {"$ref": "#/$defs/text"},

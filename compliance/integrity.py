@@ -10,8 +10,9 @@ Why these are not rules of ``rules/``: the rule language matches events by their
 times, with ``match`` and ``absent``; it has no view of the record's order or of a sequence.
 
 * D2, D4 duplicates (and D1): the events never reached the checker, so no rule can see them.
-* D3: one check over every field, of every event type, that names a candidate, juror or test.
-  Rules could say it, but one per event type and field, each with its message and examples.
+* D3: one check over every field, of every event type, that names a candidate, juror or test;
+  one finding per undeclared name, citing every event that names it. Rules could say it, but
+  one per event type and field, each with its message and examples, and one finding per event.
 * D4 "ends before it starts": the test's *first recorded* start is compared with each end, and
   cited when there is one; the rule language has no "first" (being added as a primitive) and
   no match that is cited when present yet allowed to be missing, so it takes two rules with two
@@ -78,20 +79,28 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
     def cite(*indices: int) -> tuple[Evidence, ...]:
         return tuple(Evidence.of_event(events[i], i, tz) for i in indices)
 
+    # D3: one finding per undeclared name (a juror never appointed who evaluates ten times is
+    # one fact), citing every event that names it, in the order of its first mention.
+    undeclared: dict[tuple[str, str], list[int]] = {}
     for index, event in enumerate(events):
         fields = event.fields()
-        for field, (decl_type, _decl_field, fr, en) in REFERENCES.items():
+        for field, (decl_type, _decl_field, _fr, _en) in REFERENCES.items():
             value = fields.get(field)
             if not value or event.TYPE == decl_type:     # "" : an optional reference left out
                 continue
             if value not in declared.get(decl_type, set()):
-                findings.append(Finding(source=INTEGRITY_SOURCE,
-                    rule="D3-reference-non-declaree", clause="D3", severity=Severity.VIOLATION,
-                    session=session.id, title=titles["D3"], evidence=cite(index),
-                    message=Text(f"L'événement {event.id} ({event.TYPE}) cite le {fr} '{value}', "
-                                 f"jamais déclaré ({decl_type}).",
-                                 f"Event {event.id} ({event.TYPE}) names {en} '{value}', never "
-                                 f"declared ({decl_type}).")))
+                undeclared.setdefault((field, value), []).append(index)
+    for (field, value), indices in undeclared.items():
+        decl_type, _decl_field, fr, en = REFERENCES[field]
+        event = events[indices[0]]
+        more = len(indices) - 1
+        findings.append(Finding(source=INTEGRITY_SOURCE,
+            rule="D3-reference-non-declaree", clause="D3", severity=Severity.VIOLATION,
+            session=session.id, title=titles["D3"], evidence=cite(*indices),
+            message=Text(f"L'événement {event.id} ({event.TYPE}) cite le {fr} '{value}', "
+                         f"jamais déclaré ({decl_type})" + (f" ; {more} autre(s) événement(s) le citent aussi." if more else "."),
+                         f"Event {event.id} ({event.TYPE}) names {en} '{value}', never "
+                         f"declared ({decl_type})" + (f"; {more} other event(s) name them too." if more else "."))))
     starts: dict[str, int] = {}
     for index, event in enumerate(events):
         if isinstance(event, TestStarted):

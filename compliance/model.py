@@ -161,6 +161,8 @@ class Source:
     article: str = ""
     url: str = ""
     quote: str = ""
+    date: str = ""      # the main text's date (YYYY-MM-DD), "" where unknown
+    status: str = ""    # the main text's status: in_force, superseded, guidance ("" for none)
 
 
 # Record-integrity findings (D) rest on no regulation: they say the record itself is unusable.

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Mapping, NamedTuple, Union
 
 import attrs
 
-from .catalogue import Clause
+from .catalogue import CitedText, Clause
 from .events import Event
 from .expression_kinds import END
 from .expressions import Arith, Condition, Operand, Ref
@@ -46,6 +46,7 @@ class Reference:
     article: str = ""
     url: str = ""
     quote: str = ""
+    texts: tuple[CitedText, ...] = ()     # the catalogue's texts it names, the main one first
 
 
 @attrs.frozen(kw_only=True)

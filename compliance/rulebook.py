@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from ._problems import Problems, printable
 from ._rule_reader import MAX_EXAMPLE_COUNT, MAX_UNCONSTRAINED_JOINS, matched_types, read_rule
 from ._yaml import YamlError, YamlList, YamlMap, load_yaml
-from .catalogue import Clause, read_catalogue
+from .catalogue import CitedText, Clause, read_catalogue, read_texts
 from .errors import Location, did_you_mean
 from .model import Text
 from .rule_model import (END, Certainty, Check, Derivation, Example, Expect, Pattern, Reference, Rule,
@@ -82,6 +82,7 @@ class _Loader:
     def __init__(self) -> None:
         self.problems = Problems()
         self.clauses: dict[str, Clause] = {}
+        self.texts: dict[str, CitedText] = {}
         self.settings: dict[str, Any] = {}
         self.sections: dict[str, tuple[Text, str, bool]] = {}   # section -> (title, file, override)
         self.raw_rules: list[_RawRule] = []
@@ -106,6 +107,7 @@ class _Loader:
         doc = self.read(path)
         if doc is not _UNREADABLE:
             self.clauses, self.settings = read_catalogue(str(path), doc, self.problems)
+            self.texts = read_texts(str(path), doc, self.problems)
 
     # -- rule files
     def load_files(self, files: list[Path], *, override: bool) -> None:
@@ -174,7 +176,7 @@ class _Loader:
         vocab = vocabulary(derived)
         for file, node, _override in by_id.values():
             if "derive" not in node:
-                rule = read_rule(self.problems, self.clauses, file, node, vocab, derived)
+                rule = read_rule(self.problems, self.clauses, file, node, vocab, derived, self.texts)
                 if rule is not None:
                     rules.append(rule)
         self.problems.raise_if_any()
@@ -209,7 +211,7 @@ class _Loader:
             batch = ready or pending          # no progress: read them all, reporting unknowns
             for item in batch:
                 pending.remove(item)
-                rule = read_rule(self.problems, self.clauses, item[0], item[1], vocabulary(derived), derived)
+                rule = read_rule(self.problems, self.clauses, item[0], item[1], vocabulary(derived), derived, self.texts)
                 if rule is not None:
                     rules.append(rule)
         return rules

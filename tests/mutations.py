@@ -796,15 +796,17 @@ def juror_without_habilitation(s: Scenario, draw) -> None:
     evaluations = s.find("evaluation_recorded", juror=juror)
     change = draw(st.sampled_from(["title", "expired", "not yet valid"]))
     if change == "expired":
-        evaluation = max(evaluations, key=instant)
-        appointment["habilitation_until"] = (local_day(instant(evaluation)) - beyond_days(draw, 300)).isoformat()
+        last_day = local_day(instant(max(evaluations, key=instant)))
+        # R4 speaks once per juror and day: at the juror's first evaluation of that day
+        evaluation = min((e for e in evaluations if local_day(instant(e)) == last_day), key=instant)
+        appointment["habilitation_until"] = (last_day - beyond_days(draw, 300)).isoformat()
     else:
         evaluation = min(evaluations, key=instant)
         if change == "title":
             appointment["habilitation_title"] = "TP-99999"
         else:
             appointment["habilitation_from"] = (local_day(instant(evaluation)) + beyond_days(draw, 300)).isoformat()
-    s.proof = [evaluation]
+    s.proof = [evaluation, appointment]
 
 
 @mutation("R5")

@@ -182,3 +182,19 @@ def test_clock_events_of_one_instant_are_read_in_record_order(tmp_path):
     wrong = _clock(tmp_path, ("test_started", "09:00"), ("test_resumed", "10:00"), ("test_paused", "10:00"),
                    ("test_ended", "12:00"))
     assert [rule for rule, *_ in _clock_findings(wrong)] == ["D4-reprise-sans-pause"]
+
+
+def test_an_undeclared_juror_is_one_finding_citing_every_event_that_names_them(tmp_path):
+    """One fact, one finding: a juror never appointed who checks in and evaluates three times
+    is one D3 finding citing the four events, and R4 (habilitation) says nothing more."""
+    report = _record(tmp_path, [
+        '{type: session_planned, at: "2026-01-15T09:00:00+01:00", title: TP-00417, title_name: Cuisinier, centre: CFA, site: Lyon, kind: titre}',
+        '{type: juror_checked_in, at: "2026-03-10T08:00:00+01:00", juror: J9}',
+        '{type: evaluation_recorded, at: "2026-03-10T10:00:00+01:00", juror: J9, candidate: C1, test: T1}',
+        '{type: evaluation_recorded, at: "2026-03-10T11:00:00+01:00", juror: J9, candidate: C1, test: T2}',
+        '{type: evaluation_recorded, at: "2026-03-11T10:00:00+01:00", juror: J9, candidate: C1, test: T3}'])
+    jurors = [f for f in report.findings if f.clause == "D3" and "J9" in f.message.en]
+    assert [[e.line for e in f.evidence] for f in jurors] == [[4, 5, 6, 7]]
+    assert jurors[0].message.en == ("Event L4 (juror_checked_in) names juror 'J9', never declared "
+                                    "(juror_appointed); 3 other event(s) name them too.")
+    assert [f for f in report.findings if f.clause == "R4"] == []

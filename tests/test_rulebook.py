@@ -67,7 +67,7 @@ def test_a_rule_directory_overrides_a_default_rule_by_id(tmp_path):
 rules:
   - id: S1.3-affichage-non-verifie
     clause: S1.3
-    severity: violation
+    severity: warning
     title: {fr: "Affichage non vérifié (règle locale)", en: "Display not checked (local rule)"}
     reference: {text: "Règle locale du centre"}
     when:
@@ -77,7 +77,7 @@ rules:
     message: {fr: "Pas de contrôle d'affichage.", en: "No display check."}
 """, encoding="utf-8")
     rulebook = load_rulebook(tmp_path)
-    assert rulebook.rule("S1.3-affichage-non-verifie").severity == "violation"
+    assert rulebook.rule("S1.3-affichage-non-verifie").title.fr == "Affichage non vérifié (règle locale)"
     assert rulebook.fingerprint != load_rulebook().fingerprint
 
 
@@ -390,7 +390,7 @@ rules:
 
 @pytest.mark.parametrize("entry, message", [
     ('{first: start, event: test_started, per: [candidat]}',
-     "rule 'S3.1-x': 'per': expected field names of 'test_started', got ['candidat'] "
+     "rule 'S3.1-x': 'per': expected field names of 'test_started' or day(at), got ['candidat'] "
      "(did you mean 'candidate'?)"),
     ('{first: start, event: test_started, wher: ["at > 1"]}',
      "rule 'S3.1-x': 'when' entry: unknown key 'wher' (did you mean 'where'?)"),

@@ -35,8 +35,10 @@ def test_json_findings_carry_their_rules_reference(references):
     for f in json.loads(_render("json"))["reports"][0]["findings"]:
         assert f["source"]["text"] == references[f["rule"]]
         reference = next(r.reference for r in default_rulebook().rules if r.id == f["rule"])
+        main = reference.texts[0]       # the main text the rule names in the catalogue
         assert (f["source"]["article"], f["source"]["quote"], f["source"]["url"]) == (
-            reference.article, reference.quote, reference.url)
+            reference.article, reference.quote, reference.url or main.url)
+        assert (f["source"]["date"], f["source"]["status"]) == (main.date, main.status)
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
