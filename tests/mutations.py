@@ -941,6 +941,41 @@ def juror_stands_aside_one_evaluator_left(s: Scenario, draw) -> None:
     s.proof = [link if link["linked"] else aside]
 
 
+def _jury_tests(s: Scenario, candidates: list[str]) -> list[dict[str, Any]]:
+    """The started tests of these candidates that the jury evaluates (jury_required, default true)."""
+    started = {e["test"] for e in s.find("test_started")}
+    return sorted((e for e in s.find("test_scheduled") if e["candidate"] in candidates
+                   and e["test"] in started and e.get("jury_required", True)), key=lambda e: e["test"])
+
+
+def _one_evaluator_left(s: Scenario, draw, scheduled: dict[str, Any], jurors: list[str]) -> None:
+    """Of these jurors, one at most still evaluates the test (the others' grids are removed)."""
+    keep = draw(st.sampled_from([None, *jurors]))
+    for event in s.find("evaluation_recorded", test=scheduled["test"]):
+        if event["juror"] != keep:
+            s.remove(event)
+    s.proof = [scheduled, first(s, "test_started", test=scheduled["test"])]
+
+
+@mutation("R13", stand_aside=False)
+def test_evaluated_by_one_juror(s: Scenario, draw) -> None:
+    """Every juror is in the building, but one test of a candidate is evaluated by one juror
+    alone (or by none)."""
+    scheduled = draw(st.sampled_from(_jury_tests(s, s.present)))
+    _one_evaluator_left(s, draw, scheduled, s.jurors)
+
+
+@mutation("R13", variant="stood-aside", **ASIDE, min_tests=2, supervised=False, missed=False)
+def test_evaluated_by_one_juror_beside_a_juror_aside(s: Scenario, draw) -> None:
+    """A juror stood aside for a candidate and two others evaluate that candidate (R11 holds),
+    but one of the candidate's tests is evaluated by one of them alone (or by none)."""
+    aside, _ = _aside(s)
+    tests = _jury_tests(s, [aside["candidate"]])
+    scheduled = draw(st.sampled_from(tests[1:]))      # the first keeps its two others
+    others = [j for j in s.jurors if j != aside["juror"]]
+    _one_evaluator_left(s, draw, scheduled, others)
+
+
 @mutation("R14", training=True, stand_aside=False)
 def juror_trained_at_the_candidates_organisation(s: Scenario, draw) -> None:
     """A juror is a trainer of the training organisation of a training candidate they
