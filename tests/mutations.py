@@ -1021,6 +1021,29 @@ def tied_juror_deliberates(s: Scenario, draw) -> None:
     s.proof = [link, presence]
 
 
+@mutation("R16")
+def dp_not_studied(s: Scenario, draw) -> None:
+    """A VAE (or other pathway) candidate's dossier is reviewed before the decision without
+    their dossier professionnel."""
+    candidate = draw(st.sampled_from(s.present))
+    first(s, "candidate_registered", candidate=candidate)["pathway"] = draw(st.sampled_from(["vae", "other"]))
+    review = first(s, "dossier_reviewed", candidate=candidate)
+    review["dp"] = False
+    s.proof = [first(s, "decision_recorded", candidate=candidate), review]
+
+
+@mutation("R16", variant="after-decision", training=True)
+def dp_studied_after_the_decision(s: Scenario, draw) -> None:
+    """A training candidate's dossier is reviewed without the DP before the decision, and in
+    full only after it (by as little as a second): S7.1 holds, R16 does not."""
+    review = first(s, "dossier_reviewed", candidate="C1")
+    decision = first(s, "decision_recorded", candidate="C1")
+    review["dp"] = False
+    add(s, "dossier_reviewed", instant(decision) + beyond(draw, 30 * MINUTE),
+        **{**{k: v for k, v in review.items() if k not in ("type", "at")}, "dp": True})
+    s.proof = [decision, review]
+
+
 # ----------------------------------------------------------------------------- D
 
 @mutation("D4", variant="resume-without-pause")
