@@ -1044,6 +1044,21 @@ def dp_studied_after_the_decision(s: Scenario, draw) -> None:
     s.proof = [decision, review]
 
 
+@mutation("R17", kind="titre", min_tests=2, supervised=False, missed=False)
+def final_interview_before_the_last_test_ends(s: Scenario, draw) -> None:
+    """A candidate's final interview (its end moved with it) starts before their last other
+    test has ended, by as little as a second."""
+    candidate = draw(st.sampled_from(s.present))
+    last_end = max((e for e in s.find("test_ended", candidate=candidate) if not e["test"].endswith("-EF")),
+                   key=instant)
+    start = first(s, "test_started", test=f"{candidate}-EF")
+    end = first(s, "test_ended", test=f"{candidate}-EF")
+    shift = instant(start) - instant(last_end) + beyond(draw, 10 * MINUTE)
+    place(start, instant(start) - shift)
+    place(end, instant(end) - shift)
+    s.proof = [start, last_end]
+
+
 # ----------------------------------------------------------------------------- D
 
 @mutation("D4", variant="resume-without-pause")
