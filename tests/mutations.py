@@ -549,6 +549,16 @@ def deliberation_too_early(s: Scenario, draw) -> None:
     s.proof = [start, last_end]
 
 
+@mutation("S6.1", variant="ccp", kind="ccp")
+def ccp_deliberation_too_early(s: Scenario, draw) -> None:
+    """In a CCP session (no final interview), the jury starts deliberating before the last
+    test has ended, by as little as a second."""
+    last_end = last(s, "test_ended")
+    start = first(s, "deliberation_started")
+    place(start, instant(last_end) - beyond(draw, 10 * MINUTE))
+    s.proof = [start, last_end]
+
+
 @mutation("S6.2")
 def outsider_in_deliberation(s: Scenario, draw) -> None:
     """Someone who is not a juror stays in the room during deliberation."""
