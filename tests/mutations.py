@@ -902,6 +902,29 @@ def fraud_told_before_it_happened(s: Scenario, draw) -> None:
     s.proof = [incident]
 
 
+def end_of_local_day(moment: dt.datetime) -> dt.datetime:
+    """23:59:59 in Paris on the moment's local day (R9: told the same day), written from the
+    reading, not from the code."""
+    next_midnight = dt.datetime.combine(local_day(moment) + DAY, dt.time(0, 0), tzinfo=PARIS)
+    return (next_midnight - dt.timedelta(seconds=1)).astimezone(dt.timezone.utc)
+
+
+@mutation("R9", variant="next-day", incident=False)
+def irregularity_told_the_next_day(s: Scenario, draw) -> None:
+    """An irregularity is reported in full, but the representative is told only after the end
+    of its day in the session's zone (from its very first second after midnight), by a call or
+    as the incident record says."""
+    moment = first_test_start(s) + 30 * MINUTE
+    told = end_of_local_day(moment) + beyond(draw, 36 * 60 * MINUTE)
+    fields = {"incident": "I1", "kind": draw(st.sampled_from(["fraud", "irregularity"])),
+              "written_report": True, "pv_mention": True}
+    if draw(st.booleans()):
+        add(s, "representative_contacted", told, reason="incident")
+    else:
+        fields["representative_told_at"] = told.isoformat()
+    s.proof = [add(s, "incident_reported", moment, **fields)]
+
+
 @mutation("R10", kind="titre", min_tests=2)
 def final_interview_skipped(s: Scenario, draw) -> None:
     """A present candidate of a title session never has their final interview (and was not noted
