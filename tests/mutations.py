@@ -92,6 +92,14 @@ def add(scenario: Scenario, type_name: str, moment: dt.datetime, **fields: Any) 
     return event
 
 
+def jury_waits_for(s: Scenario, end: dict[str, Any]) -> None:
+    """A test made to end later: in a CCP session the jury deliberates only once the last test
+    has ended (S6.1), so a deliberation that would now start before it waits for it."""
+    start = first(s, "deliberation_started")
+    if s.kind == "ccp" and instant(start) < instant(end):
+        place(start, instant(end))
+
+
 # ----------------------------------------------------------------------------- S1
 
 @mutation("S1.1", substitute=False, relay=False)
@@ -442,6 +450,7 @@ def test_overruns(s: Scenario, draw) -> None:
     test = draw(st.sampled_from(_non_final_tests(s)))
     end = first(s, "test_ended", test=test["test"])
     place(end, test["start"] + test["duration_minutes"] * MINUTE + beyond(draw, 5 * MINUTE))
+    jury_waits_for(s, end)
     s.proof = [first(s, "test_started", test=test["test"]), first(s, "test_scheduled", test=test["test"]), end]
 
 
@@ -475,6 +484,7 @@ def paused_test_overruns(s: Scenario, draw) -> None:
     before_last = sum((until - since for since, until in spans[:-1]), dt.timedelta(0))
     end = first(s, "test_ended", test=test["test"])
     place(end, spans[-1][0] + test["duration_minutes"] * MINUTE - before_last + beyond(draw, 5 * MINUTE))
+    jury_waits_for(s, end)
     s.proof = [first(s, "test_started", test=test["test"]), first(s, "test_scheduled", test=test["test"]), end]
 
 
@@ -521,6 +531,7 @@ def late_candidate_keeps_full_time(s: Scenario, draw) -> None:
     lateness = instant(admission) - test["start"]
     end = first(s, "test_ended", test=name)
     place(end, test["start"] + test["duration_minutes"] * MINUTE + beyond(draw, lateness))
+    jury_waits_for(s, end)
     s.proof = [admission, end]
 
 
@@ -535,6 +546,7 @@ def late_candidate_works_through_the_pauses(s: Scenario, draw) -> None:
     paused = sum((b[0] - a[1] for a, b in zip(_spans(s, name), _spans(s, name)[1:])), dt.timedelta(0))
     end = first(s, "test_ended", test=name)
     place(end, test["start"] + test["duration_minutes"] * MINUTE + paused + beyond(draw, lateness))
+    jury_waits_for(s, end)
     s.proof = [admission, end]
 
 
@@ -857,6 +869,7 @@ def extra_time_beyond_authorisation(s: Scenario, draw) -> None:
     else:
         granted = instant(opening)
         place(end, planned_end + beyond(draw, 30 * MINUTE))
+    jury_waits_for(s, end)
     authorisation = add(s, "accommodation_authorised", granted, candidate=test["candidate"], extra_minutes=30)
     s.proof = [authorisation, first(s, "test_started", test=test["test"]), end]
 
