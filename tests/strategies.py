@@ -661,12 +661,8 @@ def _deliberation_presences(draw, b: _Builder, start: dt.datetime, jurors: list[
 
 def _incident(draw, b: _Builder, happened: dt.datetime, during: dict[str, Any]) -> None:
     """An irregularity in the first test, reported in full; the territorial representative told
-    at once, within the hour or at the last second of that day (R9), by a contact of its own or
-    as the incident record says."""
+    at once or within the hour (R9), by a contact of its own or as the incident record says."""
     told = happened + dt.timedelta(minutes=margin(draw, 60))
-    if draw(st.booleans()):         # or at the last second of its day in the session's zone
-        midnight = dt.datetime.combine(local_day(happened) + dt.timedelta(days=1), dt.time(0, 0), tzinfo=PARIS)
-        told = (midnight - SECOND).astimezone(dt.timezone.utc)
     fields: dict[str, Any] = {"incident": "I0", "kind": draw(st.sampled_from(["fraud", "irregularity"])),
                               "written_report": True, "pv_mention": True}
     if draw(st.booleans()):

@@ -325,10 +325,6 @@ FEATURES = {
         lambda s: any(e.get("representative_told_at") and
                       dt.datetime.fromisoformat(e["representative_told_at"]) == instant(e)
                       for e in s.find("incident_reported")),
-    "R9 representative told at the last second of the incident's day":
-        lambda s: any(end_of_local_day(instant(e)) in [*_times(s, "representative_contacted", reason="incident"),
-                      *([dt.datetime.fromisoformat(e["representative_told_at"])] if e.get("representative_told_at") else [])]
-                      for e in s.find("incident_reported")),
     "PVs not yet sent nor due at the audit date":
         lambda s: not s.find("pv_transmitted") and s.as_of <= pv_deadline(_last_closing(s)),
     # exactly on a bound
