@@ -43,6 +43,10 @@ def _duties_due(event: events.SessionClosed, settings: Settings, tz: dt.tzinfo) 
     return deadlines.last_second_of(event.at.astimezone(tz).date() + dt.timedelta(days=grace), tz)
 
 
+def _end_of_day(event: events.IncidentReported, _settings: Settings, tz: dt.tzinfo) -> int:
+    return deadlines.last_second_of(event.at.astimezone(tz).date(), tz)
+
+
 def _every_candidate(event: events.GridsArchived | events.GridsLost, settings: Settings,
                      _tz: dt.tzinfo) -> int:
     return not event.candidates
@@ -56,6 +60,9 @@ COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
     # S8.5: the last second to send the PVs, counted from this closing (``deadlines``); S8.3,
     # S8.4, S8.6, S8.7: the last second of the closing day, plus the grace days
     "session_closed": {"pv_due": ("time", _pv_due), "duties_due": ("time", _duties_due)},
+    # R9: the representative is told of an incident the same day, by the last second of the
+    # incident's local day
+    "incident_reported": {"notice_due": ("time", _end_of_day)},
     # S8.6: an empty list of candidates means every candidate (a list's items are facts of
     # their own, so a rule could not tell an empty list from a missing item)
     "grids_archived": {"every_candidate": ("bool", _every_candidate)},

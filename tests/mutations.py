@@ -92,6 +92,14 @@ def add(scenario: Scenario, type_name: str, moment: dt.datetime, **fields: Any) 
     return event
 
 
+def jury_waits_for(s: Scenario, end: dict[str, Any]) -> None:
+    """A test made to end later: in a CCP session the jury deliberates only once the last test
+    has ended (S6.1), so a deliberation that would now start before it waits for it."""
+    start = first(s, "deliberation_started")
+    if s.kind == "ccp" and instant(start) < instant(end):
+        place(start, instant(end))
+
+
 # ----------------------------------------------------------------------------- S1
 
 @mutation("S1.1", substitute=False, relay=False)
@@ -442,6 +450,7 @@ def test_overruns(s: Scenario, draw) -> None:
     test = draw(st.sampled_from(_non_final_tests(s)))
     end = first(s, "test_ended", test=test["test"])
     place(end, test["start"] + test["duration_minutes"] * MINUTE + beyond(draw, 5 * MINUTE))
+    jury_waits_for(s, end)
     s.proof = [first(s, "test_started", test=test["test"]), first(s, "test_scheduled", test=test["test"]), end]
 
 
@@ -475,6 +484,7 @@ def paused_test_overruns(s: Scenario, draw) -> None:
     before_last = sum((until - since for since, until in spans[:-1]), dt.timedelta(0))
     end = first(s, "test_ended", test=test["test"])
     place(end, spans[-1][0] + test["duration_minutes"] * MINUTE - before_last + beyond(draw, 5 * MINUTE))
+    jury_waits_for(s, end)
     s.proof = [first(s, "test_started", test=test["test"]), first(s, "test_scheduled", test=test["test"]), end]
 
 
@@ -521,6 +531,7 @@ def late_candidate_keeps_full_time(s: Scenario, draw) -> None:
     lateness = instant(admission) - test["start"]
     end = first(s, "test_ended", test=name)
     place(end, test["start"] + test["duration_minutes"] * MINUTE + beyond(draw, lateness))
+    jury_waits_for(s, end)
     s.proof = [admission, end]
 
 
@@ -535,6 +546,7 @@ def late_candidate_works_through_the_pauses(s: Scenario, draw) -> None:
     paused = sum((b[0] - a[1] for a, b in zip(_spans(s, name), _spans(s, name)[1:])), dt.timedelta(0))
     end = first(s, "test_ended", test=name)
     place(end, test["start"] + test["duration_minutes"] * MINUTE + paused + beyond(draw, lateness))
+    jury_waits_for(s, end)
     s.proof = [admission, end]
 
 
@@ -544,6 +556,16 @@ def late_candidate_works_through_the_pauses(s: Scenario, draw) -> None:
 def deliberation_too_early(s: Scenario, draw) -> None:
     """The jury starts deliberating before the last final interview has ended."""
     last_end = max((e for e in s.find("test_ended") if e["test"].endswith("-EF")), key=instant)
+    start = first(s, "deliberation_started")
+    place(start, instant(last_end) - beyond(draw, 10 * MINUTE))
+    s.proof = [start, last_end]
+
+
+@mutation("S6.1", variant="ccp", kind="ccp")
+def ccp_deliberation_too_early(s: Scenario, draw) -> None:
+    """In a CCP session (no final interview), the jury starts deliberating before the last
+    test has ended, by as little as a second."""
+    last_end = last(s, "test_ended")
     start = first(s, "deliberation_started")
     place(start, instant(last_end) - beyond(draw, 10 * MINUTE))
     s.proof = [start, last_end]
@@ -849,6 +871,7 @@ def extra_time_beyond_authorisation(s: Scenario, draw) -> None:
     else:
         granted = instant(opening)
         place(end, planned_end + beyond(draw, 30 * MINUTE))
+    jury_waits_for(s, end)
     authorisation = add(s, "accommodation_authorised", granted, candidate=test["candidate"], extra_minutes=30)
     s.proof = [authorisation, first(s, "test_started", test=test["test"]), end]
 
@@ -892,6 +915,29 @@ def fraud_told_before_it_happened(s: Scenario, draw) -> None:
                    written_report=True, pv_mention=True, candidate=first(s, "test_started")["candidate"],
                    representative_told_at=told.isoformat(), decision="continue")
     s.proof = [incident]
+
+
+def end_of_local_day(moment: dt.datetime) -> dt.datetime:
+    """23:59:59 in Paris on the moment's local day (R9: told the same day), written from the
+    reading, not from the code."""
+    next_midnight = dt.datetime.combine(local_day(moment) + DAY, dt.time(0, 0), tzinfo=PARIS)
+    return (next_midnight - dt.timedelta(seconds=1)).astimezone(dt.timezone.utc)
+
+
+@mutation("R9", variant="next-day", incident=False)
+def irregularity_told_the_next_day(s: Scenario, draw) -> None:
+    """An irregularity is reported in full, but the representative is told only after the end
+    of its day in the session's zone (from its very first second after midnight), by a call or
+    as the incident record says."""
+    moment = first_test_start(s) + 30 * MINUTE
+    told = end_of_local_day(moment) + beyond(draw, 36 * 60 * MINUTE)
+    fields = {"incident": "I1", "kind": draw(st.sampled_from(["fraud", "irregularity"])),
+              "written_report": True, "pv_mention": True}
+    if draw(st.booleans()):
+        add(s, "representative_contacted", told, reason="incident")
+    else:
+        fields["representative_told_at"] = told.isoformat()
+    s.proof = [add(s, "incident_reported", moment, **fields)]
 
 
 @mutation("R10", kind="titre", min_tests=2)
@@ -943,6 +989,41 @@ def juror_stands_aside_one_evaluator_left(s: Scenario, draw) -> None:
     s.proof = [link if link["linked"] else aside]
 
 
+def _jury_tests(s: Scenario, candidates: list[str]) -> list[dict[str, Any]]:
+    """The started tests of these candidates that the jury evaluates (jury_required, default true)."""
+    started = {e["test"] for e in s.find("test_started")}
+    return sorted((e for e in s.find("test_scheduled") if e["candidate"] in candidates
+                   and e["test"] in started and e.get("jury_required", True)), key=lambda e: e["test"])
+
+
+def _one_evaluator_left(s: Scenario, draw, scheduled: dict[str, Any], jurors: list[str]) -> None:
+    """Of these jurors, one at most still evaluates the test (the others' grids are removed)."""
+    keep = draw(st.sampled_from([None, *jurors]))
+    for event in s.find("evaluation_recorded", test=scheduled["test"]):
+        if event["juror"] != keep:
+            s.remove(event)
+    s.proof = [scheduled, first(s, "test_started", test=scheduled["test"])]
+
+
+@mutation("R13", stand_aside=False)
+def test_evaluated_by_one_juror(s: Scenario, draw) -> None:
+    """Every juror is in the building, but one test of a candidate is evaluated by one juror
+    alone (or by none)."""
+    scheduled = draw(st.sampled_from(_jury_tests(s, s.present)))
+    _one_evaluator_left(s, draw, scheduled, s.jurors)
+
+
+@mutation("R13", variant="stood-aside", **ASIDE, min_tests=2, supervised=False, missed=False)
+def test_evaluated_by_one_juror_beside_a_juror_aside(s: Scenario, draw) -> None:
+    """A juror stood aside for a candidate and two others evaluate that candidate (R11 holds),
+    but one of the candidate's tests is evaluated by one of them alone (or by none)."""
+    aside, _ = _aside(s)
+    tests = _jury_tests(s, [aside["candidate"]])
+    scheduled = draw(st.sampled_from(tests[1:]))      # the first keeps its two others
+    others = [j for j in s.jurors if j != aside["juror"]]
+    _one_evaluator_left(s, draw, scheduled, others)
+
+
 @mutation("R14", training=True, stand_aside=False)
 def juror_trained_at_the_candidates_organisation(s: Scenario, draw) -> None:
     """A juror is a trainer of the training organisation of a training candidate they
@@ -986,6 +1067,44 @@ def tied_juror_deliberates(s: Scenario, draw) -> None:
     presence = add(s, "deliberation_presence", instant(decision) - MINUTE, person=aside["juror"],
                    candidate=aside["candidate"])
     s.proof = [link, presence]
+
+
+@mutation("R16")
+def dp_not_studied(s: Scenario, draw) -> None:
+    """A VAE (or other pathway) candidate's dossier is reviewed before the decision without
+    their dossier professionnel."""
+    candidate = draw(st.sampled_from(s.present))
+    first(s, "candidate_registered", candidate=candidate)["pathway"] = draw(st.sampled_from(["vae", "other"]))
+    review = first(s, "dossier_reviewed", candidate=candidate)
+    review["dp"] = False
+    s.proof = [first(s, "decision_recorded", candidate=candidate), review]
+
+
+@mutation("R16", variant="after-decision", training=True)
+def dp_studied_after_the_decision(s: Scenario, draw) -> None:
+    """A training candidate's dossier is reviewed without the DP before the decision, and in
+    full only after it (by as little as a second): S7.1 holds, R16 does not."""
+    review = first(s, "dossier_reviewed", candidate="C1")
+    decision = first(s, "decision_recorded", candidate="C1")
+    review["dp"] = False
+    add(s, "dossier_reviewed", instant(decision) + beyond(draw, 30 * MINUTE),
+        **{**{k: v for k, v in review.items() if k not in ("type", "at")}, "dp": True})
+    s.proof = [decision, review]
+
+
+@mutation("R17", kind="titre", min_tests=2, supervised=False, missed=False)
+def final_interview_before_the_last_test_ends(s: Scenario, draw) -> None:
+    """A candidate's final interview (its end moved with it) starts before their last other
+    test has ended, by as little as a second."""
+    candidate = draw(st.sampled_from(s.present))
+    last_end = max((e for e in s.find("test_ended", candidate=candidate) if not e["test"].endswith("-EF")),
+                   key=instant)
+    start = first(s, "test_started", test=f"{candidate}-EF")
+    end = first(s, "test_ended", test=f"{candidate}-EF")
+    shift = instant(start) - instant(last_end) + beyond(draw, 10 * MINUTE)
+    place(start, instant(start) - shift)
+    place(end, instant(end) - shift)
+    s.proof = [start, last_end]
 
 
 # ----------------------------------------------------------------------------- D

@@ -120,6 +120,9 @@ def _computed(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]
             day = dt.datetime.fromtimestamp(out[name], zoneinfo.ZoneInfo(zone)).date()
             out[f"{name} (day)"] = midnight(day, zone)
         return out
+    if event.type == "incident_reported":      # R9: told the same day, by its last second
+        day = event.at.astimezone(zoneinfo.ZoneInfo(zone)).date()
+        return {"notice_due": midnight(day + dt.timedelta(days=1), zone) - 1, "notice_due (day)": midnight(day, zone)}
     if event.type in ("grids_archived", "grids_lost"):     # no candidate named: every candidate
         return {"every_candidate": len(event.candidates) == 0}
     return {}

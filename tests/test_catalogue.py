@@ -40,7 +40,7 @@ def test_catalogue_ids_are_the_published_ones():
                 + [f"S3.{i}" for i in range(1, 6)] + [f"S4.{i}" for i in range(1, 6)]
                 + [f"S5.{i}" for i in range(1, 6)] + [f"S6.{i}" for i in range(1, 4)]
                 + [f"S7.{i}" for i in range(1, 4)] + [f"S8.{i}" for i in range(1, 8)]
-                + ["D1", "D2", "D3", "D4"] + [f"R{i}" for i in range(1, 13)] + ["R14", "R15"])
+                + ["D1", "D2", "D3", "D4"] + [f"R{i}" for i in range(1, 13)] + ["R13", "R14", "R15", "R16", "R17"])
     assert [c.id for c in RULEBOOK.clauses] == expected
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 
 from compliance import Severity, check_session
-from mutations import DAY, MINUTE, MUTATIONS
+from mutations import DAY, MINUTE, MUTATIONS, end_of_local_day
 from strategies import CONVOCATION_LEAD_DAYS, instant, local_day, pv_deadline, scenarios
 
 
@@ -460,6 +460,12 @@ EDGES = {
     "S8.2": lambda s: bool(s.find("results_validated")) and
     instant(s.proof[0]) == _times(s, "results_validated")[0] - SECOND,
     "R9:told-before": lambda s: dt.datetime.fromisoformat(s.proof[0]["representative_told_at"]) == instant(s.proof[0]) - SECOND,
+    "R9:next-day": lambda s: end_of_local_day(instant(s.proof[0])) + SECOND in
+    [*_times(s, "representative_contacted", reason="incident"),
+     *[dt.datetime.fromisoformat(e["representative_told_at"]) for e in s.proof if e.get("representative_told_at")]],
+    "S6.1:ccp": lambda s: instant(s.proof[0]) == instant(s.proof[1]) - SECOND,
+    "R16:after-decision": lambda s: instant(s.proof[0]) + SECOND in _times(s, "dossier_reviewed", candidate="C1"),
+    "R17": lambda s: instant(s.proof[0]) == instant(s.proof[1]) - SECOND,
 }
 
 
