@@ -29,6 +29,7 @@ def _false(clause: str, rule: str, why: str):
 
 # record stem -> (audit date, pending findings allowed as (clause, rule, cited event ids), marks)
 CASES = {
+    "abandon-malaise-entretien-final-manque": ("2026-07-31", [], []),
     "agrement-renouvele-en-session": ("2026-11-15", [], []),
     "amenagement-temps-majore": ("2026-07-31", [], []),
     "cayenne-titre-soiree": ("2026-07-31T12:00:00-03:00", [], []),
@@ -42,10 +43,20 @@ CASES = {
         "night with no candidate, juror or running test on site; presence 'tout au long de la "
         "session' is read over its working hours")]),
     "deux-jours-suppleant-jour2": ("2026-04-30", [], []),
+    "dossier-etudie-en-deux-temps": ("2026-07-31", [], [_false(
+        "S7.1", "S7.1-dossier-formation-incomplet",
+        "art. 8 of the 2015 arrêté: the jury 'dispose' of results, ECF, DP and final interview to "
+        "decide; DP studied before the final interviews and the rest at the deliberation, both "
+        "before the decision; the rule wants one review holding all three")]),
     "distance-ccp-2025": ("2025-04-30", [], [_false(
         "R12", "R12-epreuve-a-distance",
         "regulation reading 'remote tests (R12)': allowed from 26 Nov 2024 with the session "
         "declared remote and the modality on the PV; the rule fires on every remote test")]),
+    "fraude-exclusion-sans-entretien-final": ("2026-12-01", [], [_false(
+        "R10/S7.1", "R10-entretien-final-manquant, S7.1-sans-conclusions-entretien-final",
+        "a candidate excluded for fraud (incident_reported decision: exclusion) cannot sit the "
+        "final interview; like an absence (regulation reading 'absent at one test only') it is "
+        "no breach by the centre")]),
     "martinique-ccp-pv-j15-soir": ("2026-11-15T12:00:00-04:00", [], []),
     "pv-jour15-changement-heure": ("2026-11-30", [], []),
     "retard-incident-meme-jour": ("2026-12-01", [], []),
