@@ -27,12 +27,19 @@ def _false(clause: str, rule: str, why: str):
     return pytest.mark.xfail(strict=True, reason=f"false violation: {clause} {rule} — {why}")
 
 
-# record stem -> (audit date, pending findings allowed as (clause, rule, cited event ids), marks)
+# record stem -> (audit date, pending findings expected as (clause, rule, cited event ids), marks).
+# MAY_PEND: clauses whose deadline is not yet due at that audit date either, which a fixed rule
+# base may report as pending (never as a violation or a warning).
+MAY_PEND = {"soir-de-cloture-archivage-pas-encore-du": {"S8.3", "S8.4", "S8.6", "S8.7"}}
 CASES = {
     "abandon-malaise-entretien-final-manque": ("2026-07-31", [], []),
     "agrement-renouvele-en-session": ("2026-11-15", [], []),
     "amenagement-temps-majore": ("2026-07-31", [], []),
     "cayenne-titre-soiree": ("2026-07-31T12:00:00-03:00", [], []),
+    "ccp-oraux-seuls-sans-brouillons": ("2026-10-15", [], [_false(
+        "S8.7", "S8.7-brouillons-non-detruits",
+        "an oral-only CCP produces no drafts: the record destroys the exam material that exists "
+        "(DTE copies) and cannot destroy drafts that never existed; a warning with no way out")]),
     "convocation-j15-apres-midi": ("2026-07-15", [], [_false(
         "R5", "R5-convocation-tardive",
         "'au moins quinze jours avant la tenue' (2008) counts days: a convocation on 1 June for "
@@ -58,6 +65,7 @@ CASES = {
         "final interview; like an absence (regulation reading 'absent at one test only') it is "
         "no breach by the centre")]),
     "martinique-ccp-pv-j15-soir": ("2026-11-15T12:00:00-04:00", [], []),
+    "martinique-export-utc": ("2026-11-15T12:00:00-04:00", [], []),
     "pv-jour15-changement-heure": ("2026-11-30", [], []),
     "retard-incident-meme-jour": ("2026-12-01", [], []),
     "reunion-ccp-tiers-temps": ("2026-07-15", [], []),
@@ -70,6 +78,12 @@ CASES = {
         "R5", "R5-convocation-tardive",
         "the 2008 text says 'au moins un mois' for a titre: 12 Feb is one month before 12 March "
         "(28 days); the setting reads a month as 30 days")]),
+    "soir-de-cloture-archivage-pas-encore-du": (
+        "2026-11-20T17:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L90"])], [_false(
+            "S8.6/S8.7", "S8.6-grilles-non-archivees, S8.7-documents-non-detruits",
+            "regulation reading: duties 'à la fin de la session' are due by the end of the "
+            "closing day, pending before; at 17:00 on that day the rules already report them "
+            "(session_closed.duties_due is computed but no rule reads it)")]),
     "titre-jure-deporte-absent-session": ("2026-06-15", [], []),
     "vae-seule-pv-en-attente": ("2026-11-30", [("S8.5", "S8.5-pv-en-attente", ["L91"])], []),
 }
@@ -86,6 +100,7 @@ def _check(record: Path, as_of: str, fmt: str) -> tuple[int, str, str]:
 def test_every_realistic_record_has_a_case():
     assert len(RECORDS) >= 15
     assert sorted(p.stem for p in RECORDS) == sorted(CASES)
+    assert set(MAY_PEND) <= set(CASES)
 
 
 @pytest.mark.parametrize("record", RECORDS, ids=lambda p: p.stem)
@@ -108,10 +123,15 @@ def test_realistic_compliant_record_gives_no_violation_and_no_warning(record):
     as_of, pending, _ = CASES[record.stem]
     code, out, err = _check(record, as_of, "json")
     (report,) = json.loads(out)["reports"]
-    got = sorted((f["clause"], f["severity"], f["rule"], [e["event_id"] for e in f["evidence"]])
-                 for f in report["findings"])
-    want = sorted((clause, "pending", rule, events) for clause, rule, events in pending)
-    assert got == want, [f["message"]["en"] for f in report["findings"]]
+    findings = report["findings"]
+    not_pending = [f["message"]["en"] for f in findings if f["severity"] != "pending"]
+    assert not_pending == []
+    got = {(f["clause"], f["rule"], tuple(e["event_id"] for e in f["evidence"]))
+           for f in findings}
+    want = {(clause, rule, tuple(events)) for clause, rule, events in pending}
+    assert want <= got
+    may = {clause for clause, _, _ in pending} | MAY_PEND.get(record.stem, set())
+    assert {f["clause"] for f in findings} <= may
     assert code == 0, err
 
 
