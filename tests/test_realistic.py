@@ -135,7 +135,7 @@ def test_realistic_compliant_record_gives_no_violation_and_no_warning(record):
     assert code == 0, err
 
 
-@pytest.mark.parametrize("fmt", ["html", "json", "text", "markdown"])
+@pytest.mark.parametrize("fmt", ["html", "json", "text", "markdown", "csv", "sarif", "junit"])
 @pytest.mark.parametrize("record", RECORDS, ids=lambda p: p.stem)
 def test_every_format_renders_the_realistic_record(record, fmt):
     as_of = CASES[record.stem][0]
