@@ -221,11 +221,43 @@ class SessionInfo:
 
 
 @attrs.frozen(kw_only=True)
+class RuleVersion:
+    """A dated rule that judged the session: its id, the span it is in force (``since``,
+    ``until``: YYYY-MM-DD or "" for no limit; ``kind``: the kind of session that span is for,
+    "" for any) and the text it rests on (its reference, and the main text's date)."""
+    rule: str
+    since: str = ""
+    until: str = ""
+    kind: str = ""
+    text: str = ""
+    text_date: str = ""
+
+
+NOT_APPLICABLE_REASONS = ("not_yet_in_force", "no_longer_in_force", "suspended", "session_kind")
+
+
+@attrs.frozen(kw_only=True)
+class NotApplicable:
+    """Why a clause was not applicable (one of ``NOT_APPLICABLE_REASONS``): the days that
+    decide it (YYYY-MM-DD or ""), the kind of session concerned, the derogation that suspends
+    it (``text``), or the events none of which the record holds (``events``, from the
+    catalogue's ``applies_if``)."""
+    reason: str
+    since: str = ""
+    until: str = ""
+    kind: str = ""
+    text: str = ""
+    events: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen(kw_only=True)
 class ClauseStatus:
     clause: str
     status: Status = attrs.field(converter=Status)
     title: Text
     findings: int = 0
+    versions: tuple[RuleVersion, ...] = attrs.field(default=(), converter=tuple)    # dated rules applied
+    not_applicable: tuple[NotApplicable, ...] = attrs.field(default=(), converter=tuple)  # why, if so
 
 
 def _sections(sections: Iterable[tuple[str, Text]]) -> tuple[tuple[str, Text], ...]:
@@ -304,7 +336,10 @@ class Report:
             waivers=tuple(WaiverUse(waiver=_waiver(w["waiver"]), outcome=w["outcome"])
                           for w in data.get("waivers", ())),
             clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
-                                       findings=c["findings"]) for c in data["clauses"]),
+                                       findings=c["findings"],
+                                       versions=tuple(RuleVersion(**v) for v in c.get("versions", ())),
+                                       not_applicable=tuple(NotApplicable(**n) for n in c.get("not_applicable", ())))
+                          for c in data["clauses"]),
             findings=tuple(Finding(
                 rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
                 title=Text(**f["title"]), message=Text(**f["message"]),
