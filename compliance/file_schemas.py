@@ -104,7 +104,10 @@ def _report_defs() -> dict[str, Any]:
                       "title": {"$ref": "#/$defs/text"}, "findings": _INT,
                       "versions": {"type": "array", "description": "the dated rules that judged the session",
                                    "items": _object({"rule": _STR, "since": _STR, "until": _STR, "kind": _STR,
-                                                     "text": _STR, "text_date": _STR})},
+                                                     "text": _STR, "text_date": _STR,
+                                                     "suspended": {"type": "array", "items": {
+                                                         "type": "array", "prefixItems": [_STR, _STR],
+                                                         "minItems": 2, "maxItems": 2}}})},
                       "not_applicable": {"type": "array", "description": "why the clause was not applicable",
                                          "items": _object({"reason": {"enum": list(NOT_APPLICABLE_REASONS)},
                                                            "since": _STR, "until": _STR, "kind": _STR,

@@ -224,13 +224,15 @@ class SessionInfo:
 class RuleVersion:
     """A dated rule that judged the session: its id, the span it is in force (``since``,
     ``until``: YYYY-MM-DD or "" for no limit; ``kind``: the kind of session that span is for,
-    "" for any) and the text it rests on (its reference, and the main text's date)."""
+    "" for any), the text it rests on (its reference, and the main text's date) and the spans a
+    derogation suspends it (``suspended``: (since, until) pairs)."""
     rule: str
     since: str = ""
     until: str = ""
     kind: str = ""
     text: str = ""
     text_date: str = ""
+    suspended: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=lambda v: tuple(tuple(p) for p in v))
 
 
 NOT_APPLICABLE_REASONS = ("not_yet_in_force", "no_longer_in_force", "suspended", "session_kind")

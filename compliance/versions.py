@@ -30,7 +30,9 @@ def applied_versions(checks: Iterable[Check], day: dt.date | None, kind: str | N
         span, which = rule.validity.span_for(kind)
         main = rule.reference.texts[0] if rule.reference.texts else None
         out.append(RuleVersion(rule=rule.id, since=_day(span.start), until=_day(span.until), kind=which,
-                               text=rule.reference.text, text_date=main.date if main else ""))
+                               text=rule.reference.text, text_date=main.date if main else "",
+                               suspended=tuple((_day(p.span.start), _day(p.span.until))
+                                               for p in rule.validity.suspended)))
     return tuple(out)
 
 
