@@ -220,6 +220,14 @@ class SessionInfo:
                    candidates=len(registered), present=len(registered & started), record_sha256=digest)
 
 
+def _span_pairs(pairs: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, b in pairs)
+
+
+def _strings(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
 @attrs.frozen(kw_only=True)
 class RuleVersion:
     """A dated rule that judged the session: its id, the span it is in force (``since``,
@@ -232,7 +240,7 @@ class RuleVersion:
     kind: str = ""
     text: str = ""
     text_date: str = ""
-    suspended: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=lambda v: tuple(tuple(p) for p in v))
+    suspended: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_span_pairs)   # (since, until)
 
 
 NOT_APPLICABLE_REASONS = ("not_yet_in_force", "no_longer_in_force", "suspended", "session_kind")
@@ -249,7 +257,7 @@ class NotApplicable:
     until: str = ""
     kind: str = ""
     text: str = ""
-    events: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    events: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
 
 @attrs.frozen(kw_only=True)
@@ -258,8 +266,8 @@ class ClauseStatus:
     status: Status = attrs.field(converter=Status)
     title: Text
     findings: int = 0
-    versions: tuple[RuleVersion, ...] = attrs.field(default=(), converter=tuple)    # dated rules applied
-    not_applicable: tuple[NotApplicable, ...] = attrs.field(default=(), converter=tuple)  # why, if so
+    versions: tuple[RuleVersion, ...] = ()              # the dated rules that judged the session
+    not_applicable: tuple[NotApplicable, ...] = ()      # why, when not applicable
 
 
 def _sections(sections: Iterable[tuple[str, Text]]) -> tuple[tuple[str, Text], ...]:
