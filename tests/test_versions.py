@@ -385,3 +385,23 @@ def test_a_compliant_remote_session_within_the_experiment_is_silent(scenario):
     assert any(e.get("remote") for e in scenario.find("test_started"))
     assert [(f.rule, f.message.en) for f in report.findings if f.severity is not Severity.PENDING] == []
     assert _clause(report, "R12").versions[0].rule == "R12-epreuve-a-distance-hors-experimentation"
+
+
+def test_the_oracle_reads_every_rules_dates_as_the_checker_does():
+    """tests/oracle.py's reading of in_force (written from docs/rules.md) agrees with the
+    rule base's on each side of every date a shipped rule carries, for both kinds of session."""
+    import oracle
+    from compliance.checker import default_rulebook
+    checks = default_rulebook().checks
+    days = {dt.date(2015, 1, 1), dt.date(2030, 1, 1)}
+    for rule in checks:
+        v = rule.validity
+        for span in [v.span, *(s for _, s in v.by_kind), *(p.span for p in v.suspended)]:
+            for bound in (span.start, span.until):
+                if bound is not None:
+                    days |= {bound - dt.timedelta(days=1), bound, bound + dt.timedelta(days=1)}
+    assert len(days) > 10
+    for rule in checks:
+        for day in sorted(days):
+            for kind in ("titre", "ccp", None):
+                assert oracle.applies(rule, day, kind) is rule.applies_on(day, kind), (rule.id, day, kind)
