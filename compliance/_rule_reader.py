@@ -16,14 +16,14 @@ from typing import Any, Mapping
 from . import _time, events
 from ._problems import Problems, printable
 from ._yaml import YamlList, YamlMap
-from .catalogue import CitedText, Clause, severity_problem
+from .catalogue import DAY_SETTINGS, CitedText, Clause, severity_problem
 from .certainty import classify
 from .errors import Location, did_you_mean
 from .expression_kinds import END, AliasKinds, KindError, check_condition, operand_family, quoted
 from .expressions import Arith, Condition, ExpressionError, Operand, Ref, parse_condition, parse_value
 from .model import Severity
-from .rule_model import (Check, Derivation, Example, Expect, InForce, Pattern, Reference, Rule, Value,
-                         unconstrained)
+from .rule_model import (Check, Derivation, Example, Expect, Pattern, Reference, Rule, Span, Suspension,
+                         Validity, Value, unconstrained)
 from .vocabulary import FieldKinds
 
 # A 'match' entry that no condition relates to an earlier match multiplies the combinations the
@@ -40,26 +40,29 @@ DERIVE_OPTIONAL = {"title", "examples"}
 _ENTRY_KEYS = {"absent": {"absent", "where"}, "first": {"first", "event", "where", "per"},
                "match": {"match", "event", "where"}}
 _RESERVED_FIELDS = ("at", "id", "session", "type")
-PER_DAY = "day(at)"     # 'per' entry: the event's local day in the session's time zone
+PER_DAY = "day(at)"
+KINDS = tuple(k.value for k in events.SessionKind)    # in_force spans of their own: titre, ccp     # 'per' entry: the event's local day in the session's time zone
 
 
 def read_rule(problems: Problems, clauses: Mapping[str, Clause], file: str, node: YamlMap,
               vocab: Mapping[str, FieldKinds], derived: dict[str, FieldKinds],
-              texts: Mapping[str, CitedText] | None = None) -> Rule | None:
+              texts: Mapping[str, CitedText] | None = None, settings: Mapping[str, Any] | None = None
+              ) -> Rule | None:
     """The rule of ``node``, or None after reporting its problems.
 
     ``vocab`` is what the rule may match; a derivation records the type it asserts in ``derived``;
-    ``texts`` are the catalogue's texts that a reference's ``texts`` name.
+    ``texts`` are the catalogue's texts that a reference's ``texts`` name; ``settings`` the
+    catalogue's settings that an ``in_force`` bound may name.
     """
-    return _RuleReader(problems, clauses, file, node, vocab, derived, texts or {}).read()
+    return _RuleReader(problems, clauses, file, node, vocab, derived, texts or {}, settings or {}).read()
 
 
 class _RuleReader:
     def __init__(self, problems: Problems, clauses: Mapping[str, Clause], file: str, node: YamlMap,
                  vocab: Mapping[str, FieldKinds], derived: dict[str, FieldKinds],
-                 texts: Mapping[str, CitedText]):
+                 texts: Mapping[str, CitedText], settings: Mapping[str, Any]):
         self.problems, self.clauses, self.file, self.node = problems, clauses, file, node
-        self.vocab, self.derived, self.texts = vocab, derived, texts
+        self.vocab, self.derived, self.texts, self.settings = vocab, derived, texts, settings
         self.rule_id = str(node["id"])
         self.ok = True
 
@@ -313,7 +316,7 @@ class _RuleReader:
         if title is None or message is None:
             self.ok = False
         reference = self.read_reference()
-        in_force = self.read_in_force()
+        validity = self.read_in_force()
         values = self.read_values(kinds)
         evidence = self.read_evidence(patterns)
         if message is not None:
@@ -326,7 +329,7 @@ class _RuleReader:
         certainty, bounds = classify(patterns, severity)
         return Check(id=self.rule_id, file=self.file, line=node.line, patterns=tuple(patterns),
                      clause=clause.id, severity=severity, title=title, message=message,
-                     reference=reference, in_force=in_force, values=tuple(values),
+                     reference=reference, validity=validity, values=tuple(values),
                      evidence=evidence, examples=tuple(examples), certainty=certainty,
                      bounds=bounds, alias_kinds=dict(kinds))
 
@@ -381,23 +384,78 @@ class _RuleReader:
         return Reference(**{k: v for k, v in ref.items() if k != "texts"},
                          texts=tuple(self.texts[n] for n in names))
 
-    def read_in_force(self) -> InForce:
-        span = self.node.get("in_force")
-        if span is None:
-            return (None, None)
-        if not isinstance(span, YamlMap) or not set(span) <= {"from", "until"}:
-            self.bad("in_force", "'in_force'", expected="a mapping with 'from' and/or 'until' days", got=span)
-            return (None, None)
-        start, until = (self.read_day(span, key) for key in ("from", "until"))
-        return (start, until)
+    def read_in_force(self) -> Validity:
+        """``in_force``: ``from`` and ``until`` (days, or ``{setting: name}``), a span of its own
+        for one kind of session (``titre:``/``ccp:``), and ``suspended`` spans (with the
+        derogation's ``text``)."""
+        node = self.node.get("in_force")
+        if node is None:
+            return Validity()
+        keys = {"from", "until", "suspended", *KINDS}
+        if not isinstance(node, YamlMap) or not set(node) <= keys:
+            self.bad("in_force", "'in_force'", expected="a mapping with 'from' and/or 'until' (days or "
+                     "{setting: name}), 'titre' or 'ccp' spans, and 'suspended'", got=node)
+            return Validity()
+        span = self.read_span(node, "in_force", frozenset(keys))
+        by_kind = tuple((kind, self.read_span(node[kind], f"in_force.{kind}"))
+                        for kind in KINDS if kind in node)
+        raw = node.get("suspended", [])
+        raw = [raw] if isinstance(raw, YamlMap) else raw
+        if not isinstance(raw, list):
+            self.bad("in_force", "'in_force.suspended'", expected="a list of {from, until, text}", got=raw)
+            raw = []
+        suspended = tuple(s for s in (self.read_suspension(item) for item in raw) if s is not None)
+        return Validity(span=span, by_kind=by_kind, suspended=suspended)
 
-    def read_day(self, span: YamlMap, key: str) -> Any:
+    def read_span(self, node: Any, what: str, extra: frozenset[str] = frozenset()) -> Span:
+        if not isinstance(node, YamlMap) or not set(node) <= {"from", "until"} | extra:
+            self.bad("in_force", f"'{what}'", expected="a mapping with 'from' and/or 'until'", got=node)
+            return Span()
+        start, start_setting = self.read_bound(node, "from", what)
+        until, until_setting = self.read_bound(node, "until", what)
+        if start is not None and until is not None and until < start:
+            self.bad("in_force", f"'{what}': 'until' ({until}) is before 'from' ({start})")
+        return Span(start=start, until=until, start_setting=start_setting, until_setting=until_setting)
+
+    def read_bound(self, span: YamlMap, key: str, what: str) -> tuple[Any, str]:
+        """A bound's day and the setting it names ("" for a day written out)."""
         value = span.get(key)
+        if isinstance(value, YamlMap):
+            return self.read_setting_bound(span, key, what, value)
         try:
-            return None if value is None else _time.parse_day(value)
+            return (None if value is None else _time.parse_day(value)), ""
         except _time.TimeFormatError as error:
-            self.bad("in_force", f"'in_force.{key}': {error}", got=value)
+            self.bad_at(Location(self.file, span.line_of(key)), f"'{what}.{key}': {error}", got=value)
+            return None, ""
+
+    def read_setting_bound(self, span: YamlMap, key: str, what: str, value: YamlMap) -> tuple[Any, str]:
+        where = Location(self.file, span.line_of(key))
+        name = value.get("setting")
+        if set(value) != {"setting"} or not isinstance(name, str):
+            self.bad_at(where, f"'{what}.{key}'", expected="a day YYYY-MM-DD or {setting: name}", got=value)
+            return None, ""
+        if name not in DAY_SETTINGS:
+            self.bad_at(where, f"'{what}.{key}': unknown setting '{printable(name)}'",
+                        expected="a day setting of rules/clauses.yaml: " + ", ".join(sorted(DAY_SETTINGS)),
+                        hint=did_you_mean(name, DAY_SETTINGS))
+            return None, ""
+        if name not in self.settings:
+            self.bad_at(where, f"'{what}.{key}': setting '{name}' has no day in rules/clauses.yaml",
+                        expected=f"'{name}: \"YYYY-MM-DD\"' under settings")
+            return None, ""
+        return _time.parse_day(self.settings[name]), name
+
+    def read_suspension(self, item: Any) -> Suspension | None:
+        span = self.read_span(item, "in_force.suspended", frozenset({"text"}))
+        name = item.get("text") if isinstance(item, YamlMap) else None
+        if name is not None and name not in self.texts:
+            self.bad("in_force", f"'in_force.suspended': unknown text '{printable(name)}'",
+                     hint=did_you_mean(str(name), self.texts) or "see 'texts' in rules/clauses.yaml")
             return None
+        if span.start is None or span.until is None:
+            self.bad("in_force", "'in_force.suspended'", expected="both 'from' and 'until'", got=item)
+            return None
+        return Suspension(span=span, text=self.texts[name] if name is not None else None)
 
     def read_values(self, kinds: AliasKinds) -> list[Value]:
         raw = self.node.get("values", {})

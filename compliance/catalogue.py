@@ -28,6 +28,16 @@ def _days(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 3650
 
 
+def _day_text(value: Any) -> bool:
+    return isinstance(value, str) and _is_day(value)
+
+
+def _codes(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() == v and v for v in value)
+
+
+_A_DAY = "a day YYYY-MM-DD in quotes"
+
 # Every setting a rule base may hold, with what it accepts; anything else is refused at load.
 SETTINGS: dict[str, tuple[Any, str]] = {
     "convocation_lead_days_titre": (_days, "a whole number of days (0 to 3650)"),
@@ -36,7 +46,14 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "post_session_grace_days": (_days, "a whole number of days (0 to 3650)"),
     "deadline_counting": (lambda v: v in ("calendar_days", "hours"), "calendar_days or hours"),
     "deadline_shift_to_working_day": (lambda v: isinstance(v, bool), "true or false"),
+    # the law as of the session date: bounds of rules' in_force (docs/rules.md, "Versions")
+    "covid_derogations_until": (_day_text, _A_DAY),
+    "remote_experiment_until": (_day_text, _A_DAY),
+    "remote_experiment_ccps": (_codes, "a list of CCP codes (text, no surrounding spaces)"),
 }
+
+# Settings that hold a day: the ones a rule's in_force bound may name.
+DAY_SETTINGS = frozenset(name for name, (accepts, _) in SETTINGS.items() if accepts is _day_text)
 
 # What a clause may rest on (docs/rules.md, "Severity") -> the breach severities it allows, and
 # whether a missing record may be a violation. Hard law gives violations; a superseded text or

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
-from . import __version__, _time, compiler, duty, working_time
+from . import __version__, _time, compiler, duty, versions, working_time
 from .certainty import evaluate, is_certain
 from .guidance import HORIZON, Guidance, Obligation, obligation
 from .engine import EffortLimitError, Engine
@@ -328,6 +328,11 @@ class Checker:
         opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
         return min(opened).astimezone(tz).date() if opened else None
 
+    def _session_kind(self) -> str | None:
+        """The session's kind (titre, ccp) as planned: which rules' spans apply (None: unknown)."""
+        planned = [e for e in self._events if isinstance(e, SessionPlanned)]
+        return planned[0].kind.value if planned else None
+
     def _evaluate(self, end_at: int, expected: Iterable[dict[str, Any]] = ()
                   ) -> Iterator[tuple[_Key, Finding, Check, dict[str, dict[str, Any]]]]:
         """Run the engine over the events so far (and ``expected`` facts); yield (key, finding,
@@ -339,7 +344,7 @@ class Checker:
         facts = [fact for index in range(len(self._events)) for fact in self._facts[index]]
         facts += expected
         engine = self._p.engine
-        day = self._session_day(tz)
+        day, kind = self._session_day(tz), self._session_kind()
         seen = set()
         try:
             matches = engine.run(facts, end_at)
@@ -349,8 +354,8 @@ class Checker:
                                    hint="the session is not checked; see docs/rules.md, Limits") from None
         for rule_id, named in matches:
             rule = self._p.rules[rule_id]
-            if day is not None and not rule.applies_on(day):
-                continue
+            if day is not None and not rule.applies_on(day, kind):
+                continue        # the law of the session's first day: not in force then
             finding = self._finding(rule, named, tz)
             key = (rule.id, tuple(e.index for e in finding.evidence), finding.message.fr)
             if key in seen:
@@ -422,21 +427,19 @@ class Checker:
                 digest: str) -> Report:
         tz_name = session_time_zone(self._events)
         present = {e.TYPE for e in self._events}
-        day = self._session_day(self._tz())
-        in_force = {r.clause for r in self._p.rulebook.checks if day is None or r.applies_on(day)}
+        day, kind = self._session_day(self._tz()), self._session_kind()
         statuses = []
         for clause in self._p.rulebook.clauses:
             if clause.retired:
                 continue
             mine = [f for f in findings if f.clause == clause.id]
-            if clause.applies_if and not present.intersection(clause.applies_if):
-                otherwise = Status.NOT_APPLICABLE
-            elif clause.id in self._p.clauses_with_rules and clause.id not in in_force:
-                otherwise = Status.NOT_APPLICABLE      # its rules were not in force on the session day
-            else:
-                otherwise = Status.COMPLIANT
-            statuses.append(ClauseStatus(clause=clause.id, status=judge_clause(mine, otherwise), title=clause.title,
-                                         findings=len(mine)))
+            rules = [r for r in self._p.rulebook.checks if r.clause == clause.id]
+            why_not = versions.not_applicable(clause, rules, day, kind, present)
+            otherwise = Status.NOT_APPLICABLE if why_not else Status.COMPLIANT
+            status = judge_clause(mine, otherwise)
+            statuses.append(ClauseStatus(clause=clause.id, status=status, title=clause.title, findings=len(mine),
+                                         versions=() if why_not else versions.applied_versions(rules, day, kind),
+                                         not_applicable=why_not if status is Status.NOT_APPLICABLE else ()))
         return Report(session=self._session or "", source=source,
                       as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,
                       tool_version=__version__, rulebook=self._p.rulebook.fingerprint,

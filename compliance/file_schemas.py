@@ -20,6 +20,7 @@ import json
 from typing import Any, Callable
 
 from . import events
+from .model import NOT_APPLICABLE_REASONS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://tp-compliance.invalid/schema"
@@ -100,7 +101,18 @@ def _report_defs() -> dict[str, Any]:
         "source": {"oneOf": [source, {"type": "null"}]}})
     clause = _object({"clause": _STR, "status": {"enum": ["compliant", "violation", "warning", "pending",
                                                           "not_applicable", "waived"]},
-                      "title": {"$ref": "#/$defs/text"}, "findings": _INT})
+                      "title": {"$ref": "#/$defs/text"}, "findings": _INT,
+                      "versions": {"type": "array", "description": "the dated rules that judged the session",
+                                   "items": _object({"rule": _STR, "since": _STR, "until": _STR, "kind": _STR,
+                                                     "text": _STR, "text_date": _STR,
+                                                     "suspended": {"type": "array", "items": {
+                                                         "type": "array", "prefixItems": [_STR, _STR],
+                                                         "minItems": 2, "maxItems": 2}}})},
+                      "not_applicable": {"type": "array", "description": "why the clause was not applicable",
+                                         "items": _object({"reason": {"enum": list(NOT_APPLICABLE_REASONS)},
+                                                           "since": _STR, "until": _STR, "kind": _STR,
+                                                           "text": _STR, "events": _STRS})}},
+                     optional=("versions", "not_applicable"))
     info = _object({"title": _STR, "title_name": _STR, "kind": _STR, "centre": _STR, "site": _STR,
                     "first_day": _STR, "last_day": _STR, "managers": _STRS, "substitutes": _STRS,
                     "jurors": _STRS, "candidates": _INT, "present": _INT, "record_sha256": _STR})

@@ -220,12 +220,54 @@ class SessionInfo:
                    candidates=len(registered), present=len(registered & started), record_sha256=digest)
 
 
+def _span_pairs(pairs: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, b in pairs)
+
+
+def _strings(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+@attrs.frozen(kw_only=True)
+class RuleVersion:
+    """A dated rule that judged the session: its id, the span it is in force (``since``,
+    ``until``: YYYY-MM-DD or "" for no limit; ``kind``: the kind of session that span is for,
+    "" for any), the text it rests on (its reference, and the main text's date) and the spans a
+    derogation suspends it (``suspended``: (since, until) pairs)."""
+    rule: str
+    since: str = ""
+    until: str = ""
+    kind: str = ""
+    text: str = ""
+    text_date: str = ""
+    suspended: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_span_pairs)   # (since, until)
+
+
+NOT_APPLICABLE_REASONS = ("not_yet_in_force", "no_longer_in_force", "suspended", "session_kind")
+
+
+@attrs.frozen(kw_only=True)
+class NotApplicable:
+    """Why a clause was not applicable (one of ``NOT_APPLICABLE_REASONS``): the days that
+    decide it (YYYY-MM-DD or ""), the kind of session concerned, the derogation that suspends
+    it (``text``), or the events none of which the record holds (``events``, from the
+    catalogue's ``applies_if``)."""
+    reason: str
+    since: str = ""
+    until: str = ""
+    kind: str = ""
+    text: str = ""
+    events: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+
 @attrs.frozen(kw_only=True)
 class ClauseStatus:
     clause: str
     status: Status = attrs.field(converter=Status)
     title: Text
     findings: int = 0
+    versions: tuple[RuleVersion, ...] = ()              # the dated rules that judged the session
+    not_applicable: tuple[NotApplicable, ...] = ()      # why, when not applicable
 
 
 def _sections(sections: Iterable[tuple[str, Text]]) -> tuple[tuple[str, Text], ...]:
@@ -304,7 +346,10 @@ class Report:
             waivers=tuple(WaiverUse(waiver=_waiver(w["waiver"]), outcome=w["outcome"])
                           for w in data.get("waivers", ())),
             clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
-                                       findings=c["findings"]) for c in data["clauses"]),
+                                       findings=c["findings"],
+                                       versions=tuple(RuleVersion(**v) for v in c.get("versions", ())),
+                                       not_applicable=tuple(NotApplicable(**n) for n in c.get("not_applicable", ())))
+                          for c in data["clauses"]),
             findings=tuple(Finding(
                 rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
                 title=Text(**f["title"]), message=Text(**f["message"]),

@@ -23,8 +23,9 @@ from .expressions import Arith, Condition, Operand, Ref
 from .model import Severity, Text
 from .vocabulary import FieldKinds
 
-__all__ = ["END", "Certainty", "Check", "Derivation", "Example", "Expect", "Pattern", "Reference",
-           "Rule", "Rulebook", "Value", "unconstrained"]
+__all__ = ["END", "Certainty", "Check", "Derivation", "Example", "Expect", "Inapplicable", "Pattern",
+           "Reason", "Reference", "Rule", "Rulebook", "Span", "Suspension", "Validity", "Value",
+           "unconstrained"]
 
 
 class Certainty(str, enum.Enum):
@@ -89,6 +90,81 @@ class Value(NamedTuple):
 InForce = tuple[dt.date | None, dt.date | None]
 
 
+class Reason(str, enum.Enum):
+    """Why a rule (or a clause) does not apply to a session."""
+    NOT_YET = "not_yet_in_force"        # the session is before its ``from`` day
+    NO_LONGER = "no_longer_in_force"    # the session is after its ``until`` day
+    SUSPENDED = "suspended"             # a derogation suspends it on the session day
+    SESSION_KIND = "session_kind"       # not this kind of session (or nothing it judges happened)
+
+
+@attrs.frozen(kw_only=True)
+class Span:
+    """Days a rule (or a suspension) covers, both ends included; ``None``: no limit. A bound
+    read from a catalogue setting names it (``start_setting``, ``until_setting``)."""
+    start: dt.date | None = None
+    until: dt.date | None = None
+    start_setting: str = ""
+    until_setting: str = ""
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.until is None or day <= self.until)
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.until is not None
+
+
+@attrs.frozen(kw_only=True)
+class Suspension:
+    """Days on which a derogation suspends a rule (``text``: the derogation's id, if cited)."""
+    span: Span
+    text: CitedText | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Inapplicable:
+    """Why a rule did not apply on a session's day: the reason, the days that decide it, the
+    kind of session it is about ("" when any), and the derogation that suspends it."""
+    reason: Reason
+    start: dt.date | None = None
+    until: dt.date | None = None
+    kind: str = ""
+    text: CitedText | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Validity:
+    """When a check applies: its span, a span of its own for one kind of session (``titre``,
+    ``ccp``), and suspensions. Sessions are judged by the law of their first day."""
+    span: Span = Span()
+    by_kind: tuple[tuple[str, Span], ...] = ()
+    suspended: tuple[Suspension, ...] = ()
+
+    def span_for(self, kind: str | None) -> tuple[Span, str]:
+        for name, span in self.by_kind:
+            if name == kind:
+                return span, name
+        return self.span, ""
+
+    def why_not(self, day: dt.date, kind: str | None = None) -> Inapplicable | None:
+        """None when it applies on ``day`` to a session of ``kind``; else why not."""
+        span, which = self.span_for(kind)
+        if span.start is not None and day < span.start:
+            return Inapplicable(reason=Reason.NOT_YET, start=span.start, until=span.until, kind=which)
+        if span.until is not None and day > span.until:
+            return Inapplicable(reason=Reason.NO_LONGER, start=span.start, until=span.until, kind=which)
+        for pause in self.suspended:
+            if pause.span.covers(day):
+                return Inapplicable(reason=Reason.SUSPENDED, start=pause.span.start, until=pause.span.until,
+                                    text=pause.text)
+        return None
+
+    @property
+    def dated(self) -> bool:
+        return self.span.dated or bool(self.by_kind) or bool(self.suspended)
+
+
 class ReadOnlyTitles(Mapping[str, Text]):
     """Section titles that nobody can change; unlike a mappingproxy it pickles, so a rule base
     can be sent to audit workers that are spawned rather than forked."""
@@ -125,7 +201,7 @@ class Check:
     title: Text
     message: Text
     reference: Reference
-    in_force: InForce = (None, None)
+    validity: Validity = Validity()
     values: tuple[Value, ...] = ()
     evidence: tuple[str, ...] = ()
     examples: tuple[Example, ...] = ()
@@ -133,9 +209,16 @@ class Check:
     bounds: tuple[Operand, ...] = ()      # BOUNDED: the absences' upper time bounds
     alias_kinds: Mapping[str, FieldKinds] = attrs.field(factory=dict, eq=False, hash=False)
 
-    def applies_on(self, day: dt.date) -> bool:
-        start, until = self.in_force
-        return (start is None or start <= day) and (until is None or day <= until)
+    @property
+    def in_force(self) -> InForce:
+        """The days of its general span (``validity`` has the whole story)."""
+        return self.validity.span.start, self.validity.span.until
+
+    def applies_on(self, day: dt.date, kind: str | None = None) -> bool:
+        return self.validity.why_not(day, kind) is None
+
+    def why_not(self, day: dt.date, kind: str | None = None) -> Inapplicable | None:
+        return self.validity.why_not(day, kind)
 
 
 @attrs.frozen(kw_only=True)

@@ -176,7 +176,7 @@ class _Loader:
         vocab = vocabulary(derived)
         for file, node, _override in by_id.values():
             if "derive" not in node:
-                rule = read_rule(self.problems, self.clauses, file, node, vocab, derived, self.texts)
+                rule = read_rule(self.problems, self.clauses, file, node, vocab, derived, self.texts, self.settings)
                 if rule is not None:
                     rules.append(rule)
         self.problems.raise_if_any()

@@ -52,6 +52,10 @@ def _every_candidate(event: events.GridsArchived | events.GridsLost, settings: S
     return not event.candidates
 
 
+def _remote_experiment_ccp(event: events.TestScheduled, settings: Settings, _tz: dt.tzinfo) -> int:
+    return event.ccp in settings.get("remote_experiment_ccps", ())
+
+
 # Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}; a compute
 # function returns the fact's value in engine units (seconds for a duration).
 COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
@@ -67,6 +71,8 @@ COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
     # their own, so a rule could not tell an empty list from a missing item)
     "grids_archived": {"every_candidate": ("bool", _every_candidate)},
     "grids_lost": {"every_candidate": ("bool", _every_candidate)},
+    # R12: the test's CCP is one the remote experiment of 2024 admits (remote_experiment_ccps)
+    "test_scheduled": {"remote_experiment_ccp": ("bool", _remote_experiment_ccp)},
 }
 
 _FAMILIES = {"time": "instant", "day": "instant", "duration": "duration", "int": "number",

@@ -21,7 +21,8 @@ from typing import Any, Callable
 import attrs
 from hypothesis import strategies as st
 
-from strategies import CONVOCATION_LEAD_DAYS, PARIS, Scenario, instant, local_day, place, pv_deadline, scenarios
+from strategies import (CONVOCATION_LEAD_DAYS, CURRENT_LAW, PARIS, REMOTE_EXPERIMENT, SUPPORTED, Scenario, instant,
+                        local_day, place, pv_deadline, scenarios)
 
 MINUTE = dt.timedelta(minutes=1)
 DAY = dt.timedelta(days=1)
@@ -38,7 +39,8 @@ class Mutation:
     def strategy(self, **narrower: Any) -> st.SearchStrategy:
         @st.composite
         def mutated(draw):
-            scenario = draw(scenarios(**{**self.options, **narrower})).copy()
+            # the current law's years unless the mutation says otherwise (strategies.SUPPORTED)
+            scenario = draw(scenarios(**{"era": CURRENT_LAW, **self.options, **narrower})).copy()
             self.apply(scenario, draw)
             assert scenario.proof, f"the {self.clause} mutation records no proof"
             # an edit may move an event past the drawn audit date: audit after the last event
@@ -975,6 +977,25 @@ def tied_juror_stands_aside_alone(s: Scenario, draw) -> None:
 def test_held_elsewhere(s: Scenario, draw) -> None:
     start = draw(st.sampled_from(s.find("test_started")))
     start["site"] = draw(st.sampled_from(["Lyon 3e", "Vénissieux"]))
+    s.proof = [start]
+
+
+@mutation("R12", variant="remote-outside-the-experiment", kind="ccp", remote=True,
+          era=(REMOTE_EXPERIMENT[0], SUPPORTED[1]))
+def remote_test_outside_the_experiment(s: Scenario, draw) -> None:
+    """Within the 2024 experiment, a remote test misses one of its conditions: the modality left
+    off the PV or written as on site, the session not declared remote, or a test of another
+    CCP."""
+    start = draw(st.sampled_from([e for e in s.find("test_started") if e.get("remote")]))
+    broken = draw(st.sampled_from(["no modality", "on site", "not declared", "another ccp"]))
+    if broken == "no modality":
+        s.remove(s.find("modality_recorded_on_pv", candidate=start["candidate"])[0])
+    elif broken == "on site":
+        s.find("modality_recorded_on_pv", candidate=start["candidate"])[0]["modality"] = "on_site"
+    elif broken == "not declared":
+        s.find("session_declared")[0]["remote"] = False
+    else:
+        s.find("test_scheduled", test=start["test"])[0]["ccp"] = "CCP2"
     s.proof = [start]
 
 

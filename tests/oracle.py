@@ -125,7 +125,19 @@ def _computed(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]
         return {"notice_due": midnight(day + dt.timedelta(days=1), zone) - 1, "notice_due (day)": midnight(day, zone)}
     if event.type in ("grids_archived", "grids_lost"):     # no candidate named: every candidate
         return {"every_candidate": len(event.candidates) == 0}
+    if event.type == "test_scheduled":         # R12: a CCP the remote experiment admits
+        return {"remote_experiment_ccp": event.ccp in settings["remote_experiment_ccps"]}
     return {}
+
+
+def applies(rule: Rule, day: dt.date, kind: str | None) -> bool:
+    """docs/rules.md, Versions: the span for the session's kind if the rule gives one, else its
+    own, both ends included; never on a suspended day."""
+    validity = rule.validity
+    span = dict(validity.by_kind).get(kind, validity.span)
+    if (span.start and day < span.start) or (span.until and day > span.until):
+        return False
+    return not any(p.span.start <= day <= p.span.until for p in validity.suspended)
 
 
 def event_facts(event: Any, index: int, zone: str, settings: dict[str, Any]) -> list[dict[str, Any]]:

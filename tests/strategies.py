@@ -34,6 +34,17 @@ TITLES = [("TP-00417", "Cuisinier"), ("TP-01281", "Agent de restauration"),
           ("TP-00302", "Secrétaire assistant"), ("TP-01345", "Conseiller en insertion professionnelle")]
 CONVOCATION_LEAD_DAYS = {"titre": 30, "ccp": 15}   # rules/clauses.yaml settings, read by hand
 PV_DAYS = 15              # S8.5: "au plus tard dans les 15 jours", in calendar days (rules/clauses.yaml)
+# The law as of the session date (docs/rules.md, "Versions"), read by hand. Supported: sessions
+# whose first day is from 1 June 2016 (art. 8 of the 2015 arrêté, the earliest text the rule
+# base dates); the generator draws up to the end of September 2026. Mutations draw from the
+# current law's years (CURRENT_LAW) unless they say otherwise: some clauses were not in force
+# on every supported day (R2 before 1 September 2016, R5 during the Covid derogations, R14 for
+# CCP sessions before 2017).
+SUPPORTED = (dt.date(2016, 6, 1), dt.date(2026, 9, 30))
+CURRENT_LAW = (dt.date(2024, 1, 8), dt.date(2026, 9, 30))
+COVID_DEROGATIONS = (dt.date(2020, 5, 25), dt.date(2021, 12, 31))     # setting covid_derogations_until
+REMOTE_EXPERIMENT = (dt.date(2024, 11, 26), dt.date(2027, 12, 31))    # setting remote_experiment_until
+REMOTE_CCP = "RNCP34045BC01"                                          # setting remote_experiment_ccps
 
 
 def pv_deadline(closed: dt.datetime) -> dt.datetime:
@@ -172,7 +183,8 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
               substitute: bool | None = None, trainer_visit: bool | None = None,
               incident: bool | None = None, paused: bool | None = None, missed: bool | None = None,
               supervised: bool | None = None, relay: bool | None = None,
-              stand_aside: bool | None = None) -> Scenario:
+              stand_aside: bool | None = None, era: tuple[dt.date, dt.date] = SUPPORTED,
+              remote: bool | None = None) -> Scenario:
     """A compliant session: 1–15 candidates, 2–4 jurors, mixed pathways, 1–4 tests each.
 
     Optional features, each drawn unless an option fixes it: absent candidates, a second day,
@@ -197,6 +209,11 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     ``_archive``, ``_destroy``): a juror standing aside for one candidate (``stand_aside``),
     jurors and candidates with organisations, results validated and notified, documents kept
     and destroyed with an explicit scope, grids archived per candidate.
+
+    The session's first day is drawn in ``era`` (every supported day by default), and the
+    session takes what that day's law allows (``_law_of_the_day``): a candidate convened late
+    during the Covid derogations, a candidate of a CCP session sitting remotely within the 2024
+    experiment (``remote``: where the day and the kind allow it, always or never).
     """
     n_candidates = draw(st.integers(max(min_candidates, min_absent + 1), max_candidates))
     n_jurors = draw(st.integers(min_jurors, max_jurors))
@@ -204,7 +221,7 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     spread = _msp_days(draw, days, paused)       # the days the first slot's MSP runs over
     days = max(days or draw(st.sampled_from([1, 1, 2])), spread)
     title, title_name = draw(st.sampled_from(TITLES))
-    base_day = draw(st.dates(dt.date(2024, 1, 8), dt.date(2026, 9, 30)))
+    base_day = draw(st.dates(*era))
     offsets = draw(st.lists(st.sampled_from(OFFSETS), min_size=1, max_size=4))
     b = _Builder(offsets)
     sid = f"{title}-{base_day.isoformat()}-{draw(st.integers(1, 99))}"
@@ -434,12 +451,41 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
         _destroy(draw, b, when(closed, 90), when(closed, 45))
         as_of = when(due, -margin(draw, deadline - 120))
     _onto_the_bounds(draw, b, kind=kind, jurors=jurors, present=present)
+    _law_of_the_day(draw, b, base_day, kind, tests, present, when(t_end, 3), remote)   # last: earlier draws unchanged
     # placing events on their bounds may move one past the drawn audit date: audit after it
     as_of = max(as_of, *(instant(e) for e in b.events))
     return Scenario(session_id=sid, events=b.events, as_of=as_of.replace(microsecond=0), kind=kind,
                     candidates=candidates, present=present, absent=absent, jurors=jurors,
                     trainers=trainers, tests=tests, late=late_tests, days=days, accommodated=extra,
                     missed=skipped)
+
+
+def _law_of_the_day(draw, b: "_Builder", day: dt.date, kind: str, tests: dict[str, list[dict[str, Any]]],
+                    present: list[str], on_pv: dt.datetime, remote: bool | None = None) -> None:
+    """What only the session day's law allows, drawn after everything else so that the rest of
+    the session is drawn as it always was.
+
+    * during the Covid derogations (R5 suspended), a candidate convened a few days before the
+      opening, well short of the ordinary lead time;
+    * within the remote experiment, in a CCP session, a present candidate whose tests all
+      belong to the eligible CCP and are held remotely: the session declared remote and the
+      candidate's remote modality on the PV.
+    """
+    if COVID_DEROGATIONS[0] <= day <= COVID_DEROGATIONS[1] and draw(st.booleans()):
+        opening = min(instant(e) for e in b.of("session_opened"))
+        convocation = draw(st.sampled_from(b.of("candidate_convened")))
+        place(convocation, opening - dt.timedelta(days=draw(st.integers(1, 5))))
+    sitting = [c for c in present if tests[c]]
+    if kind == "ccp" and REMOTE_EXPERIMENT[0] <= day <= REMOTE_EXPERIMENT[1] and sitting and _wanted(draw, remote):
+        candidate = draw(st.sampled_from(sitting))
+        mine = {t["test"] for t in tests[candidate]}
+        for event in b.of("test_scheduled", candidate=candidate):
+            event.update(ccp=REMOTE_CCP, remote=True)
+        for event in b.of("test_started", candidate=candidate):
+            if event["test"] in mine:
+                event["remote"] = True
+        b.of("session_declared")[0]["remote"] = True
+        b.add("modality_recorded_on_pv", on_pv, candidate=candidate, modality="remote")
 
 
 def _missed_final_interview(draw, option: bool | None, kind: str, present: list[str],

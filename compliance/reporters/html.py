@@ -21,6 +21,7 @@ from ..model import Evidence, Finding, Report, Status
 from ._labels import (LABELS, MARK, colon, long_day, norm_lang, outcome_word, section_of,
                       identification, section_title, severity_word, source_citation, status_word, summary, waiver_sentence,
                       xml_text)
+from ._versions import clause_notes
 from ._wording import Wording
 
 _CSS = """
@@ -58,6 +59,7 @@ tr.warning td, .finding.warning { background: #fff0c2; }
 tr.pending td, .finding.pending { background: #e2edff; }
 tr.waived td, .finding.waived { background: #ececec; }
 tr.not_applicable td { color: #555; }
+div.version { font-size: 0.85em; color: #555; }
 tr.violation td { font-weight: bold; }
 .finding { border: 1pt solid #666; border-left-width: 5pt; padding: 4pt 7pt; margin: 7pt 0;
            page-break-inside: avoid; break-inside: avoid; }
@@ -149,12 +151,13 @@ def _session(n: int, report: Report, lang: str) -> str:
         first_finding.setdefault(f.clause, i)
     for clause in report.clauses:
         status = clause.status.value
+        notes = "".join(f'<div class="version">{_e(note)}</div>' for note in clause_notes(clause, lang))
         count = _e(clause.findings) if clause.findings else ""
         if clause.clause in first_finding:
             count = f'<a href="#s{n}-f{first_finding[clause.clause]}">{count}</a>'
         out.append(f'<tr class="{status}"><td class="mark">{MARK[status]}</td>'
                    f'<td class="id">{_e(clause.clause)}</td><td class="status">{_e(status_word(clause.status, lang))}</td>'
-                   f'<td>{_e(clause.title.get(lang))}</td><td class="num">{count}</td></tr>')
+                   f'<td>{_e(clause.title.get(lang))}{notes}</td><td class="num">{count}</td></tr>')
     out.append("</tbody></table>")
 
     out.append(f'<h2 id="s{n}-findings">{_e(L["findings"])}</h2>')

@@ -14,6 +14,7 @@ from ..errors import printable
 from ..model import Evidence, Finding, Report, Status
 from ._labels import (LABELS, MARK, colon, identification, norm_lang, outcome_word, section_of, section_title,
                       severity_word, source_citation, status_word, summary, waiver_sentence)
+from ._versions import clause_notes
 from ._wording import Wording
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&#~])")
@@ -61,8 +62,9 @@ def _one(report: Report, lang: str) -> str:
            "|:-:|---|---|---|--:|"]
     for clause in report.clauses:
         status = clause.status.value
+        notes = "".join(f"<br>*{_inline(note)}*" for note in clause_notes(clause, lang))
         out.append(f"| {MARK[status]} | {_inline(clause.clause)} | {_inline(status_word(clause.status, lang))} | "
-                   f"{_inline(clause.title.get(lang))} | {clause.findings or ''} |")
+                   f"{_inline(clause.title.get(lang))}{notes} | {clause.findings or ''} |")
     legend = " · ".join(f"{MARK[s]} {status_word(Status(s), lang)}" for s in MARK)
     out += ["", f"*{L['legend']}{c}{_inline(legend)}*", "", f"## {L['findings']}", ""]
     if not report.findings:

@@ -12,6 +12,7 @@ from ..errors import printable as _t
 from ..model import Report
 from ._labels import (LABELS, colon, identification, outcome_word, severity_word, source_citation, status_word, summary,
                       waiver_sentence)
+from ._versions import clause_notes
 from ._wording import Wording
 
 
@@ -50,6 +51,7 @@ def _one(report: Report, lang: str, colour: bool = False) -> str:
         status = _paint(f"{status:<14}", c.status.value, colour) if colour else status
         count = f" ({c.findings})" if c.findings else ""
         out.append(f"  {_t(c.clause):<{width}}  {status:<14} {_t(c.title.get(lang))}{count}")
+        out += [f"  {'':<{width}}  {'':<14} {_t(note)}" for note in clause_notes(c, lang)]
     out += ["", f"{L['findings']}"]
     if not report.findings:
         out.append(f"  {L['none']}")
