@@ -27,9 +27,10 @@ from .reporters.audit_text import render_audit_session, render_audit_summary
 from .reporters.table import FINDING_COLUMNS, SESSION_COLUMNS, csv_header, csv_rows, finding_rows, session_row
 from .model import Report, Severity
 from .rulebook import Rulebook
+from .checker import default_rulebook, section_titles
 from .waivers import load_waivers
 
-AUDIT_SCHEMA = "tp-compliance/audit/1"
+AUDIT_SCHEMA = "tp-compliance/audit/2"
 EXIT_INTERNAL, EXIT_UNUSABLE, EXIT_FINDINGS, EXIT_OK = 70, 2, 1, 0
 AuditFormat = Literal["text", "json", "jsonl", "csv", "csv-sessions"]
 AUDIT_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "csv", "csv-sessions")
@@ -178,6 +179,31 @@ def _line(document: dict[str, Any]) -> str:
     return utf8_json(json.dumps(document, ensure_ascii=False, sort_keys=True)) + "\n"
 
 
+def catalogue_json(rulebook: Rulebook) -> dict[str, Any]:
+    """The clause catalogue once (ids, sections, titles in both languages): an audit's session
+    lines name clauses by id only, so 13 KB of titles are not repeated on every line."""
+    return {"rulebook": rulebook.fingerprint,
+            "clauses": [{"clause": c.id, "section": c.section, "title": {"fr": c.title.fr, "en": c.title.en}}
+                        for c in rulebook.clauses if not c.retired],
+            "sections": [{"section": section, "title": {"fr": title.fr, "en": title.en}}
+                         for section, title in section_titles(rulebook)]}
+
+
+def audit_head(as_of: dt.datetime, rulebook: Rulebook) -> dict[str, Any]:
+    """The first line of a JSON Lines audit (and the envelope of a JSON one)."""
+    return {"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(), **catalogue_json(rulebook)}
+
+
+def lean_session(report: Report) -> dict[str, Any]:
+    """A report as an audit line: every key of the JSON report but the timeline (empty in audits),
+    each clause as its id, status and count of findings (the titles are in the head)."""
+    document = report.to_json()
+    document.pop("timeline", None)
+    document["clauses"] = [{"clause": c["clause"], "status": c["status"], "findings": c["findings"]}
+                           for c in document["clauses"]]
+    return document
+
+
 def _problem_line(problem: Problem) -> dict[str, Any]:
     line: dict[str, Any] = {"kind": "problem", "file": problem.file, "error": problem.message}
     for key in ("session", "line"):
@@ -205,6 +231,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
         waivers, before any work.
     """
     as_of = options.as_of
+    rulebook = rulebook or default_rulebook()
     summary = Summary()
     progress = Progress(stderr) if getattr(stderr, "isatty", lambda: False)() else None
     problems: list[Problem] = []
@@ -217,7 +244,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
                                          jobs=options.jobs or None, waivers=waivers, time_limit=options.time_limit,
                                          progress=progress)) as outcomes:
         if options.format == "jsonl":
-            out.write(_line({"kind": "audit", "schema": AUDIT_SCHEMA, "as_of": as_of.isoformat()}))
+            out.write(_line({"kind": "audit", **audit_head(as_of, rulebook)}))
         elif options.format in _CSV_COLUMNS:
             out.write(csv_header(_CSV_COLUMNS[options.format]))
         for outcome in outcomes:
@@ -233,8 +260,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
         if options.format == "jsonl":
             out.write(_line({"kind": "summary", **summary_json}))
         elif options.format == "json":
-            out.write(utf8_json(json.dumps({"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(),
-                                            "sessions": sessions_json, "problems": [p.message for p in problems],
+            out.write(utf8_json(json.dumps({**audit_head(as_of, rulebook), "sessions": sessions_json, "problems": [p.message for p in problems],
                                             "summary": summary_json},
                                            ensure_ascii=False, indent=2, sort_keys=True)) + "\n")
         elif options.format == "text":
@@ -266,17 +292,16 @@ def _write_outcome(out: GuardedStream, outcome: FileOutcome, options: AuditOptio
     if outcome.unreadable_report is not None:       # an unreadable record's D1 findings
         reports += (outcome.unreadable_report,)
     for report in reports:
-        document = report.to_json()
         if options.format == "jsonl":
-            out.write(_line({"kind": "session", **document}))
+            out.write(_line({"kind": "session", **lean_session(report)}))
         elif options.format == "json":
-            sessions_json.append(document)
+            sessions_json.append(lean_session(report))
         elif options.format == "csv":
             out.write(csv_rows(finding_rows(report, options.lang)))
         elif options.format == "csv-sessions":
             out.write(csv_rows([session_row(report)]))
         else:
-            out.write(_text_session(document, options.lang))
+            out.write(_text_session(report.to_json(), options.lang))
     for problem in outcome.problems:
         if options.format == "jsonl":
             out.write(_line(_problem_line(problem)))
