@@ -88,6 +88,7 @@ class FileOutcome:
     sessions_in_file: int = -1      # on the closing outcome of a file: the sessions it holds
     notes: tuple[str, ...] = ()     # from discovery: paths reached twice
     not_read: int = 0               # from discovery: files of other suffixes
+    not_read_files: tuple[str, ...] = ()   # from discovery: their paths
     retire_worker: bool = False     # the worker met an internal error: replace it
     unreadable_report: Report | None = None   # a file of no session: its D1 findings (not a session)
 
@@ -107,6 +108,7 @@ class Summary:
     sessions_with_violations: int = 0
     sessions_with_warnings: int = 0
     not_read: int = 0
+    not_read_files: list[str] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
     internal_errors: int = 0
     findings_by_clause: Counter[str] = attrs.field(factory=Counter)
@@ -117,6 +119,7 @@ class Summary:
     def add(self, outcome: FileOutcome) -> None:
         self.files += outcome.last
         self.not_read += outcome.not_read
+        self.not_read_files.extend(outcome.not_read_files)
         self.notes.extend(outcome.notes)
         for problem in outcome.problems:
             if problem.session is None:
@@ -150,7 +153,8 @@ class Summary:
         def ranked(counter: Counter[str]) -> list[list[Any]]:
             return [[clause, n] for clause, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
         return {"files": self.files, "unreadable_files": sorted(self.unreadable_files),
-                "file_problems": self.file_problems, "not_read": self.not_read, "notes": list(self.notes),
+                "file_problems": self.file_problems, "not_read": self.not_read,
+                "not_read_files": list(self.not_read_files), "notes": list(self.notes),
                 "sessions": self.sessions, "sessions_not_checked": self.sessions_not_checked,
                 "sessions_with_violations": self.sessions_with_violations,
                 "sessions_with_warnings": self.sessions_with_warnings,
@@ -165,6 +169,7 @@ class Discovery:
     problems: list[Problem] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
     not_read: int = 0
+    not_read_files: list[str] = attrs.field(factory=list)
     _seen: dict[tuple[int, int], str] = attrs.field(factory=dict)    # (device, inode) -> the path first met
 
 
@@ -232,6 +237,7 @@ def _walk(directory: str, status: os.stat_result, found: Discovery) -> None:
             _walk(path, entry, found)
         elif os.path.splitext(name)[1].lower() not in SUFFIXES:
             found.not_read += 1
+            found.not_read_files.append(path)
         elif entry is None:
             found.problems.append(Problem(path, f"{path}: cannot read the file ({why})"))
         else:
@@ -510,7 +516,8 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     after each outcome (bytes: of the files read so far, and of all of them).
     """
     found = discover(paths)
-    yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read)
+    yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read,
+                      not_read_files=tuple(found.not_read_files))
     for problem in found.problems:
         yield FileOutcome(problem.file, (), (problem,))
     if rulebook is None:

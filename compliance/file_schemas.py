@@ -140,7 +140,7 @@ def _audit() -> dict[str, Any]:
     pairs = {"type": "array", "items": {"type": "array", "prefixItems": [_STR, _INT], "minItems": 2, "maxItems": 2}}
     summary = _object({"kind": {"const": "summary"}, "files": _INT, "unreadable_files": _STRS, "file_problems": _INT,
                        "sessions": _INT, "sessions_not_checked": _INT, "sessions_with_violations": _INT,
-                       "sessions_with_warnings": _INT, "not_read": _INT, "notes": _STRS,
+                       "sessions_with_warnings": _INT, "not_read": _INT, "not_read_files": _STRS, "notes": _STRS,
                        "findings_by_clause": pairs, "violations_by_clause": pairs, "unused_waivers": _STRS})
     problem = _object({"kind": {"const": "problem"}, "file": _STR, "error": _STR, "session": _STR,
                        "line": {"type": "integer"}, "internal": {"const": True}},
