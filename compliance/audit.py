@@ -45,6 +45,7 @@ from typing import Any, Callable, Generator, Iterable, Iterator
 import attrs
 
 from .checker import check_session, default_rulebook, unreadable_report
+from .cli_words import progress as progress_line
 from .errors import ComplianceError, InputError
 from .model import Report, Session, Severity, Waiver
 from .pool import Done, Failure, Pool, Ready
@@ -633,8 +634,8 @@ class Progress:
     from the bytes read, so a few large logs do not read as a few quick files). ``clear`` wipes
     the line before anything else is printed to the same terminal."""
 
-    def __init__(self, stream: Any):
-        self.stream = stream
+    def __init__(self, stream: Any, lang: str = "en"):
+        self.stream, self.lang = stream, lang
         self.start = time.monotonic()
         self.shown = False
 
@@ -645,8 +646,7 @@ class Progress:
         rate = sessions / elapsed
         left = (size - read) * elapsed / read if read else 0
         try:
-            self.stream.write(f"\r\033[K{done}/{total} files · {sessions} sessions · {rate:,.0f} sessions/s · "
-                              f"{left:,.0f} s left")
+            self.stream.write("\r\033[K" + progress_line(self.lang, done, total, sessions, rate, left))
             self.shown = done != total
             if done == total:
                 self.stream.write("\n")

@@ -369,7 +369,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
     from .local_check import STDIN, stdin_outcome
     as_of = options.as_of
     rulebook = rulebook or default_rulebook()
-    progress = Progress(stderr) if getattr(stderr, "isatty", lambda: False)() else None
+    progress = Progress(stderr, options.lang) if getattr(stderr, "isatty", lambda: False)() else None
     waivers = load_waivers(options.waivers, rulebook) if options.waivers else ()
     view = View(command="audit", format=options.format, lang=options.lang, fail_on=options.fail_on,
                 quiet=options.quiet, only_failing=options.only_failing)

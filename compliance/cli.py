@@ -24,7 +24,7 @@ import signal
 import sys
 from typing import Any, Iterator, NoReturn, Sequence, TextIO
 
-from . import __version__, _time
+from . import __version__, _time, cli_words
 from .audit import TIME_LIMIT
 from .audit_output import FORMATS, GuardedStream, OutputError, atomic_output
 from .checker import check_session
@@ -324,9 +324,10 @@ def _settle(args: argparse.Namespace) -> None:
     apply_config(args)
     args.format = {"md": "markdown"}.get(args.format, args.format)
     if args.quiet and args.format not in ("text", "jsonl"):
-        raise UsageError("--quiet", expected="--format text or jsonl", got=args.format)
+        raise cli_words.usage(args.lang, "--quiet", ("--format text ou jsonl", "--format text or jsonl"), args.format)
     if args.paths.count("-") > 1 if args.command == "audit" else args.files.count("-") > 1:
-        raise UsageError("-", expected="standard input named once", got="-, -")
+        raise cli_words.usage(args.lang, "-", ("l'entrée standard nommée une fois", "standard input named once"),
+                              "-, -")
 
 
 def _audit(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
@@ -354,15 +355,14 @@ def _check(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> i
     with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
         writer = OutcomeWriter(out, view, as_of, rulebook or default_rulebook())
         writer.begin()
-        for outcome in check_outcomes(args.files, set(args.sessions), rulebook, as_of, waivers, _stdin()):
+        for outcome in check_outcomes(args.files, set(args.sessions), rulebook, as_of, waivers, _stdin(), args.lang):
             writer.add(outcome)
         unused = unused_waivers(waivers, writer.sessions_seen)
         writer.end([f"{w.file}:{w.line}" for w in unused])
     for problem in writer.problems:
         _say(stderr, f"compliance: error: {problem.message}")
     for waiver in unused:
-        _say(stderr, f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
-                     f"({waiver.clause}) matches no session checked: unused")
+        _say(stderr, cli_words.unused_waiver(args.lang, f"{waiver.file}:{waiver.line}", waiver.session, waiver.clause))
     return writer.exit_code()
 
 
@@ -404,7 +404,7 @@ def _open_obligations(args: argparse.Namespace, stdout: GuardedStream, stderr: T
     from .checker import Checker
     from .readers import read_file
     if args.format not in ("text", "json"):
-        raise UsageError("--open", expected="--format text or json", got=args.format)
+        raise cli_words.usage(args.lang, "--open", ("--format text ou json", "--format text or json"), args.format)
     found = discover(args.files)
     problems = [p.message for p in found.problems]
     listed: list[tuple[str, list[Any]]] = []

@@ -14,6 +14,7 @@ from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from .audit import FileOutcome, Problem, discover
 from .checker import check_session, unreadable_report
+from .cli_words import no_such_session
 from .errors import InputError, Location
 from .model import Report, Waiver
 from .readers import ReadResult, decode_text, read_file, with_digest
@@ -81,7 +82,7 @@ def stdin_outcome(stream: BinaryIO | None, rulebook: Rulebook | None, as_of: dt.
 
 
 def check_outcomes(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | None, as_of: dt.datetime,
-                   waivers: tuple[Waiver, ...], stdin: BinaryIO | None) -> Iterator[FileOutcome]:
+                   waivers: tuple[Waiver, ...], stdin: BinaryIO | None, lang: str = "en") -> Iterator[FileOutcome]:
     """``check``'s outcomes in input order (standard input where ``-`` is named); a ``--session``
     found nowhere is a problem at the end."""
     seen: set[str] = set()
@@ -102,5 +103,5 @@ def check_outcomes(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | 
         yield outcome
     missing = sorted(wanted - seen)
     if missing:
-        yield FileOutcome("", (), tuple(Problem("", f"--session {sid}: no such session in {', '.join(paths)}")
+        yield FileOutcome("", (), tuple(Problem("", no_such_session(lang, sid, ", ".join(paths)))
                                         for sid in missing), last=False)

@@ -162,7 +162,7 @@ def test_quiet_gives_the_summary_only():
         "S1.1, S3.1, S3.2, S5.2, S5.3, S6.2, S7.1, S8.5"]
     lines = jsonl(cli("audit", "examples", *AS_OF, "--quiet", "--format", "jsonl").stdout)
     assert [line["kind"] for line in lines] == ["audit", "summary"]
-    refused = cli("check", CONFORME, *AS_OF, "--quiet", "--format", "csv")
+    refused = cli("check", CONFORME, *AS_OF, "--quiet", "--format", "csv", "--lang", "en")
     assert refused.returncode == 2 and refused.stdout == ""
     assert refused.stderr.splitlines() == ["compliance: error: --quiet: expected --format text or jsonl, got 'csv'"]
 
