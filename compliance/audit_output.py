@@ -25,6 +25,8 @@ from .readers import special_file_kind
 from .reporters import REPORTERS
 from .reporters._labels import utf8_json
 from .reporters.audit_text import render_audit_session, render_audit_summary
+from .reporters.junit import render_junit
+from .reporters.sarif import render_sarif
 from .reporters.text import render_text
 from .reporters.table import FINDING_COLUMNS, SESSION_COLUMNS, csv_header, csv_rows, finding_rows, session_row
 from .model import Report, Severity
@@ -269,7 +271,7 @@ class OutcomeWriter:
     @property
     def problems_in_output(self) -> bool:
         """Whether the output itself lists the problems (else only stderr shows them)."""
-        return self.view.format in ("jsonl", "csv", "csv-sessions") or \
+        return self.view.format in ("jsonl", "csv", "csv-sessions", "sarif", "junit") or \
             (self.view.command == "audit" and self.view.format in ("text", "json"))
 
     def begin(self) -> None:
@@ -336,6 +338,10 @@ class OutcomeWriter:
             self.out.write(render_audit_summary(summary_json, lang))
         elif fmt == "text" and not self.view.quiet:
             self.out.write(render_text(self._gathered, lang, colour=self.view.colour))
+        elif fmt in ("sarif", "junit"):       # dashboards: the inputs not used are in the file too
+            problems = [(p.file, p.line, p.message) for p in self.problems]
+            renderer = render_sarif if fmt == "sarif" else render_junit
+            self.out.write(renderer(self._gathered, lang, problems))
         elif fmt != "text" and fmt not in _CSV_COLUMNS:
             self.out.write(REPORTERS[fmt](self._gathered, lang))
         return summary_json

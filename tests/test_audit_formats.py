@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from pathlib import PurePosixPath
 
 from cli_process import ROOT, clean_records, cli, jsonl, write_log
 
@@ -193,3 +194,28 @@ def test_files_a_directory_holds_but_the_audit_does_not_read_are_named(tmp_path)
     assert (summary["not_read"], summary["not_read_files"]) == (1, [f"{archive}/notes.txt"])
     text = cli("audit", str(archive), *AS_OF, "--lang", "en").stdout
     assert f"  not read: 1 (other suffixes)\n    {archive}/notes.txt\n" in text
+
+
+def test_sarif_and_junit_of_an_audit_carry_the_inputs_it_could_not_use(tmp_path):
+    archive = tmp_path / "a"
+    archive.mkdir()
+    write_log(archive / "s.jsonl", clean_records("TP-1"))
+    (archive / "zz.yaml").write_bytes(b"session: X\nevents: [\xff\n")
+    bad = f"{archive}/zz.yaml"
+    result = cli("audit", str(archive), *AS_OF, "--format", "sarif")
+    assert result.returncode == 2
+    (run,) = json.loads(result.stdout)["runs"]
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "error" and note["message"]["text"] == f"{bad}:2: not UTF-8 text: expected a UTF-8 encoded file"
+    assert note["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": PurePosixPath(bad).as_uri()},
+                                                        "region": {"startLine": 2}}
+    assert [r["ruleId"] for r in run["results"]] == ["D1"]          # the unreadable record's finding
+    result = cli("audit", str(archive), *AS_OF, "--format", "junit")
+    root = ET.fromstring(result.stdout)
+    problems = root.find("testsuite[@name='problems']")
+    (case,) = problems.iter("testcase")
+    assert case.get("name") == f"{bad}:2" and case.find("error").get("message").startswith(f"{bad}:2: not UTF-8")
+    assert (root.get("errors"), problems.get("errors")) == ("1", "1")
+    assert "!!" not in result.stderr and "Résumé" in result.stderr      # in the file, not twice
