@@ -27,13 +27,10 @@ from typing import Any, Iterator, NoReturn, Sequence, TextIO
 from . import __version__, _time, cli_words
 from .audit import TIME_LIMIT
 from .audit_output import FORMATS, GuardedStream, OutputError, atomic_output
-from .checker import check_session
-from .model import Report
 from .errors import ComplianceError, EngineError, UsageError
-from .reporters import REPORTERS
 from .reporters.text import render_text
 from .rulebook import Check, Rule, Rulebook, load_rule_files, load_rulebook
-from .waivers import apply_waivers, load_waivers, unused_waivers
+from .waivers import load_waivers, unused_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
 FAIL_ON = ("violation", "warning", "never")
