@@ -45,6 +45,7 @@ from typing import Any, Callable, Generator, Iterable, Iterator
 import attrs
 
 from .checker import check_session, default_rulebook, unreadable_report
+from .cli_words import progress as progress_line
 from .errors import ComplianceError, InputError
 from .model import Report, Session, Severity, Waiver
 from .pool import Done, Failure, Pool, Ready
@@ -88,6 +89,7 @@ class FileOutcome:
     sessions_in_file: int = -1      # on the closing outcome of a file: the sessions it holds
     notes: tuple[str, ...] = ()     # from discovery: paths reached twice
     not_read: int = 0               # from discovery: files of other suffixes
+    not_read_files: tuple[str, ...] = ()   # from discovery: their paths
     retire_worker: bool = False     # the worker met an internal error: replace it
     unreadable_report: Report | None = None   # a file of no session: its D1 findings (not a session)
 
@@ -107,6 +109,7 @@ class Summary:
     sessions_with_violations: int = 0
     sessions_with_warnings: int = 0
     not_read: int = 0
+    not_read_files: list[str] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
     internal_errors: int = 0
     findings_by_clause: Counter[str] = attrs.field(factory=Counter)
@@ -117,6 +120,7 @@ class Summary:
     def add(self, outcome: FileOutcome) -> None:
         self.files += outcome.last
         self.not_read += outcome.not_read
+        self.not_read_files.extend(outcome.not_read_files)
         self.notes.extend(outcome.notes)
         for problem in outcome.problems:
             if problem.session is None:
@@ -150,7 +154,8 @@ class Summary:
         def ranked(counter: Counter[str]) -> list[list[Any]]:
             return [[clause, n] for clause, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
         return {"files": self.files, "unreadable_files": sorted(self.unreadable_files),
-                "file_problems": self.file_problems, "not_read": self.not_read, "notes": list(self.notes),
+                "file_problems": self.file_problems, "not_read": self.not_read,
+                "not_read_files": list(self.not_read_files), "notes": list(self.notes),
                 "sessions": self.sessions, "sessions_not_checked": self.sessions_not_checked,
                 "sessions_with_violations": self.sessions_with_violations,
                 "sessions_with_warnings": self.sessions_with_warnings,
@@ -165,6 +170,7 @@ class Discovery:
     problems: list[Problem] = attrs.field(factory=list)
     notes: list[str] = attrs.field(factory=list)
     not_read: int = 0
+    not_read_files: list[str] = attrs.field(factory=list)
     _seen: dict[tuple[int, int], str] = attrs.field(factory=dict)    # (device, inode) -> the path first met
 
 
@@ -232,6 +238,7 @@ def _walk(directory: str, status: os.stat_result, found: Discovery) -> None:
             _walk(path, entry, found)
         elif os.path.splitext(name)[1].lower() not in SUFFIXES:
             found.not_read += 1
+            found.not_read_files.append(path)
         elif entry is None:
             found.problems.append(Problem(path, f"{path}: cannot read the file ({why})"))
         else:
@@ -510,7 +517,8 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     after each outcome (bytes: of the files read so far, and of all of them).
     """
     found = discover(paths)
-    yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read)
+    yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read,
+                      not_read_files=tuple(found.not_read_files))
     for problem in found.problems:
         yield FileOutcome(problem.file, (), (problem,))
     if rulebook is None:
@@ -626,8 +634,8 @@ class Progress:
     from the bytes read, so a few large logs do not read as a few quick files). ``clear`` wipes
     the line before anything else is printed to the same terminal."""
 
-    def __init__(self, stream: Any):
-        self.stream = stream
+    def __init__(self, stream: Any, lang: str = "en"):
+        self.stream, self.lang = stream, lang
         self.start = time.monotonic()
         self.shown = False
 
@@ -638,8 +646,7 @@ class Progress:
         rate = sessions / elapsed
         left = (size - read) * elapsed / read if read else 0
         try:
-            self.stream.write(f"\r\033[K{done}/{total} files · {sessions} sessions · {rate:,.0f} sessions/s · "
-                              f"{left:,.0f} s left")
+            self.stream.write("\r\033[K" + progress_line(self.lang, done, total, sessions, rate, left))
             self.shown = done != total
             if done == total:
                 self.stream.write("\n")

@@ -15,24 +15,31 @@ import json
 import os
 import secrets
 from contextlib import contextmanager
-from typing import Any, Iterator, Literal, TextIO
+from typing import Any, BinaryIO, Iterator, Literal, TextIO
 
 import attrs
 
 from .audit import TIME_LIMIT, FileOutcome, Problem, Progress, Summary, run_audit
 from .errors import ComplianceError, printable
 from .readers import special_file_kind
+from .reporters import REPORTERS
 from .reporters._labels import utf8_json
 from .reporters.audit_text import render_audit_session, render_audit_summary
+from .reporters.junit import render_junit
+from .reporters.sarif import render_sarif
+from .reporters.text import render_text
 from .reporters.table import FINDING_COLUMNS, SESSION_COLUMNS, csv_header, csv_rows, finding_rows, session_row
 from .model import Report, Severity
 from .rulebook import Rulebook
+from .checker import default_rulebook, section_titles
 from .waivers import load_waivers
 
-AUDIT_SCHEMA = "tp-compliance/audit/1"
+AUDIT_SCHEMA = "tp-compliance/audit/2"
 EXIT_INTERNAL, EXIT_UNUSABLE, EXIT_FINDINGS, EXIT_OK = 70, 2, 1, 0
-AuditFormat = Literal["text", "json", "jsonl", "csv", "csv-sessions"]
-AUDIT_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "csv", "csv-sessions")
+AuditFormat = Literal["text", "json", "jsonl", "csv", "csv-sessions", "markdown", "html", "sarif", "junit"]
+# every format of check and audit (``md`` is read as ``markdown``)
+FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "csv", "csv-sessions", "markdown", "html", "sarif", "junit")
+AUDIT_FORMATS = FORMATS
 _CSV_COLUMNS = {"csv": FINDING_COLUMNS, "csv-sessions": SESSION_COLUMNS}
 FailOn = Literal["violation", "warning", "never"]
 _FAILING: dict[str, frozenset[Severity]] = {
@@ -58,6 +65,8 @@ class AuditOptions:
     jobs: int | None = None           # worker processes; None: one per core
     time_limit: float | None = TIME_LIMIT
     debug: bool = False               # tracebacks of internal errors on stderr
+    quiet: bool = False               # text: the summary only; jsonl: no session lines
+    only_failing: bool = False        # only the sessions and clauses that fail (--fail-on)
 
 
 class OutputError(ComplianceError):
@@ -178,6 +187,31 @@ def _line(document: dict[str, Any]) -> str:
     return utf8_json(json.dumps(document, ensure_ascii=False, sort_keys=True)) + "\n"
 
 
+def catalogue_json(rulebook: Rulebook) -> dict[str, Any]:
+    """The clause catalogue once (ids, sections, titles in both languages): an audit's session
+    lines name clauses by id only, so 13 KB of titles are not repeated on every line."""
+    return {"rulebook": rulebook.fingerprint,
+            "clauses": [{"clause": c.id, "section": c.section, "title": {"fr": c.title.fr, "en": c.title.en}}
+                        for c in rulebook.clauses if not c.retired],
+            "sections": [{"section": section, "title": {"fr": title.fr, "en": title.en}}
+                         for section, title in section_titles(rulebook)]}
+
+
+def audit_head(as_of: dt.datetime, rulebook: Rulebook) -> dict[str, Any]:
+    """The first line of a JSON Lines audit (and the envelope of a JSON one)."""
+    return {"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(), **catalogue_json(rulebook)}
+
+
+def lean_session(report: Report) -> dict[str, Any]:
+    """A report as an audit line: every key of the JSON report but the timeline (empty in audits),
+    each clause as its id, status and count of findings (the titles are in the head)."""
+    document = report.to_json()
+    document.pop("timeline", None)
+    document["clauses"] = [{"clause": c["clause"], "status": c["status"], "findings": c["findings"]}
+                           for c in document["clauses"]]
+    return document
+
+
 def _problem_line(problem: Problem) -> dict[str, Any]:
     line: dict[str, Any] = {"kind": "problem", "file": problem.file, "error": problem.message}
     for key in ("session", "line"):
@@ -188,8 +222,141 @@ def _problem_line(problem: Problem) -> dict[str, Any]:
     return line
 
 
+def failing_severities(fail_on: str) -> frozenset[Severity]:
+    """The severities that make the exit code 1 under ``--fail-on``."""
+    return _FAILING[fail_on]
+
+
+def only_failing(report: Report, severities: frozenset[Severity]) -> Report | None:
+    """The report cut to its clauses of a failing status and their unwaived failing findings;
+    None when nothing of it fails (``--only-failing``; with ``--fail-on never``: violations)."""
+    severities = severities or _FAILING["violation"]
+    statuses = {s.value for s in severities}
+    clauses = tuple(c for c in report.clauses if c.status.value in statuses)
+    if not clauses:
+        return None
+    kept = {c.clause for c in clauses}
+    findings = tuple(f for f in report.findings
+                     if f.clause in kept and f.severity in severities and f.waived is None)
+    return attrs.evolve(report, clauses=clauses, findings=findings)
+
+
+@attrs.frozen(kw_only=True)
+class View:
+    """How the outcomes are shown: the same for ``check`` and ``audit`` but for ``text`` and
+    ``json`` (check: the full report of each session; audit: a line each and the summary)."""
+    command: Literal["check", "audit"]
+    format: str = "text"
+    lang: str = "fr"
+    fail_on: str = "violation"
+    quiet: bool = False           # text: the summary only; jsonl: no session lines
+    only_failing: bool = False
+    colour: bool = False          # check's text on a terminal
+
+
+class OutcomeWriter:
+    """Writes outcomes as they come in ``view.format``: streamed (text lines of an audit, JSON
+    Lines, CSV) or gathered and rendered at the end (json, markdown, html, sarif, junit, and
+    check's text). Keeps the summary, the problems and whether a failing finding was seen."""
+
+    def __init__(self, out: GuardedStream, view: View, as_of: dt.datetime, rulebook: Rulebook):
+        self.out, self.view, self.as_of, self.rulebook = out, view, as_of, rulebook
+        self.summary = Summary()
+        self.problems: list[Problem] = []
+        self.failing = False
+        self.sessions_seen: set[str] = set()
+        self._gathered: list[Report] = []
+        self._fail = _FAILING[view.fail_on]
+
+    @property
+    def problems_in_output(self) -> bool:
+        """Whether the output itself lists the problems (else only stderr shows them)."""
+        return self.view.format in ("jsonl", "csv", "csv-sessions", "sarif", "junit") or \
+            (self.view.command == "audit" and self.view.format in ("text", "json"))
+
+    def begin(self) -> None:
+        fmt = self.view.format
+        if fmt == "jsonl":
+            self.out.write(_line({"kind": "audit", **audit_head(self.as_of, self.rulebook)}))
+        elif fmt in _CSV_COLUMNS:
+            self.out.write(csv_header(_CSV_COLUMNS[fmt]))
+
+    def add(self, outcome: FileOutcome) -> None:
+        self.summary.add(outcome)
+        self.problems.extend(outcome.problems)
+        reports: tuple[Report, ...] = outcome.reports
+        if outcome.unreadable_report is not None:       # an unreadable record's D1 findings
+            reports += (outcome.unreadable_report,)
+        for report in reports:
+            self.sessions_seen.add(report.session)
+            self.failing |= any(f.severity in self._fail and f.waived is None for f in report.findings)
+            shown = only_failing(report, self._fail) if self.view.only_failing else report
+            if shown is not None:
+                self._report(shown)
+        for problem in outcome.problems:
+            self._problem(problem)
+
+    def _report(self, report: Report) -> None:
+        fmt, lang = self.view.format, self.view.lang
+        if fmt == "jsonl":
+            if not self.view.quiet:
+                self.out.write(_line({"kind": "session", **lean_session(report)}))
+        elif fmt == "csv":
+            self.out.write(csv_rows(finding_rows(report, lang)))
+        elif fmt == "csv-sessions":
+            self.out.write(csv_rows([session_row(report)]))
+        elif fmt == "text" and self.view.command == "audit":
+            if not self.view.quiet:
+                self.out.write(render_audit_session(report.to_json(), lang))
+        elif fmt == "text" and self.view.quiet:         # check --quiet: the session's line
+            self.out.write(render_audit_session(report.to_json(), lang))
+        else:
+            self._gathered.append(report)
+
+    def _problem(self, problem: Problem) -> None:
+        fmt = self.view.format
+        if fmt == "jsonl":
+            self.out.write(_line(_problem_line(problem)))
+        elif fmt == "text" and self.view.command == "audit":
+            self.out.write(f"!! {printable(problem.message)}\n")
+        elif fmt in _CSV_COLUMNS:     # every input accounted for, in the table too
+            self.out.write(csv_rows([_problem_row(problem, fmt)]))
+
+    def end(self, unused_waivers: list[str]) -> dict[str, Any]:
+        """Writes what was gathered and the summary; returns the summary's JSON form."""
+        fmt, lang = self.view.format, self.view.lang
+        summary_json = dict(self.summary.to_json(), unused_waivers=unused_waivers)
+        if fmt == "jsonl":
+            self.out.write(_line({"kind": "summary", **summary_json}))
+        elif fmt == "json" and self.view.command == "audit":
+            self.out.write(utf8_json(json.dumps({**audit_head(self.as_of, self.rulebook),
+                                                 "sessions": [lean_session(r) for r in self._gathered],
+                                                 "problems": [p.message for p in self.problems],
+                                                 "summary": summary_json},
+                                                ensure_ascii=False, indent=2, sort_keys=True)) + "\n")
+        elif fmt == "text" and self.view.command == "audit":
+            self.out.write(render_audit_summary(summary_json, lang))
+        elif fmt == "text" and not self.view.quiet:
+            self.out.write(render_text(self._gathered, lang, colour=self.view.colour))
+        elif fmt in ("sarif", "junit"):       # dashboards: the inputs not used are in the file too
+            problems = [(p.file, p.line, p.message) for p in self.problems]
+            renderer = render_sarif if fmt == "sarif" else render_junit
+            self.out.write(renderer(self._gathered, lang, problems))
+        elif fmt != "text" and fmt not in _CSV_COLUMNS:
+            self.out.write(REPORTERS[fmt](self._gathered, lang))
+        return summary_json
+
+    def exit_code(self) -> int:
+        """70 (a bug met), 2 (an input not used), 1 (a failing finding), 0."""
+        if self.summary.internal_errors:
+            return EXIT_INTERNAL
+        if self.problems:
+            return EXIT_UNUSABLE
+        return EXIT_FINDINGS if self.failing else EXIT_OK
+
+
 def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, stderr: TextIO,
-                rulebook: Rulebook | None = None) -> int:
+                rulebook: Rulebook | None = None, stdin: BinaryIO | None = None) -> int:
     """Run the audit and write it.
 
     Args:
@@ -197,6 +364,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
         stdout: where the audit goes without ``options.output``; stderr: progress (on a
             terminal) and, under ``options.debug``, tracebacks.
         rulebook: the rule base (default: ``options.rule_dirs`` over the shipped one).
+        stdin: read for the path ``-`` (checked first, in this process).
     Returns:
         The exit code: the worst of 70 (a session met a bug of ours), 2 (an input could not be
         used: findings are still all written), 1 (findings of the ``fail_on`` severity), 0.
@@ -204,86 +372,44 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
         OutputError: the output cannot be written. RulebookError / InputError: invalid rules or
         waivers, before any work.
     """
+    from .local_check import STDIN, stdin_outcome
     as_of = options.as_of
-    summary = Summary()
-    progress = Progress(stderr) if getattr(stderr, "isatty", lambda: False)() else None
-    problems: list[Problem] = []
-    fail_severities = _FAILING[options.fail_on]
-    failing = False
+    rulebook = rulebook or default_rulebook()
+    progress = Progress(stderr, options.lang) if getattr(stderr, "isatty", lambda: False)() else None
     waivers = load_waivers(options.waivers, rulebook) if options.waivers else ()
-    sessions_json: list[dict[str, Any]] = []
+    view = View(command="audit", format=options.format, lang=options.lang, fail_on=options.fail_on,
+                quiet=options.quiet, only_failing=options.only_failing)
+    paths = [p for p in options.paths if p != STDIN]
     with atomic_output(options.output, stdout) as out, \
-            contextlib.closing(run_audit(options.paths, as_of=as_of, rule_dirs=options.rule_dirs, rulebook=rulebook,
+            contextlib.closing(run_audit(paths, as_of=as_of, rule_dirs=options.rule_dirs, rulebook=rulebook,
                                          jobs=options.jobs or None, waivers=waivers, time_limit=options.time_limit,
                                          progress=progress)) as outcomes:
-        if options.format == "jsonl":
-            out.write(_line({"kind": "audit", "schema": AUDIT_SCHEMA, "as_of": as_of.isoformat()}))
-        elif options.format in _CSV_COLUMNS:
-            out.write(csv_header(_CSV_COLUMNS[options.format]))
-        for outcome in outcomes:
-            summary.add(outcome)
-            problems.extend(outcome.problems)
+        writer = OutcomeWriter(out, view, as_of, rulebook)
+        writer.begin()
+        if len(paths) < len(options.paths):
+            writer.add(stdin_outcome(stdin, rulebook, as_of, waivers, timeline=False))
+        for outcome in outcomes if paths else ():
             if progress is not None and options.output is None:
                 progress.clear()          # the session lines share the terminal with it
-            _write_outcome(out, outcome, options, sessions_json)
-            for report in outcome.reports:
-                failing |= any(f.severity in fail_severities and f.waived is None for f in report.findings)
+            writer.add(outcome)
+        summary = writer.summary
         unused = [w for w in waivers if (w.file, w.line) not in summary.waivers_applied | summary.waivers_expired]
-        summary_json = dict(summary.to_json(), unused_waivers=[f"{w.file}:{w.line}" for w in unused])
-        if options.format == "jsonl":
-            out.write(_line({"kind": "summary", **summary_json}))
-        elif options.format == "json":
-            out.write(utf8_json(json.dumps({"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(),
-                                            "sessions": sessions_json, "problems": [p.message for p in problems],
-                                            "summary": summary_json},
-                                           ensure_ascii=False, indent=2, sort_keys=True)) + "\n")
-        elif options.format == "text":
-            out.write(_text_summary(summary_json, options.lang))
+        summary_json = writer.end([f"{w.file}:{w.line}" for w in unused])
         out.flush()
-    # a table has no room for the summary, and an audit written to a file leaves the terminal
-    # empty: the person who ran it sees the problems and the summary on stderr
-    if options.format in _CSV_COLUMNS or options.output is not None:
+    # a table or a page has no room for the summary, and an audit written to a file leaves the
+    # terminal empty: the person who ran it sees the problems and the summary on stderr
+    if not (options.format in ("text", "json", "jsonl") and options.output is None):
         with contextlib.suppress(OSError, ValueError):
-            if options.output is not None:
-                for problem in problems:
+            if options.output is not None or not writer.problems_in_output:
+                for problem in writer.problems:
                     stderr.write(f"!! {printable(problem.message)}\n")
-            stderr.write(_text_summary(summary_json, options.lang))
+            stderr.write(render_audit_summary(summary_json, options.lang))
             stderr.flush()
     if options.debug:
-        for problem in problems:
+        for problem in writer.problems:
             if problem.detail:
                 print(f"compliance: traceback of: {problem.message}\n{problem.detail}", file=stderr)
-    if summary.internal_errors:
-        return EXIT_INTERNAL
-    if problems:
-        return EXIT_UNUSABLE
-    return EXIT_FINDINGS if failing else EXIT_OK
-
-
-def _write_outcome(out: GuardedStream, outcome: FileOutcome, options: AuditOptions,
-                   sessions_json: list[dict[str, Any]]) -> None:
-    reports: tuple[Report, ...] = outcome.reports
-    if outcome.unreadable_report is not None:       # an unreadable record's D1 findings
-        reports += (outcome.unreadable_report,)
-    for report in reports:
-        document = report.to_json()
-        if options.format == "jsonl":
-            out.write(_line({"kind": "session", **document}))
-        elif options.format == "json":
-            sessions_json.append(document)
-        elif options.format == "csv":
-            out.write(csv_rows(finding_rows(report, options.lang)))
-        elif options.format == "csv-sessions":
-            out.write(csv_rows([session_row(report)]))
-        else:
-            out.write(_text_session(document, options.lang))
-    for problem in outcome.problems:
-        if options.format == "jsonl":
-            out.write(_line(_problem_line(problem)))
-        elif options.format == "text":
-            out.write(f"!! {printable(problem.message)}\n")
-        elif options.format in _CSV_COLUMNS:     # every input accounted for, in the table too
-            out.write(csv_rows([_problem_row(problem, options.format)]))
+    return writer.exit_code()
 
 
 def _problem_row(problem: Problem, format: str) -> tuple[object, ...]:
@@ -295,11 +421,3 @@ def _problem_row(problem: Problem, format: str) -> tuple[object, ...]:
     else:
         row.update(status="problem")
     return tuple(row.values())
-
-
-def _text_session(report: dict[str, Any], lang: str) -> str:
-    return render_audit_session(report, lang)
-
-
-def _text_summary(s: dict[str, Any], lang: str) -> str:
-    return render_audit_summary(s, lang)

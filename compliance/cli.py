@@ -24,18 +24,16 @@ import signal
 import sys
 from typing import Any, Iterator, NoReturn, Sequence, TextIO
 
-from . import __version__, _time
+from . import __version__, _time, cli_words
 from .audit import TIME_LIMIT
-from .audit_output import AUDIT_FORMATS, GuardedStream, OutputError, atomic_output
-from .checker import check_session
-from .model import Report
+from .audit_output import FORMATS, GuardedStream, OutputError, atomic_output
 from .errors import ComplianceError, EngineError, UsageError
-from .reporters import REPORTERS
 from .reporters.text import render_text
 from .rulebook import Check, Rule, Rulebook, load_rule_files, load_rulebook
-from .waivers import apply_waivers, load_waivers, unused_waivers
+from .waivers import load_waivers, unused_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
+FAIL_ON = ("violation", "warning", "never")
 EXIT_SIGINT, EXIT_PIPE, EXIT_SIGTERM = 130, 141, 143
 
 EPILOG = """exit codes:
@@ -68,37 +66,25 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check session records or event logs", epilog=EPILOG,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     check.add_argument("files", nargs="+", metavar="FILE",
-                       help="a .yaml/.json session record, a .jsonl log, or a directory of them")
+                       help="a .yaml/.json session record, a .jsonl log, a directory of them, or - (stdin)")
     check.add_argument("--session", dest="sessions", action="append", default=[], metavar="ID",
                        help="check only this session (repeatable; e.g. one session of a log)")
     check.add_argument("--as-of", dest="as_of", metavar="DATE",
                        help="audit date (YYYY-MM-DD = end of that day, Paris time; or an ISO time with offset); default: now")
-    check.add_argument("--format", choices=sorted(REPORTERS), default="text")
-    check.add_argument("--lang", choices=["fr", "en"], default="fr")
-    check.add_argument("--rules", action="append", default=[], metavar="DIR",
-                       help="extra rule directory (overrides rules of the same id); repeatable")
-    check.add_argument("--waivers", metavar="FILE", help="YAML file of accepted deviations")
-    check.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
+    _shared_options(check)
     check.add_argument("--open", action="store_true",
                        help="list what each session still owes at --as-of, by due time (text or json)")
 
     audit = sub.add_parser("audit", help="check archives: many files and sessions, with a summary",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    audit.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
+    audit.add_argument("paths", nargs="+", metavar="PATH",
+                       help="files or directories (searched recursively), or - (stdin)")
     audit.add_argument("--as-of", dest="as_of", metavar="DATE", help="audit date (as for check); default: now")
-    audit.add_argument("--format", choices=AUDIT_FORMATS, default="text",
-                       help="jsonl streams one line per session (flat memory on huge archives); csv: "
-                            "one row per finding, csv-sessions: one row per session (summary on stderr)")
-    audit.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
+    _shared_options(audit)
     audit.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     audit.add_argument("--time-limit", dest="time_limit", type=_seconds, default=TIME_LIMIT, metavar="SECONDS",
                        help=f"longest check of one session; past it, its worker is stopped and the "
                             f"session reported (default: {TIME_LIMIT:g})")
-    audit.add_argument("--fail-on", dest="fail_on", choices=["violation", "warning", "never"], default="violation",
-                       help="which findings make the exit code 1 (default: violation)")
-    audit.add_argument("--lang", choices=["fr", "en"], default="fr")
-    audit.add_argument("--rules", action="append", default=[], metavar="DIR")
-    audit.add_argument("--waivers", metavar="FILE", help="YAML file of accepted deviations")
 
     rules = sub.add_parser("rules", help="work with the rule base")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -131,6 +117,33 @@ def build_parser() -> argparse.ArgumentParser:
                         help="event, record (.yaml/.json), log (a .jsonl line), report (--format json), "
                              "audit (a line of audit --format jsonl), waivers, rules")
     return parser
+
+
+def _shared_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``check`` and ``audit`` share. Those a configuration file may set default to
+    None here: the value is the flag's, else the file's, else the built-in one."""
+    parser.add_argument("--format", choices=[*FORMATS, "md"], default=None,
+                        help="md = markdown; check's text and json "
+                             "give each session's full report, audit's a line each and a summary; jsonl "
+                             "streams one line per session with the clause catalogue once (default: text)")
+    parser.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
+    parser.add_argument("--fail-on", dest="fail_on", choices=FAIL_ON, default=None,
+                        help="which findings make the exit code 1 (default: violation)")
+    parser.add_argument("--lang", choices=["fr", "en"], default=None, help="language of reports and messages "
+                                                                            "(default: fr)")
+    parser.add_argument("--rules", action="append", default=None, metavar="DIR",
+                        help="extra rule directory (overrides rules of the same id); repeatable")
+    parser.add_argument("--waivers", metavar="FILE", default=None, help="YAML file of accepted deviations")
+    parser.add_argument("--quiet", action="store_true",
+                        help="the summary only (text: check a line per session, audit its summary; "
+                             "jsonl: no session lines)")
+    parser.add_argument("--only-failing", dest="only_failing", action="store_true",
+                        help="only the sessions, and of them the clauses, that fail (as --fail-on says; "
+                             "with never: violations)")
+    parser.add_argument("--config", metavar="FILE", help="read options from this file (a pyproject.toml's "
+                                                         "[tool.compliance] or a compliance.toml)")
+    parser.add_argument("--no-config", dest="no_config", action="store_true",
+                        help="read no configuration file")
 
 
 def _seconds(text: str) -> float:
@@ -293,36 +306,66 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         stdout.write(f"{len(results) - len(failed)} passed, {len(failed)} failed "
                      f"({len(listed.checks)} rules)\n")
         return EXIT_FINDINGS if failed else EXIT_OK
-    if args.command == "audit":
-        from .audit_output import AuditOptions, write_audit
-        as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        # an invalid rule base stops the audit before it starts
-        rulebook = load_rulebook(*args.rules) if args.rules else None
-        options = AuditOptions(paths=args.paths, as_of=as_of, format=args.format, lang=args.lang,
-                               output=args.output, fail_on=args.fail_on, rule_dirs=args.rules,
-                               waivers=args.waivers, jobs=args.jobs or None, time_limit=args.time_limit,
-                               debug=args.debug)
-        return write_audit(options, stdout, stderr, rulebook)
-    # check
+    if args.command in ("check", "audit"):
+        _settle(args)
+        if args.command == "check" and args.open:
+            return _open_obligations(args, stdout, stderr)
+        return _audit(args, stdout, stderr) if args.command == "audit" else _check(args, stdout, stderr)
+    raise AssertionError(f"unknown command {args.command}")
+
+
+def _settle(args: argparse.Namespace) -> None:
+    """Options from the configuration file where no flag gave them, then the built-in defaults;
+    the combinations that cannot work are refused before any work."""
+    from .config import apply_config
+    apply_config(args)
+    args.format = {"md": "markdown"}.get(args.format, args.format)
+    if args.quiet and args.format not in ("text", "jsonl"):
+        raise cli_words.usage(args.lang, "--quiet", ("--format text ou jsonl", "--format text or jsonl"), args.format)
+    if args.paths.count("-") > 1 if args.command == "audit" else args.files.count("-") > 1:
+        raise cli_words.usage(args.lang, "-", ("l'entrée standard nommée une fois", "standard input named once"),
+                              "-, -")
+
+
+def _audit(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
+    from .audit_output import AuditOptions, write_audit
+    as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    # an invalid rule base stops the audit before it starts
+    rulebook = load_rulebook(*args.rules) if args.rules else None
+    options = AuditOptions(paths=args.paths, as_of=as_of, format=args.format, lang=args.lang,
+                           output=args.output, fail_on=args.fail_on, rule_dirs=args.rules,
+                           waivers=args.waivers, jobs=args.jobs or None, time_limit=args.time_limit,
+                           debug=args.debug, quiet=args.quiet, only_failing=args.only_failing)
+    return write_audit(options, stdout, stderr, rulebook, stdin=_stdin())
+
+
+def _check(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
+    from .audit_output import OutcomeWriter, View
+    from .checker import default_rulebook
+    from .local_check import check_outcomes
     rulebook = load_rulebook(*args.rules) if args.rules else None
     as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     waivers = load_waivers(args.waivers, rulebook) if args.waivers else ()
-    if args.open:
-        return _open_obligations(args, rulebook, as_of, stdout, stderr)
+    colour = args.format == "text" and args.output is None and _is_terminal(stdout)
+    view = View(command="check", format=args.format, lang=args.lang, fail_on=args.fail_on, quiet=args.quiet,
+                only_failing=args.only_failing, colour=colour)
     with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
-        reports, problems = _check_files(args.files, set(args.sessions), rulebook, as_of, waivers)
-        if args.format == "text" and args.output is None and _is_terminal(stdout):
-            out.write(render_text(reports, args.lang, colour=True))
-        else:
-            out.write(REPORTERS[args.format](reports, args.lang))
-    for problem in problems:
-        _say(stderr, f"compliance: error: {problem}")
-    for waiver in unused_waivers(waivers, {r.session for r in reports}):
-        _say(stderr, f"compliance: note: {waiver.file}:{waiver.line}: waiver for session '{waiver.session}' "
-                     f"({waiver.clause}) matches no session checked: unused")
-    if problems:
-        return EXIT_UNUSABLE
-    return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
+        writer = OutcomeWriter(out, view, as_of, rulebook or default_rulebook())
+        writer.begin()
+        for outcome in check_outcomes(args.files, set(args.sessions), rulebook, as_of, waivers, _stdin(), args.lang):
+            writer.add(outcome)
+        unused = unused_waivers(waivers, writer.sessions_seen)
+        writer.end([f"{w.file}:{w.line}" for w in unused])
+    for problem in writer.problems:
+        _say(stderr, f"compliance: error: {problem.message}")
+    for waiver in unused:
+        _say(stderr, cli_words.unused_waiver(args.lang, f"{waiver.file}:{waiver.line}", waiver.session, waiver.clause))
+    return writer.exit_code()
+
+
+def _stdin() -> Any:
+    """The process's standard input as bytes (None when it is closed)."""
+    return getattr(sys.stdin, "buffer", None)
 
 
 def _watch(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
@@ -348,14 +391,17 @@ def _watch(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> i
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
 
 
-def _open_obligations(args: argparse.Namespace, rulebook: Rulebook | None, as_of: dt.datetime,
-                      stdout: GuardedStream, stderr: TextIO) -> int:
+def _open_obligations(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
     """``check --open``: each session's open obligations at ``as_of``; exit 0 (2 on a problem)."""
+    rulebook = load_rulebook(*args.rules) if args.rules else None
+    as_of = parse_as_of(args.as_of) or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    if args.waivers:
+        load_waivers(args.waivers, rulebook)        # refused as check refuses it
     from .audit import discover
     from .checker import Checker
     from .readers import read_file
     if args.format not in ("text", "json"):
-        raise UsageError("--open", expected="--format text or json", got=args.format)
+        raise cli_words.usage(args.lang, "--open", ("--format text ou json", "--format text or json"), args.format)
     found = discover(args.files)
     problems = [p.message for p in found.problems]
     listed: list[tuple[str, list[Any]]] = []
@@ -395,36 +441,6 @@ def render_obligations(listed: Sequence[tuple[str, Sequence[Any]]], as_of: dt.da
             lines.append(f"  {_time.moment_words(o.due, lang)}  {o.clause}  {printable(o.discharge.get(lang))}"
                          f"  [{printable(o.rule)} · {printable(by)}]")
     return "\n".join(lines) + "\n"
-
-
-def _check_files(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | None, as_of: dt.datetime,
-                 waivers: tuple[Any, ...]) -> tuple[list[Report], list[str]]:
-    """Every session of the files (directories searched as audits do), each reported even when
-    some of its events are unusable (their D2/D4 findings say which); a file of no session gets
-    a report of its D1 findings. Returns the reports and the problems, one line each."""
-    from .audit import discover
-    from .checker import unreadable_report
-    from .readers import read_file
-    found = discover(paths)
-    problems = [p.message for p in found.problems]
-    reports, seen = [], set()
-    for file in found.files:
-        result = read_file(file)
-        if not result.sessions and result.problems:
-            if not wanted:
-                reports.append(apply_waivers(unreadable_report(file, result.problems, rulebook, as_of), waivers,
-                                             as_of))
-            problems += [str(error) for error in result.problems]
-            continue
-        problems += [str(error) for error in result.problems]
-        for session in result.sessions:
-            if wanted and session.id not in wanted:
-                continue
-            seen.add(session.id)
-            problems += [str(error) for _clause, error in session.problems]
-            reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
-    problems += [f"--session {sid}: no such session in {', '.join(paths)}" for sid in sorted(wanted - seen)]
-    return reports, problems
 
 
 def _is_terminal(stream: TextIO | GuardedStream) -> bool:

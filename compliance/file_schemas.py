@@ -144,17 +144,27 @@ def _audit() -> dict[str, Any]:
     session = copy.deepcopy(defs["report"])
     session["properties"]["kind"] = {"const": "session"}
     session["required"].append("kind")
+    del session["properties"]["timeline"]          # empty in audits: left out
+    session["required"].remove("timeline")
+    session["properties"]["clauses"] = {
+        "type": "array", "description": "every clause by id; titles and sections are in the audit line",
+        "items": _object({"clause": _STR, "status": defs["clause"]["properties"]["status"], "findings": _INT})}
     pairs = {"type": "array", "items": {"type": "array", "prefixItems": [_STR, _INT], "minItems": 2, "maxItems": 2}}
     summary = _object({"kind": {"const": "summary"}, "files": _INT, "unreadable_files": _STRS, "file_problems": _INT,
                        "sessions": _INT, "sessions_not_checked": _INT, "sessions_with_violations": _INT,
-                       "sessions_with_warnings": _INT, "not_read": _INT, "notes": _STRS,
+                       "sessions_with_warnings": _INT, "not_read": _INT, "not_read_files": _STRS, "notes": _STRS,
                        "findings_by_clause": pairs, "violations_by_clause": pairs, "unused_waivers": _STRS})
     problem = _object({"kind": {"const": "problem"}, "file": _STR, "error": _STR, "session": _STR,
                        "line": {"type": "integer"}, "internal": {"const": True}},
                       optional=("session", "line", "internal"))
-    head = _object({"kind": {"const": "audit"}, "schema": {"const": AUDIT_SCHEMA}, "as_of": _STR})
+    head = _object({"kind": {"const": "audit"}, "schema": {"const": AUDIT_SCHEMA}, "as_of": _STR,
+                    "rulebook": _STR,
+                    "clauses": {"type": "array", "description": "the clause catalogue, once for every session line",
+                                "items": _object({"clause": _STR, "section": _STR, "title": {"$ref": "#/$defs/text"}})},
+                    "sections": {"type": "array",
+                                 "items": _object({"section": _STR, "title": {"$ref": "#/$defs/text"}})}})
     branches = {"audit": head, "session": session, "problem": problem, "summary": summary}
-    return {"$schema": DRAFT, "$id": f"{BASE}/audit/1", "title": "One line of compliance audit --format jsonl",
+    return {"$schema": DRAFT, "$id": f"{BASE}/audit/2", "title": "One line of compliance audit --format jsonl",
             "type": "object", "required": ["kind"],
             "properties": {"kind": {"enum": list(branches)}},
             "allOf": [{"if": {"properties": {"kind": {"const": k}}, "required": ["kind"]}, "then": v}

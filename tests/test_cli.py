@@ -65,7 +65,7 @@ def test_session_picks_sessions_out_of_a_log_and_names_one_it_cannot_find(tmp_pa
     code, out, _ = run("check", str(log), "--as-of", "2026-04-30", "--format", "json", "--session", "B")
     assert code == 0 and [r["session"] for r in json.loads(out)["reports"]] == ["B"]
     code, out, err = run("check", str(log), "--as-of", "2026-04-30", "--format", "json", "--session", "C")
-    assert code == 2 and json.loads(out)["reports"] == [] and "--session C: no such session" in err
+    assert code == 2 and json.loads(out)["reports"] == [] and "--session C : aucune session de ce nom dans" in err
 
 
 def test_check_reads_a_directory_as_audits_do():
@@ -217,3 +217,27 @@ def test_audit_progress_estimates_by_bytes_and_clears_its_line_before_other_outp
     assert stream.getvalue().endswith("30 s left\r\033[K")      # wiped before a session line
     progress.clear()                                   # nothing shown: nothing written
     assert stream.getvalue().endswith("30 s left\r\033[K")
+
+
+def test_the_cli_speaks_the_chosen_language(tmp_path):
+    """Under --lang fr (the default) the CLI's own words are French, under --lang en English; the
+    lines keep their structure (what: expected …, got '…')."""
+    from compliance.audit import Progress
+    record = str(EXAMPLES / "session-conforme.yaml")
+    code, _, err = run("check", record, "--as-of", "2026-04-30", "--session", "C")
+    assert code == 2 and err.endswith(f"--session C : aucune session de ce nom dans {record}\n")
+    code, _, err = run("check", record, "--as-of", "2026-04-30", "--session", "C", "--lang", "en")
+    assert code == 2 and err.endswith(f"--session C: no such session in {record}\n")
+    code, _, err = run("audit", record, "--quiet", "--format", "sarif")
+    assert (code, err) == (2, "compliance: error: --quiet : attendu --format text ou jsonl, reçu 'sarif'\n")
+    code, _, err = run("audit", record, "--quiet", "--format", "sarif", "--lang", "en")
+    assert (code, err) == (2, "compliance: error: --quiet: expected --format text or jsonl, got 'sarif'\n")
+    stream = io.StringIO()
+    Progress(stream, "fr")(1, 2, 1500)
+    assert "1/2 fichiers · 1\u202f500 sessions · " in stream.getvalue() and stream.getvalue().endswith(" s restantes")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("waivers:\n  - {session: AUTRE, clause: S3.1, justification: 'sans objet ici',"
+                       " accepted_by: 'DREETS', expires: 2027-01-01}\n", encoding="utf-8")
+    code, _, err = run("check", record, "--as-of", "2026-04-30", "--waivers", str(waivers), "--quiet")
+    assert code == 0 and err == (f"compliance: note: {waivers}:2: dérogation pour la session 'AUTRE' (S3.1) : "
+                                 "ne correspond à aucune session vérifiée, inutilisée\n")

@@ -55,7 +55,7 @@ def test_an_expired_waiver_no_longer_applies_and_says_so(tmp_path):
 
 def test_a_waiver_for_no_checked_session_is_reported_unused(tmp_path):
     code, _, err = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30",
-                       "--waivers", str(_waivers(tmp_path, session="AUTRE")))
+                       "--waivers", str(_waivers(tmp_path, session="AUTRE")), "--lang", "en")
     assert code == 0 and "unused" in err and "waivers.yaml:2" in err
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from ..errors import printable
 from ._labels import counts
 
+NAMED = 20      # files not read named in the text summary (all of them in JSON)
+
 
 def render_audit_session(report: dict[str, Any], lang: str) -> str:
     """``✗ session (file) : 1 violation, 2 avertissements, 0 en attente — S2.1``: every finding, waived or not."""
@@ -35,6 +37,10 @@ def render_audit_summary(s: dict[str, Any], lang: str) -> str:
     if s["not_read"]:
         lines.append(f"  non lus : {s['not_read']} (autres suffixes)" if fr else
                      f"  not read: {s['not_read']} (other suffixes)")
+        named = s.get("not_read_files", [])
+        lines += [f"    {file}" for file in named[:NAMED]]
+        if len(named) > NAMED:
+            lines.append(f"    … et {len(named) - NAMED} autres" if fr else f"    … and {len(named) - NAMED} more")
     if s["findings_by_clause"]:
         lines.append("  constats par clause :" if fr else "  findings by clause:")
         lines += [f"    {clause:<5} {n}" for clause, n in s["findings_by_clause"]]

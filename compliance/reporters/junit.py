@@ -10,6 +10,9 @@ How clause statuses map to JUnit (the choice, documented):
 * pending (deadline not yet due), not applicable and waived → ``<skipped message="…">``, the
   message naming the status (with the pending deadline or the waiver's justification).
 
+An audit's inputs that could not be used make a last suite, ``problems``: one test case each, in
+``<error type="problem">`` (``errors`` counts them).
+
 Each failure's ``message`` is the first finding's message; its text lists every finding of the
 clause with its evidence (time, event, file:line). ``tests``, ``failures``, ``errors`` (always 0)
 and ``skipped`` are counted per suite and in total. The XML is written by ElementTree (escaping
@@ -28,7 +31,10 @@ from ._wording import Wording
 _SKIPPED = ("pending", "not_applicable", "waived")
 
 
-def render_junit(reports: Sequence[Report], lang: str = "fr") -> str:
+def render_junit(reports: Sequence[Report], lang: str = "fr",
+                 problems: Sequence[tuple[str, int | None, str]] = ()) -> str:
+    """``problems``: (file, line, one-line message) of each input that could not be used; they
+    make a last suite, ``problems``, of one test case in error each."""
     lang = norm_lang(lang)
     root = ET.Element("testsuites", name="compliance")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
@@ -36,13 +42,24 @@ def render_junit(reports: Sequence[Report], lang: str = "fr") -> str:
         counts = _suite(root, report, lang)
         for key in totals:
             totals[key] += counts[key]
-    root.set("tests", str(totals["tests"]))
+    if problems:
+        _problem_suite(root, problems)
+    root.set("tests", str(totals["tests"] + len(problems)))
     root.set("failures", str(totals["failures"]))
-    root.set("errors", "0")
+    root.set("errors", str(len(problems)))
     root.set("skipped", str(totals["skipped"]))
     root.set("time", "0")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _problem_suite(root: ET.Element, problems: Sequence[tuple[str, int | None, str]]) -> None:
+    suite = ET.SubElement(root, "testsuite", name="problems", tests=str(len(problems)), failures="0",
+                          errors=str(len(problems)), skipped="0", time="0")
+    for file, line, message in problems:
+        name = f"{file}:{line}" if file and line else (file or "-")
+        case = ET.SubElement(suite, "testcase", classname="problems", name=_x(name), time="0")
+        ET.SubElement(case, "error", type="problem", message=_x(message))
 
 
 def _suite(root: ET.Element, report: Report, lang: str) -> dict[str, int]:

@@ -9,6 +9,8 @@
   locations are the files and lines of the events it cites (the session's file when an event
   has no location). ``partialFingerprints`` and ``properties`` carry the rule id and session id;
   a waived finding keeps its level and carries an accepted external ``suppression``.
+* Inputs that could not be used (an audit's problems), when given, are the notifications of one
+  invocation whose ``executionSuccessful`` is false, each at its file and line.
 * No time of "now" anywhere; keys sorted: the same reports give the same bytes.
 """
 from __future__ import annotations
@@ -29,7 +31,10 @@ LEVEL = {"violation": "error", "warning": "warning", "pending": "note"}
 FINGERPRINT = "complianceFinding/v1"
 
 
-def render_sarif(reports: Sequence[Report], lang: str = "fr") -> str:
+def render_sarif(reports: Sequence[Report], lang: str = "fr",
+                 problems: Sequence[tuple[str, int | None, str]] = ()) -> str:
+    """``problems``: (file, line, one-line message) of each input that could not be used; an
+    audit gives them as the run's invocation notifications (``executionSuccessful`` false)."""
     lang = norm_lang(lang)
     titles: dict[str, Text] = {}
     for report in reports:                  # reports of one rule base agree; the first one wins
@@ -62,8 +67,21 @@ def render_sarif(reports: Sequence[Report], lang: str = "fr") -> str:
             "toolVersion": r.tool_version, "rulebook": r.rulebook, "events": r.events,
             "summary": summary(r.findings, lang)} for r in reports]},
     }
+    if problems:
+        run["invocations"] = [{"executionSuccessful": False, "toolExecutionNotifications": [
+            _notification(file, line, message) for file, line, message in problems]}]
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return utf8_json(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
+
+
+def _notification(file: str, line: int | None, message: str) -> dict[str, Any]:
+    notification: dict[str, Any] = {"level": "error", "message": {"text": message}}
+    if file:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
+        if line is not None and line > 0:
+            physical["region"] = {"startLine": line}
+        notification["locations"] = [{"physicalLocation": physical}]
+    return notification
 
 
 def _rule(clause: str, fr: str, en: str, sections: Sequence[tuple[str, Text]], lang: str) -> dict[str, Any]:
