@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--lang", choices=["fr", "en"], default="fr")
     explain.add_argument("--rules", action="append", default=[], metavar="DIR")
 
+    docs = sub.add_parser("docs", help="write the rule base as a static HTML site (index, clauses, event types)")
+    docs.add_argument("--output", "-o", required=True, metavar="DIR", help="the directory to write (created)")
+    docs.add_argument("--lang", choices=["fr", "en"], default="fr")
+    docs.add_argument("--rules", action="append", default=[], metavar="DIR")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind of file (default: one event)")
     schema.add_argument("--for", dest="kind", default="event",
                         choices=["event", "record", "log", "report", "audit", "waivers", "rules"],
@@ -261,6 +266,16 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         return EXIT_OK
     if args.command == "watch":
         return _watch(args, stdout, stderr)
+    if args.command == "docs":
+        from .docsite import write_site
+        if os.path.exists(args.output) and not os.path.isdir(args.output):
+            raise OutputError(f"{args.output}: not a directory (docs --output names the directory to write)")
+        try:
+            pages = write_site(load_rulebook(*args.rules), args.output, args.lang)
+        except OSError as error:
+            raise OutputError(f"{args.output}: cannot write the site: {error.strerror or error}") from None
+        stdout.write(f"{len(pages)} pages written to {args.output} (open {os.path.join(args.output, 'index.html')})\n")
+        return EXIT_OK
     if args.command == "explain":
         from .explain import explain
         stdout.write(explain(load_rulebook(*args.rules), args.id, args.lang))
