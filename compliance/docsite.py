@@ -14,7 +14,7 @@ import html
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from . import __version__, _time
 from .catalogue import CitedText, Clause
@@ -48,7 +48,7 @@ border-radius:50%;background:#888}
 .example-pass{border-left:4px dashed #888;padding-left:.6rem}
 """
 
-_W = {
+_RAW_WORDS: dict[str, dict[str, Any]] = {
     "fr": {
         "site": "Base de règles du Titre Professionnel", "index": "Clauses", "events": "Événements",
         "intro": "Les obligations d'une session d'examen du Titre Professionnel, clause par clause : "
@@ -138,6 +138,13 @@ _MORE_LABELS = {
 }
 
 
+_TABLE_KEYS = ("status", "bases", "cmp", "cmp_time", "folds")
+_W: dict[str, dict[str, str]] = {lang: {k: v for k, v in words.items() if k not in _TABLE_KEYS}
+                                 for lang, words in _RAW_WORDS.items()}
+_T: dict[str, dict[str, dict[str, str]]] = {lang: {k: words[k] for k in _TABLE_KEYS}
+                                            for lang, words in _RAW_WORDS.items()}
+
+
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -190,13 +197,14 @@ class _Site:
         self.rb = rulebook
         self.lang = lang
         self.W = _W[lang]
+        self.T = _T[lang]
         self.checks_of: dict[str, list[Check]] = {}
         for rule in rulebook.checks:
             self.checks_of.setdefault(rule.clause, []).append(rule)
         self.readers: dict[str, list[Rule]] = {}
-        for rule in rulebook.rules:
-            for event in dict.fromkeys(p.event for p in rule.patterns):
-                self.readers.setdefault(event, []).append(rule)
+        for any_rule in rulebook.rules:
+            for event in dict.fromkeys(p.event for p in any_rule.patterns):
+                self.readers.setdefault(event, []).append(any_rule)
         self.clause_of = {r.id: r.clause for r in rulebook.checks}
 
     # -- page frame
@@ -249,7 +257,7 @@ class _Site:
                 f'<p class="muted">{_e(W["english"])}{_colon(lang)}{_e(other)}</p>',
                 f"<p>{_e(W['breach'])}{_colon(lang)}{self.sev(clause.breach.value)} · "
                 f"{_e(W['no_evidence'])}{_colon(lang)}{self.sev(no_evidence)} · "
-                f"{_e(W['basis'])}{_colon(lang)}{_e(W['bases'].get(clause.basis, clause.basis))}</p>"]
+                f"{_e(W['basis'])}{_colon(lang)}{_e(self.T['bases'].get(clause.basis, clause.basis))}</p>"]
         if rules:
             body += self.versions(rules)
             body += self.sources(rules)
@@ -293,7 +301,7 @@ class _Site:
                 texts.setdefault(text.id, text)
         items = []
         for text in texts.values():
-            status = W["status"].get(text.status, text.status)
+            status = self.T["status"].get(text.status, text.status)
             date = f", {self.day(_time.parse_day(text.date))}" if text.date else ""
             title = f'<a href="{_e(text.url)}">{_e(text.title)}</a>' if text.url else _e(text.title)
             items.append(f"<li>{title}{_e(date)} <span class=\"muted\">({_e(status)})</span></li>")
@@ -356,7 +364,7 @@ class _Site:
             right = ", ".join(self.literal(v, own, cond.field) for v in values)
             text = f"{left} {W['in']} {right}"
         else:
-            table = W["cmp_time"] if kind in ("time", "day") else W["cmp"]
+            table = self.T["cmp_time"] if kind in ("time", "day") else self.T["cmp"]
             assert not isinstance(cond.operand, tuple)
             text = f"{left} {table.get(cond.op, cond.op)} {self.operand(cond.operand, own, cond.field, aliases)}"
         return f'<span title="{_e(cond.text)}">{_e(text)}</span>'
@@ -471,7 +479,7 @@ class _Site:
             names = ", ".join(f"{self.field(type_name, f)} (<code>{_e(f)}</code>)" for f in fields
                               if f not in ("session", "id"))
             body.append(f'<section class="rule" id="{_e(type_name)}"><h3><code>{_e(type_name)}</code></h3>'
-                        f"<p>{_e(W['folds'][type_name])}</p><p>{names}</p></section>")
+                        f"<p>{_e(self.T['folds'][type_name])}</p><p>{names}</p></section>")
         derivations = self.rb.derivations
         if derivations:
             body.append(f"<h2>{_e(W['derived_facts'])}</h2>")
