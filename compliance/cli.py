@@ -37,6 +37,7 @@ from .waivers import apply_waivers, load_waivers, unused_waivers
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
 EXIT_SIGINT, EXIT_PIPE, EXIT_SIGTERM = 130, 141, 143
+EVIDENCE_FORMATS = ("html", "json")       # the formats that show a compliant clause's evidence
 
 EPILOG = """exit codes:
   0   no violation
@@ -81,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
     check.add_argument("--open", action="store_true",
                        help="list what each session still owes at --as-of, by due time (text or json)")
+    check.add_argument("--compliance-evidence", action=argparse.BooleanOptionalAction, default=None,
+                       help="cite, for each compliant clause, the events that met it "
+                            "(default: on for html and json, which show it)")
 
     audit = sub.add_parser("audit", help="check archives: many files and sessions, with a summary",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -325,7 +329,9 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
     if args.open:
         return _open_obligations(args, rulebook, as_of, stdout, stderr)
     with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
-        reports, problems = _check_files(args.files, set(args.sessions), rulebook, as_of, waivers)
+        evidence = args.compliance_evidence if args.compliance_evidence is not None else \
+            args.format in EVIDENCE_FORMATS
+        reports, problems = _check_files(args.files, set(args.sessions), rulebook, as_of, waivers, evidence)
         if args.format == "text" and args.output is None and _is_terminal(stdout):
             out.write(render_text(reports, args.lang, colour=True))
         else:
@@ -413,7 +419,7 @@ def render_obligations(listed: Sequence[tuple[str, Sequence[Any]]], as_of: dt.da
 
 
 def _check_files(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | None, as_of: dt.datetime,
-                 waivers: tuple[Any, ...]) -> tuple[list[Report], list[str]]:
+                 waivers: tuple[Any, ...], compliance_evidence: bool = False) -> tuple[list[Report], list[str]]:
     """Every session of the files (directories searched as audits do), each reported even when
     some of its events are unusable (their D2/D4 findings say which); a file of no session gets
     a report of its D1 findings. Returns the reports and the problems, one line each."""
@@ -437,7 +443,8 @@ def _check_files(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | No
                 continue
             seen.add(session.id)
             problems += [str(error) for _clause, error in session.problems]
-            reports.append(apply_waivers(check_session(session, rulebook, as_of), waivers, as_of))
+            report = check_session(session, rulebook, as_of, compliance_evidence=compliance_evidence)
+            reports.append(apply_waivers(report, waivers, as_of))
     problems += [f"--session {sid}: no such session in {', '.join(paths)}" for sid in sorted(wanted - seen)]
     return reports, problems
 

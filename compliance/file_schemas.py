@@ -100,7 +100,12 @@ def _report_defs() -> dict[str, Any]:
         "source": {"oneOf": [source, {"type": "null"}]}})
     clause = _object({"clause": _STR, "status": {"enum": ["compliant", "violation", "warning", "pending",
                                                           "not_applicable", "waived"]},
-                      "title": {"$ref": "#/$defs/text"}, "findings": _INT})
+                      "title": {"$ref": "#/$defs/text"}, "findings": _INT,
+                      "satisfied_by": {"type": "array", "description": "compliant clause: the events that met "
+                                       "each of its rules (check --compliance-evidence)", "items": _object(
+                                           {"rule": _STR, "evidence": {"type": "array",
+                                                                       "items": {"$ref": "#/$defs/evidence"}}})}},
+                     optional=("satisfied_by",))
     info = _object({"title": _STR, "title_name": _STR, "kind": _STR, "centre": _STR, "site": _STR,
                     "first_day": _STR, "last_day": _STR, "managers": _STRS, "substitutes": _STRS,
                     "jurors": _STRS, "candidates": _INT, "present": _INT, "record_sha256": _STR})

@@ -226,6 +226,16 @@ class ClauseStatus:
     status: Status = attrs.field(converter=Status)
     title: Text
     findings: int = 0
+    # for a compliant clause, when the report was asked for them: what showed it was met
+    satisfied_by: tuple["Satisfaction", ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Satisfaction:
+    """One way a rule's obligation was met: the events that opened it and the one that
+    discharged it (the identity check before the test), cited as evidence."""
+    rule: str
+    evidence: tuple[Evidence, ...]
 
 
 def _sections(sections: Iterable[tuple[str, Text]]) -> tuple[tuple[str, Text], ...]:
@@ -288,8 +298,7 @@ class Report:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING and f.waived is None)
 
     def to_json(self) -> dict[str, Any]:
-        return attrs.asdict(self, value_serializer=_serialize,
-                            filter=attrs.filters.exclude(attrs.fields(Report).sections))
+        return attrs.asdict(self, value_serializer=_serialize, filter=_in_json)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Report":
@@ -304,7 +313,10 @@ class Report:
             waivers=tuple(WaiverUse(waiver=_waiver(w["waiver"]), outcome=w["outcome"])
                           for w in data.get("waivers", ())),
             clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
-                                       findings=c["findings"]) for c in data["clauses"]),
+                                       findings=c["findings"], satisfied_by=tuple(
+                                           Satisfaction(rule=s["rule"], evidence=tuple(_evidence(e, tz) for e in s["evidence"]))
+                                           for s in c.get("satisfied_by", ())))
+                          for c in data["clauses"]),
             findings=tuple(Finding(
                 rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
                 title=Text(**f["title"]), message=Text(**f["message"]),
@@ -313,6 +325,14 @@ class Report:
                 source=Source(**f["source"]) if f.get("source") else None,
                 values=tuple(tuple(v) for v in f["values"])) for f in data["findings"]),
         )
+
+
+def _in_json(attribute: attrs.Attribute[Any], value: Any) -> bool:
+    """What a JSON report holds: not the section titles, nor an empty ``satisfied_by`` (only
+    reports asked for the evidence of compliance carry it)."""
+    if attribute is attrs.fields(Report).sections:
+        return False
+    return not (attribute is attrs.fields(ClauseStatus).satisfied_by and not value)
 
 
 def _detail(value: Any, tz: dt.tzinfo) -> str:
