@@ -37,7 +37,7 @@ h3{font-size:1.05rem;margin-bottom:.3rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:break-word}
 .muted{color:#555}.sev-violation{font-weight:bold}.sev-warning{font-style:italic}
 .rule{border:1px solid #ccc;border-radius:4px;padding:.5rem 1rem;margin:1rem 0;break-inside:avoid}
 ol.timeline{list-style:none;padding-left:1rem;border-left:3px solid #888;margin:.3rem 0 .8rem}

@@ -67,7 +67,7 @@ tr.violation td { font-weight: bold; }
 .met { break-inside: avoid; page-break-inside: avoid; }
 .met h3 { font-size: 10.5pt; margin: 8pt 0 2pt; }
 .met ul { margin: 0; padding-left: 14pt; }
-.met li { margin: 2pt 0; overflow-wrap: anywhere; }
+.met li { margin: 2pt 0; overflow-wrap: break-word; hyphens: manual; }
 .met .more { margin: 0 0 0 14pt; font-style: italic; }
 .finding.waived { font-style: italic; }
 .finding h3 { margin-top: 0; }
