@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
-from . import __version__, _time, compiler, duty, versions, working_time
+from . import __version__, _time, compiler, duty, versions, witness, working_time
 from .certainty import evaluate, is_certain
 from .guidance import HORIZON, Guidance, Obligation, obligation
 from .engine import EffortLimitError, Engine
@@ -31,7 +31,7 @@ from .errors import ComplianceError, EngineError, InputError, Location, UsageErr
 from .events import AbsenceNoted, Event, SessionPlanned, TestScheduled, TestStarted, parse_event
 from .integrity import check_integrity, problem_finding
 from .messages import render_template, render_value, value_word
-from .model import (ClauseStatus, Evidence, Finding, Report, Session, SessionInfo, Source, Status, Text,
+from .model import (ClauseStatus, Evidence, Finding, Report, Satisfaction, Session, SessionInfo, Source, Status, Text,
                     judge_clause, names_of)
 from .readers._result import MAX_EVENTS
 from .rule_model import Reference
@@ -92,7 +92,8 @@ def session_time_zone(events: Iterable[Event]) -> str:
 
 
 def check_session(session: Session, rulebook: Rulebook | None = None,
-                  as_of: dt.datetime | None = None, *, timeline: bool = True) -> Report:
+                  as_of: dt.datetime | None = None, *, timeline: bool = True,
+                  compliance_evidence: bool = False) -> Report:
     """Check a whole session record at once.
 
     Args:
@@ -100,6 +101,7 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
         rulebook: the rule base (default: the shipped one).
         as_of: the audit date; deadlines not yet due are pending (default: now).
         timeline: include every event in the report (for timelines); audits leave it out.
+        compliance_evidence: each compliant clause cites the events that met it.
     Raises:
         UsageError: when ``as_of`` is earlier than the last event.
         InputError: more than ``MAX_EVENTS`` events, a reused event id, or (``EffortLimitError``)
@@ -108,7 +110,7 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
     checker = Checker(rulebook, session=session.id)
     checker.extend(session.events)
     return checker.finish(as_of, source=session.source, problems=session.problems, timeline=timeline,
-                          digest=session.digest)
+                          digest=session.digest, compliance_evidence=compliance_evidence)
 
 
 def unreadable_report(file: str, errors: Iterable[ComplianceError], rulebook: Rulebook | None = None,
@@ -293,10 +295,13 @@ class Checker:
         return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)
 
     def finish(self, as_of: dt.datetime | None = None, *, source: str = "",
-               problems: Iterable[tuple[str, Any]] = (), timeline: bool = True, digest: str = "") -> Report:
+               problems: Iterable[tuple[str, Any]] = (), timeline: bool = True, digest: str = "",
+               compliance_evidence: bool = False) -> Report:
         """Judge the whole record at the audit date ``as_of`` (default: now).
 
         ``source`` and ``digest`` (its sha256) name the file(s) the events were read from.
+        ``compliance_evidence``: each compliant clause also cites the events that met it
+        (``ClauseStatus.satisfied_by``; see ``witness``), at the cost of a second engine run.
 
         ``problems`` are what a reader left out of the record (see ``Session.problems``); they
         become record-integrity findings (D2, D4) beside those of the whole record (D3, D4).
@@ -318,7 +323,29 @@ class Checker:
         titles = {c.id: c.title for c in self._p.rulebook.clauses if c.section == "D"}
         record = [problem_finding(clause, error, session_id, titles) for clause, error in problems]
         record += check_integrity(Session(id=session_id, events=self._events), tz, titles)
-        return self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline, digest)
+        report = self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline, digest)
+        return self._with_compliance_evidence(report, _time.epoch(as_of)) if compliance_evidence else report
+
+    def _with_compliance_evidence(self, report: Report, end_at: int) -> Report:
+        """``report`` with, on each compliant clause, the events that met its rules."""
+        day = self._session_day(self._tz())
+        applies = [r.id for r in self._p.rulebook.checks if day is None or r.applies_on(day)]
+        facts = [fact for index in range(len(self._events)) for fact in self._facts.get(index, ())]
+        met = witness.satisfied(self._p.rulebook, facts, end_at, applies)
+        tz = self._tz()
+
+        def evidence(indices: tuple[int, ...]) -> tuple[Evidence, ...]:
+            ordered = sorted(indices, key=lambda i: (self._events[i].at, i))
+            return tuple(self._evidence(i, tz) for i in ordered)
+
+        clauses = []
+        for status in report.clauses:
+            if status.status is Status.COMPLIANT and status.clause in met:
+                status = attrs.evolve(status, satisfied_by=tuple(
+                    Satisfaction(rule=rule_id, evidence=evidence(indices))
+                    for rule_id, sets in met[status.clause].items() for indices in sets))
+            clauses.append(status)
+        return attrs.evolve(report, clauses=tuple(clauses))
 
     # -- internals
     def _tz(self) -> dt.tzinfo:

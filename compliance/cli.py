@@ -35,6 +35,7 @@ from .waivers import load_waivers, unused_waivers
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 70
 FAIL_ON = ("violation", "warning", "never")
 EXIT_SIGINT, EXIT_PIPE, EXIT_SIGTERM = 130, 141, 143
+EVIDENCE_FORMATS = ("html", "json")       # the formats that show a compliant clause's evidence
 
 EPILOG = """exit codes:
   0   no violation
@@ -74,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     _shared_options(check)
     check.add_argument("--open", action="store_true",
                        help="list what each session still owes at --as-of, by due time (text or json)")
+    check.add_argument("--compliance-evidence", action=argparse.BooleanOptionalAction, default=None,
+                       help="cite, for each compliant clause, the events that met it "
+                            "(default: on for html and json, which show it)")
 
     audit = sub.add_parser("audit", help="check archives: many files and sessions, with a summary",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -110,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("id", metavar="ID", help="a clause id (S3.1, R4, D2) or a rule id")
     explain.add_argument("--lang", choices=["fr", "en"], default="fr")
     explain.add_argument("--rules", action="append", default=[], metavar="DIR")
+
+    docs = sub.add_parser("docs", help="write the rule base as a static HTML site (index, clauses, event types)")
+    docs.add_argument("--output", "-o", required=True, metavar="DIR", help="the directory to write (created)")
+    docs.add_argument("--lang", choices=["fr", "en"], default="fr")
+    docs.add_argument("--rules", action="append", default=[], metavar="DIR")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind of file (default: one event)")
     schema.add_argument("--for", dest="kind", default="event",
@@ -274,6 +283,16 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         return EXIT_OK
     if args.command == "watch":
         return _watch(args, stdout, stderr)
+    if args.command == "docs":
+        from .docsite import write_site
+        if os.path.exists(args.output) and not os.path.isdir(args.output):
+            raise OutputError(f"{args.output}: not a directory (docs --output names the directory to write)")
+        try:
+            pages = write_site(load_rulebook(*args.rules), args.output, args.lang)
+        except OSError as error:
+            raise OutputError(f"{args.output}: cannot write the site: {error.strerror or error}") from None
+        stdout.write(f"{len(pages)} pages written to {args.output} (open {os.path.join(args.output, 'index.html')})\n")
+        return EXIT_OK
     if args.command == "explain":
         from .explain import explain
         stdout.write(explain(load_rulebook(*args.rules), args.id, args.lang))
@@ -352,7 +371,10 @@ def _check(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> i
     with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
         writer = OutcomeWriter(out, view, as_of, rulebook or default_rulebook())
         writer.begin()
-        for outcome in check_outcomes(args.files, set(args.sessions), rulebook, as_of, waivers, _stdin(), args.lang):
+        evidence = args.compliance_evidence if args.compliance_evidence is not None else \
+            args.format in EVIDENCE_FORMATS
+        for outcome in check_outcomes(args.files, set(args.sessions), rulebook, as_of, waivers, _stdin(), args.lang,
+                                      compliance_evidence=evidence):
             writer.add(outcome)
         unused = unused_waivers(waivers, writer.sessions_seen)
         writer.end([f"{w.file}:{w.line}" for w in unused])

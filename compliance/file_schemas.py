@@ -111,8 +111,12 @@ def _report_defs() -> dict[str, Any]:
                       "not_applicable": {"type": "array", "description": "why the clause was not applicable",
                                          "items": _object({"reason": {"enum": list(NOT_APPLICABLE_REASONS)},
                                                            "since": _STR, "until": _STR, "kind": _STR,
-                                                           "text": _STR, "events": _STRS})}},
-                     optional=("versions", "not_applicable"))
+                                                           "text": _STR, "events": _STRS})},
+                      "satisfied_by": {"type": "array", "description": "compliant clause: the events that met "
+                                       "each of its rules (check --compliance-evidence)", "items": _object(
+                                           {"rule": _STR, "evidence": {"type": "array",
+                                                                       "items": {"$ref": "#/$defs/evidence"}}})}},
+                     optional=("versions", "not_applicable", "satisfied_by"))
     info = _object({"title": _STR, "title_name": _STR, "kind": _STR, "centre": _STR, "site": _STR,
                     "first_day": _STR, "last_day": _STR, "managers": _STRS, "substitutes": _STRS,
                     "jurors": _STRS, "candidates": _INT, "present": _INT, "record_sha256": _STR})

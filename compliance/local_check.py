@@ -52,7 +52,7 @@ def _is_log(text: str) -> bool:
 
 def outcome_of(file: str, result: ReadResult, rulebook: Rulebook | None, as_of: dt.datetime,
                waivers: tuple[Waiver, ...], wanted: frozenset[str] | set[str] = frozenset(),
-               timeline: bool = True) -> FileOutcome:
+               timeline: bool = True, compliance_evidence: bool = False) -> FileOutcome:
     """One file's reports and problems: every session (or the ``wanted`` ones), each reported
     even when some of its events are unusable (their D2/D4 findings say which); a file of no
     session gets a report of its D1 findings (unless sessions are picked by id)."""
@@ -67,7 +67,8 @@ def outcome_of(file: str, result: ReadResult, rulebook: Rulebook | None, as_of: 
             continue
         # a malformed event of a session still checked: a problem of the file, not of the session
         problems += [_problem(session.source, error) for _clause, error in session.problems]
-        reports.append(apply_waivers(check_session(session, rulebook, as_of, timeline=timeline), waivers, as_of))
+        report = check_session(session, rulebook, as_of, timeline=timeline, compliance_evidence=compliance_evidence)
+        reports.append(apply_waivers(report, waivers, as_of))
     return FileOutcome(file, tuple(reports), tuple(problems), sessions_in_file=len(result.sessions))
 
 
@@ -77,14 +78,16 @@ def _problem(file: str, error: InputError) -> Problem:
 
 def stdin_outcome(stream: BinaryIO | None, rulebook: Rulebook | None, as_of: dt.datetime,
                   waivers: tuple[Waiver, ...], wanted: frozenset[str] | set[str] = frozenset(),
-                  timeline: bool = True) -> FileOutcome:
-    return outcome_of(STDIN_NAME, read_stdin(stream), rulebook, as_of, waivers, wanted, timeline)
+                  timeline: bool = True, compliance_evidence: bool = False) -> FileOutcome:
+    return outcome_of(STDIN_NAME, read_stdin(stream), rulebook, as_of, waivers, wanted, timeline,
+                      compliance_evidence)
 
 
 def check_outcomes(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | None, as_of: dt.datetime,
-                   waivers: tuple[Waiver, ...], stdin: BinaryIO | None, lang: str = "en") -> Iterator[FileOutcome]:
+                   waivers: tuple[Waiver, ...], stdin: BinaryIO | None, lang: str = "en",
+                   compliance_evidence: bool = False) -> Iterator[FileOutcome]:
     """``check``'s outcomes in input order (standard input where ``-`` is named); a ``--session``
-    found nowhere is a problem at the end."""
+    found nowhere is a problem at the end. ``compliance_evidence``: see ``check_session``."""
     seen: set[str] = set()
     found = discover([p for p in paths if p != STDIN])
     yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read,
@@ -96,9 +99,11 @@ def check_outcomes(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | 
         files = [STDIN, *found.files]
     for file in files:
         if file == STDIN:
-            outcome = stdin_outcome(stdin, rulebook, as_of, waivers, wanted)
+            outcome = stdin_outcome(stdin, rulebook, as_of, waivers, wanted,
+                                    compliance_evidence=compliance_evidence)
         else:
-            outcome = outcome_of(file, read_file(file), rulebook, as_of, waivers, wanted)
+            outcome = outcome_of(file, read_file(file), rulebook, as_of, waivers, wanted,
+                                 compliance_evidence=compliance_evidence)
         seen.update(r.session for r in outcome.reports)
         yield outcome
     missing = sorted(wanted - seen)

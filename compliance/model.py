@@ -268,6 +268,16 @@ class ClauseStatus:
     findings: int = 0
     versions: tuple[RuleVersion, ...] = ()              # the dated rules that judged the session
     not_applicable: tuple[NotApplicable, ...] = ()      # why, when not applicable
+    # for a compliant clause, when the report was asked for them: what showed it was met
+    satisfied_by: tuple["Satisfaction", ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Satisfaction:
+    """One way a rule's obligation was met: the events that opened it and the one that
+    discharged it (the identity check before the test), cited as evidence."""
+    rule: str
+    evidence: tuple[Evidence, ...]
 
 
 def _sections(sections: Iterable[tuple[str, Text]]) -> tuple[tuple[str, Text], ...]:
@@ -330,8 +340,7 @@ class Report:
         return tuple(f for f in self.findings if f.severity is Severity.WARNING and f.waived is None)
 
     def to_json(self) -> dict[str, Any]:
-        return attrs.asdict(self, value_serializer=_serialize,
-                            filter=attrs.filters.exclude(attrs.fields(Report).sections))
+        return attrs.asdict(self, value_serializer=_serialize, filter=_in_json)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Report":
@@ -348,7 +357,10 @@ class Report:
             clauses=tuple(ClauseStatus(clause=c["clause"], status=c["status"], title=Text(**c["title"]),
                                        findings=c["findings"],
                                        versions=tuple(RuleVersion(**v) for v in c.get("versions", ())),
-                                       not_applicable=tuple(NotApplicable(**n) for n in c.get("not_applicable", ())))
+                                       not_applicable=tuple(NotApplicable(**n) for n in c.get("not_applicable", ())),
+                                       satisfied_by=tuple(
+                                           Satisfaction(rule=s["rule"], evidence=tuple(_evidence(e, tz) for e in s["evidence"]))
+                                           for s in c.get("satisfied_by", ())))
                           for c in data["clauses"]),
             findings=tuple(Finding(
                 rule=f["rule"], clause=f["clause"], severity=f["severity"], session=f["session"],
@@ -358,6 +370,14 @@ class Report:
                 source=Source(**f["source"]) if f.get("source") else None,
                 values=tuple(tuple(v) for v in f["values"])) for f in data["findings"]),
         )
+
+
+def _in_json(attribute: attrs.Attribute[Any], value: Any) -> bool:
+    """What a JSON report holds: not the section titles, nor an empty ``satisfied_by`` (only
+    reports asked for the evidence of compliance carry it)."""
+    if attribute is attrs.fields(Report).sections:
+        return False
+    return not (attribute is attrs.fields(ClauseStatus).satisfied_by and not value)
 
 
 def _detail(value: Any, tz: dt.tzinfo) -> str:

@@ -161,7 +161,8 @@ def test_every_format_is_byte_identical_in_processes_with_other_hash_seeds(breac
 def test_the_cli_prints_what_the_renderer_returns(fmt, breaches):
     """The renderer is a pure function of the reports: called directly it gives the CLI's output."""
     (session,) = read_path(breaches)
-    reports = [check_session(session, as_of=parse_as_of(AS_OF))]
+    # html and json show the evidence of compliance unless --no-compliance-evidence
+    reports = [check_session(session, as_of=parse_as_of(AS_OF), compliance_evidence=fmt in ("html", "json"))]
     code, out = run([breaches], fmt, "en")
     assert code == 1
     assert REPORTERS[fmt](reports, "en") == out

@@ -59,11 +59,7 @@ CASES = {
         "R12", "R12-epreuve-a-distance",
         "regulation reading 'remote tests (R12)': allowed from 26 Nov 2024 with the session "
         "declared remote and the modality on the PV; the rule fires on every remote test")]),
-    "fraude-exclusion-sans-entretien-final": ("2026-12-01", [], [_false(
-        "R10/S7.1", "R10-entretien-final-manquant, S7.1-sans-conclusions-entretien-final",
-        "a candidate excluded for fraud (incident_reported decision: exclusion) cannot sit the "
-        "final interview; like an absence (regulation reading 'absent at one test only') it is "
-        "no breach by the centre")]),
+    "fraude-exclusion-sans-entretien-final": ("2026-12-01", [], []),
     "martinique-ccp-pv-j15-soir": ("2026-11-15T12:00:00-04:00", [], []),
     "martinique-export-utc": ("2026-11-15T12:00:00-04:00", [], []),
     "pv-jour15-changement-heure": ("2026-11-30", [], []),

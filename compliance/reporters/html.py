@@ -66,6 +66,11 @@ tr.violation td { font-weight: bold; }
 .finding.violation { border-left-style: double; border-left-width: 6pt; }
 .finding.warning { border-left-style: dashed; }
 .finding.pending { border-left-style: dotted; }
+.met { break-inside: avoid; page-break-inside: avoid; }
+.met h3 { font-size: 10.5pt; margin: 8pt 0 2pt; }
+.met ul { margin: 0; padding-left: 14pt; }
+.met li { margin: 2pt 0; overflow-wrap: break-word; hyphens: manual; }
+.met .more { margin: 0 0 0 14pt; font-style: italic; }
 .finding.waived { font-style: italic; }
 .finding h3 { margin-top: 0; }
 .finding table { background: #fff; }
@@ -155,6 +160,8 @@ def _session(n: int, report: Report, lang: str) -> str:
         count = _e(clause.findings) if clause.findings else ""
         if clause.clause in first_finding:
             count = f'<a href="#s{n}-f{first_finding[clause.clause]}">{count}</a>'
+        elif clause.satisfied_by:
+            count = f'<a href="#s{n}-met-{_e(clause.clause)}">{_e(_MET[lang]["link"])}</a>'
         out.append(f'<tr class="{status}"><td class="mark">{MARK[status]}</td>'
                    f'<td class="id">{_e(clause.clause)}</td><td class="status">{_e(status_word(clause.status, lang))}</td>'
                    f'<td>{_e(clause.title.get(lang))}{notes}</td><td class="num">{count}</td></tr>')
@@ -165,6 +172,7 @@ def _session(n: int, report: Report, lang: str) -> str:
         out.append(f"<p>{_e(L['none'])}</p>")
     for i, f in enumerate(report.findings, start=1):
         out.append(_finding(n, i, f, report, lang))
+    out.append(_compliance_evidence(n, report, lang))
     out.append(_timeline(n, report, lang))
     if report.waivers:
         out += [f'<h2 id="s{n}-waivers">{_e(L["waivers"])}</h2>', "<ul>"]
@@ -178,6 +186,39 @@ def _session(n: int, report: Report, lang: str) -> str:
         out.append("</ul>")
     out.append(_attestation(report, lang))
     out.append("</section>")
+    return "\n".join(out)
+
+
+_MET = {
+    "fr": {"title": "Ce qui établit la conformité", "link": "preuves",
+           "intro": "Pour chaque clause conforme, les événements qui ont satisfait ses règles : ce qui "
+                    "ouvrait l'obligation, puis ce qui l'a remplie.",
+           "more": "… et {n} autre(s), dans le rapport JSON."},
+    "en": {"title": "What shows compliance", "link": "evidence",
+           "intro": "For each compliant clause, the events that met its rules: what opened the "
+                    "obligation, then what fulfilled it.",
+           "more": "… and {n} more, in the JSON report."},
+}
+MET_SHOWN = 5          # ways a clause was met shown on the page; the JSON report has them all
+
+
+def _compliance_evidence(n: int, report: Report, lang: str) -> str:
+    """Each compliant clause with the events that met it (when the report was asked for them)."""
+    met = [c for c in report.clauses if c.satisfied_by]
+    if not met:
+        return ""
+    M, words = _MET[lang], Wording(report, lang)
+    out = [f'<h2 id="s{n}-met">{_e(M["title"])}</h2>', f"<p>{_e(M['intro'])}</p>"]
+    for clause in met:
+        out.append(f'<div class="met" id="s{n}-met-{_e(clause.clause)}"><h3>{_e(clause.clause)} — '
+                   f"{_e(clause.title.get(lang))}</h3><ul>")
+        for way in clause.satisfied_by[:MET_SHOWN]:
+            lines = "<br />".join(_e(words.evidence_line(e)) for e in way.evidence)
+            out.append(f'<li><span class="rule"><code>{_e(way.rule)}</code></span><br />{lines}</li>')
+        out.append("</ul>")
+        if len(clause.satisfied_by) > MET_SHOWN:
+            out.append(f'<p class="more">{_e(M["more"].format(n=len(clause.satisfied_by) - MET_SHOWN))}</p>')
+        out.append("</div>")
     return "\n".join(out)
 
 
