@@ -18,15 +18,17 @@ serialises its own use).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
+from collections import Counter
 from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
-from . import __version__, _time, compiler, duty, working_time
+from . import __version__, _time, compiler, duty, live, working_time
 from .certainty import evaluate, is_certain
 from .guidance import HORIZON, Guidance, Obligation, obligation
-from .engine import EffortLimitError, Engine
+from .engine import ASSUMED, EffortLimitError, Engine, LiveLimitError, LiveSession
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import AbsenceNoted, Event, SessionPlanned, TestScheduled, TestStarted, parse_event
 from .integrity import check_integrity, problem_finding
@@ -52,6 +54,16 @@ class _Prepared:
     clause_order: dict[str, int]
     settings: dict[str, Any]
     clauses_with_rules: frozenset[str]
+    _live: tuple[Engine, dict[str, live.Plan]] | None = None
+
+    def live(self) -> tuple[Engine, dict[str, live.Plan]]:
+        """The live rule base's engine and the plans of the checks it judges, built on first use
+        (batch checks never need them)."""
+        with _cache_lock:
+            if self._live is None:
+                compiled = compiler.compile_rulebook(live.live_rulebook(self.rulebook))
+                self._live = Engine(compiled), live.plans(self.rulebook)
+            return self._live
 
 
 # Keyed by the rule base's fingerprint (the digest of every file it was read from): equal
@@ -138,6 +150,11 @@ class Checker:
 
     ``session`` names the session up front (a record's header); otherwise the first event does,
     and events of any other session are refused.
+
+    Live feeding is incremental (``compliance.live``): the checker keeps one engine session open
+    until ``finish`` or until it is garbage collected (``close`` ends it early). When the
+    process already has ``engine.LIVE_SESSIONS`` open, or the live session reaches its match
+    limit, the checker replays the events received at every event instead: slower, same results.
     """
 
     def __init__(self, rulebook: Rulebook | None = None, *, session: str | None = None):
@@ -154,7 +171,13 @@ class Checker:
         self._warned: set[tuple[str, tuple[int, ...]]] = set()
         self._duty = duty.DutyCover()
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
+        self._built: list[int] = []          # events in the order their facts were built
+        self._generation = 0                 # bumped whenever every fact is rebuilt
+        self._live: _Live | None = None
+        self._replay = False                 # no live session: replay at every event
+        self._guided = False                 # assumed starts are fed to the live session
         self._finished = False
+        self._day: tuple[object, dt.date | None] = (None, None)    # (events seen, zone), the session's day
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -223,6 +246,9 @@ class Checker:
                                   "corrected record as a whole with check_session")
         self._accept(event)
         now = _time.epoch(event.at)
+        state = self._live_state()
+        if state is not None:
+            return self._sorted(self._certain_live(state, now))
         new = []
         for key, finding, rule, matched in self._evaluate(now):
             if key in self._emitted or not is_certain(rule, matched, now):
@@ -247,13 +273,17 @@ class Checker:
         assert at is not None
         clock = _time.epoch(at)
         tz = self._tz()
+        self._guided = True
+        state = self._live_state()
+        if state is not None:
+            return self._open_live(state, clock, tz)
         # the engine judges the session as if it were over long after today: a bounded match
         # then stands for what the session owes, whether its bound has passed (a finding) or not
         later = clock + _LONG_AFTER
         found = []
         for _key, finding, rule, matched in self._evaluate(later, self._expected_starts(clock, tz)):
             if rule.certainty is Certainty.BOUNDED and not is_certain(rule, matched, clock):
-                found.append(obligation(rule, finding, matched, tz))
+                found.append(obligation(rule, finding.evidence, matched, tz))
         order = self._p.clause_order
         return sorted(found, key=lambda o: (o.due, order.get(o.clause, 10_000), o.rule, o.key))
 
@@ -285,9 +315,9 @@ class Checker:
         assert now is not None
         self._open = self.open_obligations(now)
         after = {o.key for o in self._open}
-        became = {(f.rule, tuple(e.index for e in f.evidence)) for f in self._emitted.values()}
-        discharged = tuple(o for key, o in before.items() if key not in after and key not in became
-                           and o.due >= now and fed in o.by)
+        gone = [o for key, o in before.items() if key not in after]
+        became = {(f.rule, tuple(e.index for e in f.evidence)) for f in self._emitted.values()} if gone else set()
+        discharged = tuple(o for o in gone if o.key not in became and o.due >= now and fed in o.by)
         at_risk = tuple(o for o in self._open if o.due - now <= horizon and o.key not in self._warned)
         self._warned.update(o.key for o in at_risk)
         return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)
@@ -309,6 +339,7 @@ class Checker:
             raise UsageError("audit date", expected=f"no earlier than the last event "
                              f"({self._latest.isoformat()})", got=as_of.isoformat())
         self._finished = True
+        self.close()
         findings = {key: f for key, f, _, _ in self._evaluate(_time.epoch(as_of))}
         missing = set(self._emitted) - set(findings)
         if missing:  # the live contract: never withdraw
@@ -320,11 +351,169 @@ class Checker:
         record += check_integrity(Session(id=session_id, events=self._events), tz, titles)
         return self._report(self._sorted([*findings.values(), *record]), as_of, source, timeline, digest)
 
+    def close(self) -> None:
+        """End the live engine session now (``finish`` does; a collected checker's ends later)."""
+        if self._live is not None:
+            self._live.session.close()
+            self._live = None
+
+    # -- incremental live checking (compliance.live)
+    def _live_state(self) -> "_Live | None":
+        """The live session, caught up with every event received (and, once guidance is asked
+        for, with the tests the timetable expects); None when replaying instead."""
+        if self._replay:
+            return None
+        state = self._live
+        if state is None or state.generation != self._generation:
+            self.close()
+            engine, plans = self._p.live()
+            session = engine.open_session()
+            if session is None:             # the process has as many live sessions as it may
+                self._replay = True
+                return None
+            state = self._live = _Live(session, live.Pool(plans), self._generation)
+        tz = self._tz()
+        self._build_facts(tz)
+        if state.generation != self._generation:      # the facts were rebuilt: start afresh
+            return self._live_state()
+        try:
+            self._send(state, tz)
+        except LiveLimitError:
+            self.close()
+            self._replay = True
+            return None
+        return state
+
+    def _send(self, state: "_Live", tz: dt.tzinfo) -> None:
+        facts: list[dict[str, Any]] = []
+        if self._guided and not state.guided:     # assumed starts of the tests already timetabled
+            state.guided = True
+            for index in self._built[:state.sent]:
+                facts += self._assumed(state, index, tz)
+        for index in self._built[state.sent:]:
+            facts += self._facts[index]
+            event = self._events[index]
+            if isinstance(event, TestStarted):
+                state.started.add(event.test)
+            elif isinstance(event, AbsenceNoted):
+                state.absent.add((event.candidate, event.test))
+            if state.guided:
+                facts += self._assumed(state, index, tz)
+        state.sent = len(self._built)
+        if not facts:
+            return
+        self._check_effort(state, facts)
+        matches, derived = state.session.add(facts)
+        state.pool.add(itertools.chain(facts, derived), matches)
+
+    def _assumed(self, state: "_Live", index: int, tz: dt.tzinfo) -> list[dict[str, Any]]:
+        """A timetabled test as if it started on time, each fact marked assumed (see live)."""
+        event = self._events[index]
+        if not isinstance(event, TestScheduled):
+            return []
+        eid = f"{event.id}:expected"
+        start = TestStarted(at=event.starts_at, session=event.session, id=eid, test=event.test,
+                            candidate=event.candidate)
+        state.expected.append((eid, event.test, event.candidate, _time.epoch(event.starts_at)))
+        return [dict(fact, **{ASSUMED: [eid]}) for fact in compiler.event_facts(start, index, tz, self._p.settings)]
+
+    def _check_effort(self, state: "_Live", facts: list[dict[str, Any]]) -> None:
+        """The batch runs' comparison limit, estimated again each time the facts grow by a tenth."""
+        state.counts.update(fact["type"] for fact in facts)
+        total = sum(state.counts.values())
+        if total < state.next_check:
+            return
+        state.next_check = total + max(16, total // 10)
+        try:
+            self._p.engine.check_comparisons(state.counts)
+        except EffortLimitError as error:
+            last = self._events[self._built[-1]].location if self._built else None
+            raise EffortLimitError(error.message, location=last, subject=f"session '{self._session}'",
+                                   expected=error.expected,
+                                   hint="the session is not checked; see docs/rules.md, Limits") from None
+
+    def _certain_live(self, state: "_Live", now: int) -> list[Finding]:
+        """The findings the clock at ``now`` made certain, each returned once."""
+        certain = state.pool.certain(now)
+        if not certain:
+            return []
+        tz = self._tz()
+        day = self._session_day(tz)
+        new = []
+        for candidate in certain:
+            rule = candidate.plan.check
+            if day is not None and not rule.applies_on(day):
+                continue
+            finding = self._finding(rule, candidate.named, tz)
+            key = (rule.id, tuple(e.index for e in finding.evidence), finding.message.fr)
+            if key not in self._emitted:
+                self._emitted[key] = finding
+                new.append(finding)
+        return new
+
+    def _open_live(self, state: "_Live", clock: int, tz: dt.tzinfo) -> list[Obligation]:
+        day = self._session_day(tz)
+        # what the list depends on besides the clock; with it unchanged, the list stays the same
+        # while the clock passes no due time and no expected start
+        depends = (state.pool.version, len(state.started), len(state.absent), len(state.expected), day)
+        cached = state.open_cache
+        if cached is not None and cached[0] == depends and cached[1] <= clock <= cached[2]:
+            return list(cached[3])
+        valid = frozenset(eid for eid, test, candidate, starts in state.expected
+                          if starts > clock and test not in state.started
+                          and (candidate, "") not in state.absent and (candidate, test) not in state.absent)
+        if len(state.pool.bounded) > 2 * state.compacted + 64:
+            state.pool.compact()
+            state.compacted = len(state.pool.bounded)
+        groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]] = {}
+        open_ = state.pool.open(clock, valid)
+        for candidate in open_:
+            rule = candidate.plan.check
+            if day is not None and not rule.applies_on(day):
+                continue
+            cited = candidate.cache.get("cited")
+            if cited is None:
+                cited = candidate.cache["cited"] = tuple(sorted(
+                    {i for alias in rule.evidence for i in candidate.named[alias]["src"]}))
+            groups.setdefault((rule.id, cited), []).append(candidate)
+        found = []
+        for same in groups.values():
+            if len(same) > 1:      # one obligation per distinct finding, as the batch dedups them
+                by_message = {}
+                for candidate in same:
+                    message = candidate.cache.get("message")
+                    if message is None:
+                        message = candidate.cache["message"] = self._finding(
+                            candidate.plan.check, candidate.named, tz).message.fr
+                    by_message.setdefault(message, candidate)
+                same = list(by_message.values())
+            for candidate in same:
+                made = candidate.cache.get("obligation")
+                if made is None:
+                    evidence = tuple(self._evidence(i, tz) for i in candidate.cache["cited"])
+                    made = candidate.cache["obligation"] = obligation(candidate.plan.check, evidence,
+                                                                      candidate.named, tz)
+                found.append(made)
+        order = self._p.clause_order
+        found.sort(key=lambda o: (o.due, order.get(o.clause, 10_000), o.rule, o.key))
+        starts = [starts for eid, _, _, starts in state.expected if eid in valid]
+        limits = [int(c.due) for c in open_]          # one leaves the list once the clock passes its due
+        limits += [start - 1 for start in starts]      # a test stops being expected at its start
+        until = min(limits, default=clock + _LONG_AFTER)
+        state.open_cache = (depends, clock, until, tuple(found))
+        return found
+
     # -- internals
     def _tz(self) -> dt.tzinfo:
         return _time.zone(session_time_zone(self._events))
 
     def _session_day(self, tz: dt.tzinfo) -> dt.date | None:
+        known = (len(self._events), tz)
+        if self._day[0] != known:
+            self._day = (known, self._day_of(tz))
+        return self._day[1]
+
+    def _day_of(self, tz: dt.tzinfo) -> dt.date | None:
         opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
         return min(opened).astimezone(tz).date() if opened else None
 
@@ -369,12 +558,14 @@ class Checker:
             self._facts, self._facts_tz = {}, session_time_zone(self._events)
             self._clock, self._facts_latest = working_time.WorkingTime(), None
             self._duty = duty.DutyCover()
+            self._built, self._generation = [], self._generation + 1
             new = range(len(self._events))
         for index in sorted(new, key=lambda i: (self._events[i].at, i)):
             event = self._events[index]
             self._facts[index] = compiler.event_facts(event, index, tz, self._p.settings,
                                                       self._clock.observe(event, index),
                                                       self._duty.observe(event, index))
+            self._built.append(index)
             self._facts_latest = event.at if self._facts_latest is None else max(self._facts_latest, event.at)
 
     def _limit_location(self, error: EffortLimitError, facts: list[dict[str, Any]]) -> Location | None:
@@ -449,6 +640,23 @@ class Checker:
         tz = self._tz()
         order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
         return tuple(self._evidence(i, tz) for i in order)
+
+
+@attrs.define(eq=False)
+class _Live:
+    """A checker's live engine session and what it has been sent."""
+    session: LiveSession
+    pool: live.Pool
+    generation: int                          # the checker's facts generation it was built from
+    sent: int = 0                            # events of ``Checker._built`` sent
+    guided: bool = False                     # assumed starts sent
+    expected: list[tuple[str, str, str, int]] = attrs.field(factory=list)   # (eid, test, candidate, start)
+    started: set[str] = attrs.field(factory=set)
+    absent: set[tuple[str, str]] = attrs.field(factory=set)
+    counts: Counter[str] = attrs.field(factory=Counter)
+    next_check: int = 0
+    compacted: int = 0
+    open_cache: tuple[Any, ...] | None = None      # (what it depends on, from clock, until clock, obligations)
 
 
 def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:

@@ -54,13 +54,14 @@ class Guidance:
     at_risk: tuple[Obligation, ...]
 
 
-def obligation(rule: Check, finding: Finding, matched: Mapping[str, Mapping[str, Any]],
+def obligation(rule: Check, evidence: tuple[Evidence, ...], matched: Mapping[str, Mapping[str, Any]],
                tz: dt.tzinfo) -> Obligation:
-    """The obligation a not-yet-certain match of a bounded rule stands for."""
+    """The obligation a not-yet-certain match of a bounded rule stands for (``evidence``: the
+    events its finding would cite)."""
     due = max(int(evaluate(bound, matched)) for bound in rule.bounds)
     return Obligation(clause=rule.clause, rule=rule.id, title=rule.title,
                       due=dt.datetime.fromtimestamp(due, dt.timezone.utc).astimezone(tz),
-                      opened_by=finding.evidence,
+                      opened_by=evidence,
                       discharge=Text(_discharge(rule, matched, "fr"), _discharge(rule, matched, "en")),
                       by=tuple(p.event.split(".")[0] for p in rule.patterns if p.absent))
 
