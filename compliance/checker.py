@@ -21,7 +21,7 @@ import datetime as dt
 import itertools
 import threading
 from collections import Counter
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -167,7 +167,7 @@ class Checker:
         self._facts: dict[int, list[dict[str, Any]]] = {}   # per event, built once (live replays)
         self._facts_tz: str | None = None
         self._clock = working_time.WorkingTime()
-        self._open: list[Obligation] = []            # as ``guide`` last saw them
+        self._open: list[_Owed] = []                 # the open obligations as ``guide`` last saw them
         self._warned: set[tuple[str, tuple[int, ...]]] = set()
         self._duty = duty.DutyCover()
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
@@ -178,6 +178,7 @@ class Checker:
         self._guided = False                 # assumed starts are fed to the live session
         self._finished = False
         self._day: tuple[object, dt.date | None] = (None, None)    # (events seen, zone), the session's day
+        self._cited: dict[int, tuple[dt.tzinfo, Evidence]] = {}     # evidence of each event, by zone
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -311,16 +312,43 @@ class Checker:
         before = {o.key: o for o in self._open}
         findings = self.feed(event)
         fed = self._events[-1].TYPE
-        now = self._latest
-        assert now is not None
-        self._open = self.open_obligations(now)
+        assert self._latest is not None
+        now = _time.epoch(self._latest)
+        self._open = self._owed(self._latest)
         after = {o.key for o in self._open}
         gone = [o for key, o in before.items() if key not in after]
         became = {(f.rule, tuple(e.index for e in f.evidence)) for f in self._emitted.values()} if gone else set()
-        discharged = tuple(o for o in gone if o.key not in became and o.due >= now and fed in o.by)
-        at_risk = tuple(o for o in self._open if o.due - now <= horizon and o.key not in self._warned)
+        discharged = tuple(o.obligation() for o in gone if o.key not in became and o.due >= now and fed in o.by)
+        reach = horizon.total_seconds()
+        at_risk = tuple(o.obligation() for o in self._open if o.due - now <= reach and o.key not in self._warned)
         self._warned.update(o.key for o in at_risk)
         return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)
+
+    def _owed(self, at: dt.datetime) -> list["_Owed"]:
+        """``open_obligations(at)``, each made into an Obligation only when asked for."""
+        self._guided = True
+        state = self._live_state()
+        if state is None:
+            return [_Owed(o.key, _time.epoch(o.due), o.by, _made(o)) for o in self.open_obligations(at)]
+        tz = self._tz()
+        return [self._owed_of(candidate, tz) for candidate in self._open_candidates(state, _time.epoch(at), tz)]
+
+    def _owed_of(self, candidate: live.Candidate, tz: dt.tzinfo) -> "_Owed":
+        owed = candidate.cache.get("owed")
+        if owed is None:
+            rule = candidate.plan.check
+            owed = candidate.cache["owed"] = _Owed(
+                (rule.id, candidate.cache["cited"]), int(candidate.due),
+                tuple(p.event.split(".")[0] for p in rule.patterns if p.absent),
+                lambda: self._obligation_of(candidate, tz))
+        return owed
+
+    def _obligation_of(self, candidate: live.Candidate, tz: dt.tzinfo) -> Obligation:
+        made = candidate.cache.get("obligation")
+        if made is None:
+            evidence = tuple(self._evidence(i, tz) for i in candidate.cache["cited"])
+            made = candidate.cache["obligation"] = obligation(candidate.plan.check, evidence, candidate.named, tz)
+        return made
 
     def finish(self, as_of: dt.datetime | None = None, *, source: str = "",
                problems: Iterable[tuple[str, Any]] = (), timeline: bool = True, digest: str = "") -> Report:
@@ -418,12 +446,12 @@ class Checker:
         return [dict(fact, **{ASSUMED: [eid]}) for fact in compiler.event_facts(start, index, tz, self._p.settings)]
 
     def _check_effort(self, state: "_Live", facts: list[dict[str, Any]]) -> None:
-        """The batch runs' comparison limit, estimated again each time the facts grow by a tenth."""
+        """The batch runs' comparison limit, estimated again each time the facts grow by a quarter."""
         state.counts.update(fact["type"] for fact in facts)
         total = sum(state.counts.values())
         if total < state.next_check:
             return
-        state.next_check = total + max(16, total // 10)
+        state.next_check = max(64, total * 5 // 4)
         try:
             self._p.engine.check_comparisons(state.counts)
         except EffortLimitError as error:
@@ -452,13 +480,17 @@ class Checker:
         return new
 
     def _open_live(self, state: "_Live", clock: int, tz: dt.tzinfo) -> list[Obligation]:
+        return [self._obligation_of(c, tz) for c in self._open_candidates(state, clock, tz)]
+
+    def _open_candidates(self, state: "_Live", clock: int, tz: dt.tzinfo) -> tuple[live.Candidate, ...]:
+        """The candidates standing for the open obligations at ``clock``, in due order."""
         day = self._session_day(tz)
         # what the list depends on besides the clock; with it unchanged, the list stays the same
         # while the clock passes no due time and no expected start
         depends = (state.pool.version, len(state.started), len(state.absent), len(state.expected), day)
         cached = state.open_cache
         if cached is not None and cached[0] == depends and cached[1] <= clock <= cached[2]:
-            return list(cached[3])
+            return cached[3]
         valid = frozenset(eid for eid, test, candidate, starts in state.expected
                           if starts > clock and test not in state.started
                           and (candidate, "") not in state.absent and (candidate, test) not in state.absent)
@@ -487,21 +519,16 @@ class Checker:
                             candidate.plan.check, candidate.named, tz).message.fr
                     by_message.setdefault(message, candidate)
                 same = list(by_message.values())
-            for candidate in same:
-                made = candidate.cache.get("obligation")
-                if made is None:
-                    evidence = tuple(self._evidence(i, tz) for i in candidate.cache["cited"])
-                    made = candidate.cache["obligation"] = obligation(candidate.plan.check, evidence,
-                                                                      candidate.named, tz)
-                found.append(made)
+            found += same
         order = self._p.clause_order
-        found.sort(key=lambda o: (o.due, order.get(o.clause, 10_000), o.rule, o.key))
+        found.sort(key=lambda c: (int(c.due), order.get(c.plan.check.clause, 10_000), c.plan.check.id,
+                                  c.cache["cited"]))
         starts = [starts for eid, _, _, starts in state.expected if eid in valid]
         limits = [int(c.due) for c in open_]          # one leaves the list once the clock passes its due
         limits += [start - 1 for start in starts]      # a test stops being expected at its start
         until = min(limits, default=clock + _LONG_AFTER)
         state.open_cache = (depends, clock, until, tuple(found))
-        return found
+        return state.open_cache[3]
 
     # -- internals
     def _tz(self) -> dt.tzinfo:
@@ -604,7 +631,10 @@ class Checker:
                        source=_source(ref))
 
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
-        return Evidence.of_event(self._events[index], index, tz)
+        known = self._cited.get(index)
+        if known is None or known[0] is not tz:
+            known = self._cited[index] = (tz, Evidence.of_event(self._events[index], index, tz))
+        return known[1]
 
     def _sorted(self, findings: Iterable[Finding]) -> list[Finding]:
         return sorted(findings, key=lambda f: f.sort_key(self._p.clause_order))
@@ -640,6 +670,19 @@ class Checker:
         tz = self._tz()
         order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
         return tuple(self._evidence(i, tz) for i in order)
+
+
+@attrs.frozen(eq=False)
+class _Owed:
+    """An open obligation as ``guide`` compares them: made into an ``Obligation`` when reported."""
+    key: tuple[str, tuple[int, ...]]
+    due: int                                 # epoch seconds
+    by: tuple[str, ...]
+    obligation: Callable[[], Obligation]
+
+
+def _made(obligation: Obligation) -> Callable[[], Obligation]:
+    return lambda: obligation
 
 
 @attrs.define(eq=False)
