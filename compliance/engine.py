@@ -90,7 +90,8 @@ _lock = threading.Lock()     # serialises every call into durable_rules (see the
 
 
 def fnv1_32(text: str) -> int:
-    """The engine's hash of a session id (FNV-1, 32 bits, over the bytes as C ``char``)."""
+    """The engine's hash of a session id: its ``fnv1Hash32``, which xors each byte (a C ``char``)
+    in and then multiplies, the FNV-1a order, 32 bits."""
     value = 0x811C9DC5
     for byte in text.encode("utf-8"):
         value = ((value ^ (byte - 256 if byte > 127 else byte)) * 16777619) & 0xFFFFFFFF
