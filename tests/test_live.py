@@ -24,6 +24,8 @@ any_session = st.one_of(scenarios(), *(m.strategy() for m in MUTATIONS.values())
 SMALL = {"max_candidates": 4}
 small_session = st.one_of(scenarios(**SMALL), *(m.strategy(**SMALL) for m in MUTATIONS.values()))
 FEW = settings(max_examples=max(3, settings().max_examples // 5))
+FEWER = settings(max_examples=max(3, settings().max_examples // 10))
+FIFTEEN = {"min_candidates": 15, "max_candidates": 15}
 
 
 @given(any_session)
@@ -59,6 +61,21 @@ def test_time_bound_findings_come_before_the_end(scenario):
 
 
 @FEW
+@given(st.one_of(scenarios(**FIFTEEN), *(m.strategy(**FIFTEEN) for m in MUTATIONS.values())))
+def test_fifteen_candidates_fed_with_guidance_end_like_the_batch_check(scenario):
+    """The same at full size, fed through ``guide``: every finding it returns is the batch
+    report's, returned once."""
+    session = scenario.session()
+    assert len(scenario.candidates) == 15
+    checker = Checker()
+    live = [f for event in session.events for f in checker.guide(event).findings]
+    report = checker.finish(scenario.as_of, source=session.source)
+    batch = check_session(session, as_of=scenario.as_of)
+    assert report.to_json() == batch.to_json()
+    assert set(live) <= set(batch.findings) and len(live) == len(set(live))
+
+
+@FEWER
 @given(small_session)
 def test_incremental_feeding_says_what_replaying_every_event_says(scenario):
     """A checker without a live engine session (the process has as many as it may) replays the
