@@ -62,7 +62,7 @@ class _Prepared:
         with _cache_lock:
             if self._live is None:
                 compiled = compiler.compile_rulebook(live.live_rulebook(self.rulebook))
-                self._live = Engine(compiled), live.plans(self.rulebook)
+                self._live = Engine(compiled, live=True), live.plans(self.rulebook)
             return self._live
 
 

@@ -168,9 +168,10 @@ class _QuietHost(Host):  # type: ignore[misc]  # durable ships no types: Host is
 class Engine:
     """A compiled rule base loaded into durable_rules, ready to run sessions one at a time."""
 
-    def __init__(self, compiled: CompiledRulebook, max_matches: int = MAX_MATCHES):
+    def __init__(self, compiled: CompiledRulebook, max_matches: int = MAX_MATCHES, *, live: bool = False):
         self.compiled = compiled
         self.max_matches = max_matches
+        self.live = live             # for live sessions: derived facts recorded, ASSUMED marks carried
         self.name = f"tp{next(_ruleset_names)}"
         self._matches: list[Match] = []
         self._derived: list[dict[str, Any]] = []       # derived facts, as asserted (live sessions read them)
@@ -218,10 +219,11 @@ class Engine:
             if AT_DAY in last:      # and on that source's local day, for day(...)
                 fact[AT_DAY] = last[AT_DAY]
             fact["src"] = sorted({i for a in matched for i in matched[a]["src"]})
-            assumed = {mark for source in matched.values() for mark in source.get(ASSUMED, ())}
-            if assumed:
-                fact[ASSUMED] = sorted(assumed)
-            self._derived.append(fact)
+            if self.live:
+                assumed = {mark for source in matched.values() for mark in source.get(ASSUMED, ())}
+                if assumed:
+                    fact[ASSUMED] = sorted(assumed)
+                self._derived.append(fact)
             # already derived, or read by no rule: nothing to do (the engine says which);
             # the actions it completes are run by the dispatch loop's next step
             durable_rules_engine.assert_fact(self._handle, _json(fact))
