@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+import time
 from collections import Counter
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -43,6 +44,7 @@ from .rule_model import Certainty
 
 _Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rule, cited events, message
 _LONG_AFTER = 50 * 366 * _time.DAY           # "long after today", for open obligations
+_QUICK = 0.000_15      # seconds: a guide call quicker than this words a few obligations ahead
 
 
 @attrs.define
@@ -276,7 +278,7 @@ class Checker:
         tz = self._tz()
         self._guided = True
         state = self._live_state()
-        if state is not None:
+        if state is not None and clock >= _time.epoch(self._latest):      # earlier: replayed below
             return self._open_live(state, clock, tz)
         # the engine judges the session as if it were over long after today: a bounded match
         # then stands for what the session owes, whether its bound has passed (a finding) or not
@@ -309,6 +311,7 @@ class Checker:
         """``feed`` one event and say what it changed for the session manager: the findings it
         made certain, the open obligations it discharged, and those that came within ``horizon``
         of their due time (each reported once)."""
+        started = time.perf_counter()
         before = {o.key: o for o in self._open}
         findings = self.feed(event)
         fed = self._events[-1].TYPE
@@ -322,14 +325,26 @@ class Checker:
         reach = horizon.total_seconds()
         at_risk = tuple(o.obligation() for o in self._open if o.due - now <= reach and o.key not in self._warned)
         self._warned.update(o.key for o in at_risk)
+        if time.perf_counter() - started < _QUICK:
+            self._prepare_ahead()
         return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)
+
+    def _prepare_ahead(self, most: int = 3) -> None:
+        """Word a few open obligations before they are reported, the nearest due first: many
+        fall due together (every test of 09:00), and words built ahead spread that work."""
+        for owed in self._open:
+            if most == 0:
+                return
+            if not owed.ready():
+                owed.obligation()
+                most -= 1
 
     def _owed(self, at: dt.datetime) -> list["_Owed"]:
         """``open_obligations(at)``, each made into an Obligation only when asked for."""
         self._guided = True
         state = self._live_state()
         if state is None:
-            return [_Owed(o.key, _time.epoch(o.due), o.by, _made(o)) for o in self.open_obligations(at)]
+            return [_Owed(o.key, _time.epoch(o.due), o.by, _made(o), lambda: True) for o in self.open_obligations(at)]
         tz = self._tz()
         return [self._owed_of(candidate, tz) for candidate in self._open_candidates(state, _time.epoch(at), tz)]
 
@@ -340,7 +355,7 @@ class Checker:
             owed = candidate.cache["owed"] = _Owed(
                 (rule.id, candidate.cache["cited"]), int(candidate.due),
                 tuple(p.event.split(".")[0] for p in rule.patterns if p.absent),
-                lambda: self._obligation_of(candidate, tz))
+                lambda: self._obligation_of(candidate, tz), lambda: "obligation" in candidate.cache)
         return owed
 
     def _obligation_of(self, candidate: live.Candidate, tz: dt.tzinfo) -> Obligation:
@@ -432,7 +447,8 @@ class Checker:
             return
         self._check_effort(state, facts)
         matches, derived = state.session.add(facts)
-        state.pool.add(itertools.chain(facts, derived), matches)
+        assert self._latest is not None
+        state.pool.add(itertools.chain(facts, derived), matches, _time.epoch(self._latest))
 
     def _assumed(self, state: "_Live", index: int, tz: dt.tzinfo) -> list[dict[str, Any]]:
         """A timetabled test as if it started on time, each fact marked assumed (see live)."""
@@ -485,20 +501,29 @@ class Checker:
     def _open_candidates(self, state: "_Live", clock: int, tz: dt.tzinfo) -> tuple[live.Candidate, ...]:
         """The candidates standing for the open obligations at ``clock``, in due order."""
         day = self._session_day(tz)
+        pool = state.pool
         # what the list depends on besides the clock; with it unchanged, the list stays the same
         # while the clock passes no due time and no expected start
-        depends = (state.pool.version, len(state.started), len(state.absent), len(state.expected), day)
+        depends = (pool.added, pool.removed, len(state.started), len(state.absent), len(state.expected), day)
         cached = state.open_cache
-        if cached is not None and cached[0] == depends and cached[1] <= clock <= cached[2]:
-            return cached[3]
-        valid = frozenset(eid for eid, test, candidate, starts in state.expected
-                          if starts > clock and test not in state.started
-                          and (candidate, "") not in state.absent and (candidate, test) not in state.absent)
-        if len(state.pool.bounded) > 2 * state.compacted + 64:
-            state.pool.compact()
-            state.compacted = len(state.pool.bounded)
+        if cached is not None and cached[1] <= clock <= cached[2]:
+            if cached[0] == depends:
+                return cached[3]
+            if cached[0][0] == pool.added and cached[0][4:] == depends[4:]:
+                # obligations only went (discharged, or their test no longer expected): the
+                # list less them, unless one of them stood for others with the same finding
+                valid = self._valid(state, clock)
+                kept = tuple(c for c in cached[3] if _still_open(c, valid))
+                if not any(c in cached[4] for c in cached[3] if not _still_open(c, valid)):
+                    state.open_cache = (depends, clock, cached[2], kept, cached[4])
+                    return kept
+        valid = self._valid(state, clock)
+        if len(pool.bounded) > 2 * state.compacted + 64:
+            assert self._latest is not None
+            pool.compact(min(clock, _time.epoch(self._latest)))     # never a later query's clock
+            state.compacted = len(pool.bounded)
         groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]] = {}
-        open_ = state.pool.open(clock, valid)
+        open_ = pool.open(clock, valid)
         for candidate in open_:
             rule = candidate.plan.check
             if day is not None and not rule.applies_on(day):
@@ -508,27 +533,40 @@ class Checker:
                 cited = candidate.cache["cited"] = tuple(sorted(
                     {i for alias in rule.evidence for i in candidate.named[alias]["src"]}))
             groups.setdefault((rule.id, cited), []).append(candidate)
-        found = []
+        found: list[live.Candidate] = []
+        hiding = set()                  # candidates standing for others with the same finding
         for same in groups.values():
             if len(same) > 1:      # one obligation per distinct finding, as the batch dedups them
-                by_message = {}
+                by_message: dict[str, list[live.Candidate]] = {}
                 for candidate in same:
                     message = candidate.cache.get("message")
                     if message is None:
-                        message = candidate.cache["message"] = self._finding(
-                            candidate.plan.check, candidate.named, tz).message.fr
-                    by_message.setdefault(message, candidate)
-                same = list(by_message.values())
+                        message = candidate.cache["message"] = self._message(
+                            candidate.plan.check, candidate.named, tz, "fr")
+                    by_message.setdefault(message, []).append(candidate)
+                same = [twins[0] for twins in by_message.values()]
+                hiding.update(twins[0] for twins in by_message.values() if len(twins) > 1)
             found += same
         order = self._p.clause_order
-        found.sort(key=lambda c: (int(c.due), order.get(c.plan.check.clause, 10_000), c.plan.check.id,
-                                  c.cache["cited"]))
+        for candidate in found:
+            if "order" not in candidate.cache:
+                rule = candidate.plan.check
+                candidate.cache["order"] = (int(candidate.due), order.get(rule.clause, 10_000), rule.id,
+                                            candidate.cache["cited"])
+        found.sort(key=lambda c: c.cache["order"])
         starts = [starts for eid, _, _, starts in state.expected if eid in valid]
         limits = [int(c.due) for c in open_]          # one leaves the list once the clock passes its due
         limits += [start - 1 for start in starts]      # a test stops being expected at its start
         until = min(limits, default=clock + _LONG_AFTER)
-        state.open_cache = (depends, clock, until, tuple(found))
+        state.open_cache = (depends, clock, until, tuple(found), frozenset(hiding))
         return state.open_cache[3]
+
+    def _valid(self, state: "_Live", clock: int) -> frozenset[str]:
+        """The assumed starts still expected at ``clock``: in the future, the test not started,
+        the candidate not noted absent."""
+        return frozenset(eid for eid, test, candidate, starts in state.expected
+                         if starts > clock and test not in state.started
+                         and (candidate, "") not in state.absent and (candidate, test) not in state.absent)
 
     # -- internals
     def _tz(self) -> dt.tzinfo:
@@ -607,28 +645,32 @@ class Checker:
         indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})
         evidence = tuple(self._evidence(i, tz) for i in indices)
         computed = [(name, evaluate(expr, matched), family) for name, expr, family in rule.values]
-        types = {p.alias: p.event for p in rule.patterns if p.alias}
-        texts = {}
-        for lang in ("fr", "en"):
-            lookup: dict[str, str] = {}
-            for alias, fields in rule.alias_kinds.items():
-                fact = matched.get(alias, {})
-                for field, kind in fields.items():
-                    raw = fact.get(compiler.fact_field(field))
-                    lookup[f"{alias}.{field}"] = (value_word(types.get(alias, ""), field, raw, lang)
-                                                  or render_value(raw, kind, tz, lang, sentence=True))
-            for name, raw, family in computed:
-                lookup[name] = render_value(raw, family, tz, lang, sentence=True)
-            texts[lang] = lookup
         # a finding's values keep their data form (times with their offset): the JSON report's
         values = tuple((name, render_value(raw, family, tz, "fr")) for name, raw, family in computed)
-        message = Text(render_template(rule.message.fr, texts["fr"], "fr"),
-                       render_template(rule.message.en, texts["en"], "en"))
+        message = Text(self._message(rule, matched, tz, "fr", computed),
+                       self._message(rule, matched, tz, "en", computed))
         ref = rule.reference
         return Finding(rule=rule.id, clause=rule.clause, severity=rule.severity,
                        session=self._session or "", title=rule.title, message=message,
                        evidence=evidence, values=values,
                        source=_source(ref))
+
+    def _message(self, rule: Check, matched: dict[str, dict[str, Any]], tz: dt.tzinfo, lang: str,
+                 computed: list[tuple[str, Any, str]] | None = None) -> str:
+        """A finding's message in ``lang``, its placeholders filled from the match."""
+        if computed is None:
+            computed = [(name, evaluate(expr, matched), family) for name, expr, family in rule.values]
+        types = {p.alias: p.event for p in rule.patterns if p.alias}
+        lookup: dict[str, str] = {}
+        for alias, fields in rule.alias_kinds.items():
+            fact = matched.get(alias, {})
+            for field, kind in fields.items():
+                raw = fact.get(compiler.fact_field(field))
+                lookup[f"{alias}.{field}"] = (value_word(types.get(alias, ""), field, raw, lang)
+                                              or render_value(raw, kind, tz, lang, sentence=True))
+        for name, raw, family in computed:
+            lookup[name] = render_value(raw, family, tz, lang, sentence=True)
+        return render_template(rule.message.get(lang), lookup, lang)
 
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
         known = self._cited.get(index)
@@ -679,6 +721,12 @@ class _Owed:
     due: int                                 # epoch seconds
     by: tuple[str, ...]
     obligation: Callable[[], Obligation]
+    ready: Callable[[], bool]                # whether ``obligation`` is built already
+
+
+def _still_open(candidate: live.Candidate, valid: frozenset[str]) -> bool:
+    return (not candidate.discharged and candidate.assumed <= valid
+            and not any(marks <= valid for marks in candidate.filled_if))
 
 
 def _made(obligation: Obligation) -> Callable[[], Obligation]:

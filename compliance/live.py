@@ -56,16 +56,31 @@ def _on_end(cond: Condition) -> bool:
 
 
 @attrs.frozen
+class Absence:
+    """An absence of a check: its type, whether a fact fills it, and an equality with a matched
+    field (the fact's ``field`` == ``alias.other``) to look the facts up by, if it has one."""
+    event: str
+    fills: Test
+    key: tuple[str, str, str] | None
+
+
+def _absence(pattern: Pattern) -> Absence:
+    key = next(((fact_field(c.field), c.operand.alias, fact_field(c.operand.field)) for c in pattern.conditions
+                if c.op == "==" and isinstance(c.operand, Ref) and not c.calendar), None)
+    return Absence(pattern.event, pattern_test(pattern), key)
+
+
+@attrs.frozen
 class Plan:
     """What the pool needs of a live-judged check, computed once per rule base."""
     check: Check
-    absences: tuple[tuple[str, Test], ...]      # (type, whether a fact fills it) of each absence
+    absences: tuple[Absence, ...]
     on_end: tuple[tuple[str, Test], ...]        # (alias, test) of the matched entries' conditions on the audit date
     bounded: bool
 
 
 def plans(rulebook: Rulebook) -> dict[str, Plan]:
-    return {c.id: Plan(c, tuple((p.event, pattern_test(p)) for p in c.patterns if p.absent),
+    return {c.id: Plan(c, tuple(_absence(p) for p in c.patterns if p.absent),
                        tuple((p.alias, condition_test(cond)) for p in c.patterns
                              if not p.absent and p.alias is not None for cond in p.conditions if _on_end(cond)),
                        c.certainty is Certainty.BOUNDED)
@@ -140,57 +155,137 @@ def _marks(fact: Fact) -> frozenset[str]:
     return frozenset(fact.get(ASSUMED, ()))
 
 
+_NONE = object()
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+class _Store:
+    """Facts an absence reads, by type and by the value of each field an absence looks up."""
+
+    def __init__(self, keyed: Mapping[str, set[str]]):
+        self._keyed = keyed
+        self._all: dict[str, list[Fact]] = {}
+        self._by: dict[tuple[str, str], dict[Any, list[Fact]]] = {}
+        self._loose: dict[tuple[str, str], list[Fact]] = {}    # an unhashable value: always read
+
+    def add(self, fact: Fact) -> None:
+        kind = fact["type"]
+        self._all.setdefault(kind, []).append(fact)
+        for field in self._keyed.get(kind, ()):
+            value = fact.get(field, _NONE)
+            if value is _NONE:
+                continue
+            if _hashable(value):
+                self._by.setdefault((kind, field), {}).setdefault(value, []).append(fact)
+            else:
+                self._loose.setdefault((kind, field), []).append(fact)
+
+    def able(self, absence: Absence, named: Mapping[str, Fact]) -> Iterable[Fact]:
+        """The facts that may fill ``absence`` for the match ``named`` (a superset)."""
+        if absence.key is None:
+            return self._all.get(absence.event, ())
+        field, alias, other = absence.key
+        value = named.get(alias, {}).get(other, _NONE)
+        if value is _NONE:
+            return ()                  # equality with a missing field: never true
+        loose = self._loose.get((absence.event, field), [])
+        if not _hashable(value):
+            return self._all.get(absence.event, ())
+        return itertools.chain(self._by.get((absence.event, field), {}).get(value, ()), loose)
+
+
 class Pool:
     """The candidates of one live session and the facts their absences read."""
 
     def __init__(self, plans_by_rule: Mapping[str, Plan]):
         self._plans = plans_by_rule
-        self._read = {kind for plan in plans_by_rule.values() for kind, _ in plan.absences}
-        self._facts: dict[str, list[Fact]] = {}            # recorded facts an absence reads, by type
-        self._assumed: dict[str, list[Fact]] = {}          # assumed ones, by type
-        self._waiting: dict[str, list[Candidate]] = {}     # undischarged candidates, by absence type
+        self._read = {a.event for plan in plans_by_rule.values() for a in plan.absences}
+        keyed: dict[str, set[str]] = {}
+        for plan in plans_by_rule.values():
+            for a in plan.absences:
+                if a.key is not None:
+                    keyed.setdefault(a.event, set()).add(a.key[0])
+        self._facts, self._assumed = _Store(keyed), _Store(keyed)    # recorded facts, assumed ones
+        # undischarged candidates by what a new fact must have to fill one of their absences:
+        # (type, field, value) for an absence looked up by a field, (type, None, None) otherwise
+        self._waiting: dict[tuple[str, str | None, Any], list[tuple[Candidate, Absence]]] = {}
+        self._keyed = keyed
         self._due: list[tuple[float, int, Candidate]] = []  # recorded candidates not yet judged
         self.bounded: list[Candidate] = []                  # candidates of bounded checks (obligations)
         self._serial = itertools.count()
-        self.version = 0                                     # changes whenever an obligation may have
+        # bumped whenever an open obligation may have come (``added``) or gone (``removed``) other
+        # than by the clock passing a due time (a candidate past due is out of every list then on)
+        self.added = self.removed = 0
 
-    def add(self, facts: Iterable[Fact], matches: Iterable[Match]) -> None:
-        """New facts (recorded or assumed, derived ones included), then the matches they made."""
+    def add(self, facts: Iterable[Fact], matches: Iterable[Match], now: int) -> None:
+        """New facts (recorded or assumed, derived ones included), then the matches they made;
+        ``now`` is the clock (epoch seconds)."""
         for fact in facts:
             kind = fact["type"]
             if kind not in self._read:
                 continue
             assumed = ASSUMED in fact
-            (self._assumed if assumed else self._facts).setdefault(kind, []).append(fact)
-            for candidate in self._waiting.get(kind, ()):
-                if not candidate.discharged and any(
-                        event == kind and fills(fact, candidate.named) for event, fills in candidate.plan.absences):
-                    if assumed:
-                        candidate.filled_if.append(_marks(fact))
-                    else:
-                        candidate.discharged = True
-                    self.version += 1
+            (self._assumed if assumed else self._facts).add(fact)
+            for candidate, absence in self._waiting_for(fact):
+                if candidate.discharged or not absence.fills(fact, candidate.named):
+                    continue
+                if assumed:
+                    candidate.filled_if.append(_marks(fact))
+                else:
+                    candidate.discharged = True
+                if candidate.plan.bounded and candidate.due >= now:
+                    self.removed += 1
         for rule_id, named in matches:
             plan = self._plans.get(rule_id)
             if plan is not None:
-                self._candidate(plan, named)
+                self._candidate(plan, named, now)
 
-    def _candidate(self, plan: Plan, named: Named) -> None:
+    def _waiting_for(self, fact: Fact) -> list[tuple[Candidate, Absence]]:
+        kind = fact["type"]
+        out = list(self._waiting.get((kind, None, None), ()))
+        for field in self._keyed.get(kind, ()):
+            value = fact.get(field, _NONE)
+            if value is _NONE:
+                continue
+            if _hashable(value):
+                out += self._waiting.get((kind, field, value), ())
+            else:                       # compare with every candidate looked up by this field
+                out += [pair for (k, f, _), pairs in self._waiting.items() if k == kind and f == field
+                        for pair in pairs]
+        return out
+
+    def _candidate(self, plan: Plan, named: Named, now: int) -> None:
         due = max((float(_value(b, named)) for b in plan.check.bounds), default=float("-inf"))
         assumed = frozenset().union(*(_marks(f) for f in named.values()))
         candidate = Candidate(plan, named, due, assumed, next(self._serial))
-        candidate.discharged = any(fills(f, named) for kind, fills in plan.absences for f in self._facts.get(kind, ()))
+        candidate.discharged = any(a.fills(f, named) for a in plan.absences for f in self._facts.able(a, named))
         if candidate.discharged:
             return
-        candidate.filled_if = [_marks(f) for kind, fills in plan.absences for f in self._assumed.get(kind, ())
-                               if fills(f, named)]
-        for kind in {kind for kind, _ in plan.absences}:
-            self._waiting.setdefault(kind, []).append(candidate)
+        candidate.filled_if = [_marks(f) for a in plan.absences for f in self._assumed.able(a, named)
+                               if a.fills(f, named)]
+        for absence in plan.absences:
+            if absence.key is None:
+                where: tuple[str, str | None, Any] = (absence.event, None, None)
+            else:
+                field, alias, other = absence.key
+                value = named.get(alias, {}).get(other, _NONE)
+                if value is _NONE:
+                    continue            # nothing can fill it
+                where = (absence.event, field, value) if _hashable(value) else (absence.event, None, None)
+            self._waiting.setdefault(where, []).append((candidate, absence))
         if not assumed:
             heapq.heappush(self._due, (due, candidate.serial, candidate))
         if plan.bounded:
             self.bounded.append(candidate)
-            self.version += 1
+            if due >= now:
+                self.added += 1
 
     def certain(self, now: int) -> list[Candidate]:
         """The recorded candidates certain at ``now`` (epoch seconds), each once, in match order."""
@@ -202,7 +297,6 @@ class Pool:
             named = {**candidate.named, END: {"at": now}}
             if all(test(named[alias], named) for alias, test in candidate.plan.on_end):
                 candidate.judged = True
-                self.version += 1
                 out.append(candidate)
             else:
                 later.append((candidate.due, serial, candidate))
@@ -224,7 +318,8 @@ class Pool:
             out.append(candidate)
         return out
 
-    def compact(self) -> None:
-        """Forget the discharged candidates (they can never matter again)."""
-        self.bounded = [c for c in self.bounded if not c.discharged]
+    def compact(self, clock: int) -> None:
+        """Forget the candidates that can never be open again at ``clock`` or later: discharged,
+        or recorded and past due."""
+        self.bounded = [c for c in self.bounded if not c.discharged and (c.assumed or c.due >= clock)]
 
