@@ -169,7 +169,7 @@ class Checker:
         self._facts: dict[int, list[dict[str, Any]]] = {}   # per event, built once (live replays)
         self._facts_tz: str | None = None
         self._clock = working_time.WorkingTime()
-        self._open: list[_Owed] = []                 # the open obligations as ``guide`` last saw them
+        self._open: tuple[_Owed, ...] = ()           # the open obligations as ``guide`` last saw them
         self._warned: set[tuple[str, tuple[int, ...]]] = set()
         self._duty = duty.DutyCover()
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
@@ -312,18 +312,27 @@ class Checker:
         made certain, the open obligations it discharged, and those that came within ``horizon``
         of their due time (each reported once)."""
         started = time.perf_counter()
-        before = {o.key: o for o in self._open}
         findings = self.feed(event)
         fed = self._events[-1].TYPE
         assert self._latest is not None
         now = _time.epoch(self._latest)
-        self._open = self._owed(self._latest)
-        after = {o.key for o in self._open}
-        gone = [o for key, o in before.items() if key not in after]
+        owed = self._owed(self._latest)
+        gone: list[_Owed] = []
+        if owed is not self._open:          # the very list again: nothing came or went
+            before = {o.key: o for o in self._open}
+            after = {o.key for o in owed}
+            gone = [o for key, o in before.items() if key not in after]
+        self._open = owed
         became = {(f.rule, tuple(e.index for e in f.evidence)) for f in self._emitted.values()} if gone else set()
         discharged = tuple(o.obligation() for o in gone if o.key not in became and o.due >= now and fed in o.by)
         reach = horizon.total_seconds()
-        at_risk = tuple(o.obligation() for o in self._open if o.due - now <= reach and o.key not in self._warned)
+        risky = []
+        for o in owed:                      # by due time: the first beyond the horizon ends it
+            if o.due - now > reach:
+                break
+            if o.key not in self._warned:
+                risky.append(o.obligation())
+        at_risk = tuple(risky)
         self._warned.update(o.key for o in at_risk)
         if time.perf_counter() - started < _QUICK:
             self._prepare_ahead()
@@ -339,14 +348,19 @@ class Checker:
                 owed.obligation()
                 most -= 1
 
-    def _owed(self, at: dt.datetime) -> list["_Owed"]:
-        """``open_obligations(at)``, each made into an Obligation only when asked for."""
+    def _owed(self, at: dt.datetime) -> tuple["_Owed", ...]:
+        """``open_obligations(at)``, each made into an Obligation only when asked for (the same
+        tuple as last time when nothing changed)."""
         self._guided = True
         state = self._live_state()
         if state is None:
-            return [_Owed(o.key, _time.epoch(o.due), o.by, _made(o), lambda: True) for o in self.open_obligations(at)]
+            return tuple(_Owed(o.key, _time.epoch(o.due), o.by, _made(o), lambda: True)
+                         for o in self.open_obligations(at))
         tz = self._tz()
-        return [self._owed_of(candidate, tz) for candidate in self._open_candidates(state, _time.epoch(at), tz)]
+        candidates = self._open_candidates(state, _time.epoch(at), tz)
+        if state.owed is None or state.owed[0] is not candidates:
+            state.owed = (candidates, tuple(self._owed_of(candidate, tz) for candidate in candidates))
+        return state.owed[1]
 
     def _owed_of(self, candidate: live.Candidate, tz: dt.tzinfo) -> "_Owed":
         owed = candidate.cache.get("owed")
@@ -748,6 +762,7 @@ class _Live:
     next_check: int = 0
     compacted: int = 0
     open_cache: tuple[Any, ...] | None = None      # (what it depends on, from clock, until clock, obligations)
+    owed: tuple[Any, ...] | None = None            # (the candidates of open_cache, as _Owed)
 
 
 def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:
