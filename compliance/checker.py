@@ -278,7 +278,8 @@ class Checker:
         tz = self._tz()
         self._guided = True
         state = self._live_state()
-        if state is not None and clock >= _time.epoch(self._latest):      # earlier: replayed below
+        if state is not None and clock >= _time.epoch(at if self._latest is None else self._latest):
+            # (an earlier clock than the last event's is replayed below)
             return self._open_live(state, clock, tz)
         # the engine judges the session as if it were over long after today: a bounded match
         # then stands for what the session owes, whether its bound has passed (a finding) or not
@@ -360,7 +361,8 @@ class Checker:
         candidates = self._open_candidates(state, _time.epoch(at), tz)
         if state.owed is None or state.owed[0] is not candidates:
             state.owed = (candidates, tuple(self._owed_of(candidate, tz) for candidate in candidates))
-        return state.owed[1]
+        owed: tuple[_Owed, ...] = state.owed[1]
+        return owed
 
     def _owed_of(self, candidate: live.Candidate, tz: dt.tzinfo) -> "_Owed":
         owed = candidate.cache.get("owed")
@@ -522,7 +524,8 @@ class Checker:
         cached = state.open_cache
         if cached is not None and cached[1] <= clock <= cached[2]:
             if cached[0] == depends:
-                return cached[3]
+                unchanged: tuple[live.Candidate, ...] = cached[3]
+                return unchanged
             if cached[0][0] == pool.added and cached[0][4:] == depends[4:]:
                 # obligations only went (discharged, or their test no longer expected): the
                 # list less them, unless one of them stood for others with the same finding
@@ -548,7 +551,7 @@ class Checker:
                     {i for alias in rule.evidence for i in candidate.named[alias]["src"]}))
             groups.setdefault((rule.id, cited), []).append(candidate)
         found: list[live.Candidate] = []
-        hiding = set()                  # candidates standing for others with the same finding
+        hiding: set[live.Candidate] = set()     # candidates standing for others with the same finding
         for same in groups.values():
             if len(same) > 1:      # one obligation per distinct finding, as the batch dedups them
                 by_message: dict[str, list[live.Candidate]] = {}
@@ -572,8 +575,9 @@ class Checker:
         limits = [int(c.due) for c in open_]          # one leaves the list once the clock passes its due
         limits += [start - 1 for start in starts]      # a test stops being expected at its start
         until = min(limits, default=clock + _LONG_AFTER)
-        state.open_cache = (depends, clock, until, tuple(found), frozenset(hiding))
-        return state.open_cache[3]
+        listed = tuple(found)
+        state.open_cache = (depends, clock, until, listed, frozenset(hiding))
+        return listed
 
     def _valid(self, state: "_Live", clock: int) -> frozenset[str]:
         """The assumed starts still expected at ``clock``: in the future, the test not started,

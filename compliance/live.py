@@ -27,9 +27,9 @@ from typing import Any, Callable, Iterable, Mapping
 
 import attrs
 
-from .compiler import DAY_OF, fact_field
+from .compiler import fact_field
 from .engine import ASSUMED, Match
-from .expressions import Arith, Condition, Literal, Ref, Span
+from .expressions import DAY_OF, Arith, Condition, Literal, Ref, Span
 from .rule_model import END, Certainty, Check, Pattern, Rule, Rulebook
 
 Fact = Mapping[str, Any]
