@@ -29,7 +29,7 @@ import attrs
 from . import __version__, _time, compiler, duty, live, working_time
 from .certainty import evaluate, is_certain
 from .guidance import HORIZON, Guidance, Obligation, obligation
-from .engine import ASSUMED, EffortLimitError, Engine, LiveLimitError, LiveSession
+from .engine import ASSUMED, LIVE_MAX_MATCHES, EffortLimitError, Engine, LiveLimitError, LiveSession
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import AbsenceNoted, Event, SessionPlanned, TestScheduled, TestStarted, parse_event
 from .integrity import check_integrity, problem_finding
@@ -64,7 +64,7 @@ class _Prepared:
         with _cache_lock:
             if self._live is None:
                 compiled = compiler.compile_rulebook(live.live_rulebook(self.rulebook))
-                self._live = Engine(compiled, live=True), live.plans(self.rulebook)
+                self._live = Engine(compiled, LIVE_MAX_MATCHES, live=True), live.plans(self.rulebook)
             return self._live
 
 

@@ -303,3 +303,24 @@ def test_a_live_session_and_a_batch_run_find_the_same_matches():
     finally:
         live.close()
     assert batch and got == batch
+
+
+def test_a_live_session_past_its_match_limit_gives_way_to_replaying(runaway):
+    """The live session counts its matches too: past its limit it is closed and the checker
+    replays (under the batch limits), finding what the batch check finds."""
+    from compliance import Checker, engine
+    live_engine, _ = _prepare(runaway).live()
+    before, live_engine.max_matches = live_engine.max_matches, 1_000
+    try:
+        session = _zz_session(12)                       # 12^3 = 1,728 matches of the cube rule
+        open_before = engine.open_live_sessions()
+        checker = Checker(runaway)
+        live = [f for event in session.events for f in checker.feed(event)]
+        assert checker._replay and engine.open_live_sessions() == open_before
+        report = checker.finish(AS_OF)
+        batch = check_session(session, runaway, as_of=AS_OF)
+        assert report.to_json() == batch.to_json()
+        assert set(live) <= set(batch.findings) and len(live) == len(set(live))
+        assert len([f for f in batch.findings if f.rule == "S1.1-cube"]) > 100     # distinct findings
+    finally:
+        live_engine.max_matches = before
