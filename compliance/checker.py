@@ -1,13 +1,17 @@
-"""Checking sessions: batch (``check_session``) and live (``Checker.feed``), one code path.
+"""Checking sessions: batch (``check_session``) and live (``Checker.feed``), one report.
 
 A session's events become facts (``compiler.event_facts``) and run through the engine with an
-END sentinel whose time is the audit date. Live feeding replays the events received so far with
-END at the current clock and keeps only the findings that no later event can withdraw:
+END sentinel whose time is the audit date: that is the batch check, and ``finish``. Live feeding
+returns, at each event, the findings that no later event can withdraw:
 
 * a rule without absence is certain as soon as it matches;
 * a rule with absences is certain once the clock has passed every absence's time bound (events
   arrive in time order, so nothing earlier can still come);
 * the other rules (pending deadlines, absences without bound) are judged by ``finish``.
+
+It is incremental (``compliance.live``: one engine session per checker, fed fact by fact); a
+checker that cannot have a live session replays the events received so far at each event, with
+END at the clock, and keeps the findings certain then (same results).
 
 Limits: a session holds at most ``MAX_EVENTS`` events (the readers' cap), and an evaluation that
 would exceed the engine's effort limits (docs/rules.md, "Limits") ends with ``EffortLimitError``,
