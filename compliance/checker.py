@@ -1,13 +1,17 @@
-"""Checking sessions: batch (``check_session``) and live (``Checker.feed``), one code path.
+"""Checking sessions: batch (``check_session``) and live (``Checker.feed``), one report.
 
 A session's events become facts (``compiler.event_facts``) and run through the engine with an
-END sentinel whose time is the audit date. Live feeding replays the events received so far with
-END at the current clock and keeps only the findings that no later event can withdraw:
+END sentinel whose time is the audit date: that is the batch check, and ``finish``. Live feeding
+returns, at each event, the findings that no later event can withdraw:
 
 * a rule without absence is certain as soon as it matches;
 * a rule with absences is certain once the clock has passed every absence's time bound (events
   arrive in time order, so nothing earlier can still come);
 * the other rules (pending deadlines, absences without bound) are judged by ``finish``.
+
+It is incremental (``compliance.live``: one engine session per checker, fed fact by fact); a
+checker that cannot have a live session replays the events received so far at each event, with
+END at the clock, and keeps the findings certain then (same results).
 
 Limits: a session holds at most ``MAX_EVENTS`` events (the readers' cap), and an evaluation that
 would exceed the engine's effort limits (docs/rules.md, "Limits") ends with ``EffortLimitError``,
@@ -18,15 +22,18 @@ serialises its own use).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
-from typing import Any, Iterable, Iterator, Mapping
+import time
+from collections import Counter
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import attrs
 
-from . import __version__, _time, compiler, duty, versions, witness, working_time
+from . import __version__, _time, compiler, duty, live, versions, witness, working_time
 from .certainty import evaluate, is_certain
 from .guidance import HORIZON, Guidance, Obligation, obligation
-from .engine import EffortLimitError, Engine
+from .engine import ASSUMED, LIVE_MAX_MATCHES, EffortLimitError, Engine, LiveLimitError, LiveSession
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import AbsenceNoted, Event, SessionPlanned, TestScheduled, TestStarted, parse_event
 from .integrity import check_integrity, problem_finding
@@ -41,6 +48,7 @@ from .rule_model import Certainty
 
 _Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rule, cited events, message
 _LONG_AFTER = 50 * 366 * _time.DAY           # "long after today", for open obligations
+_QUICK = 0.000_15      # seconds: a guide call quicker than this words a few obligations ahead
 
 
 @attrs.define
@@ -52,6 +60,16 @@ class _Prepared:
     clause_order: dict[str, int]
     settings: dict[str, Any]
     clauses_with_rules: frozenset[str]
+    _live: tuple[Engine, dict[str, live.Plan]] | None = None
+
+    def live(self) -> tuple[Engine, dict[str, live.Plan]]:
+        """The live rule base's engine and the plans of the checks it judges, built on first use
+        (batch checks never need them)."""
+        with _cache_lock:
+            if self._live is None:
+                compiled = compiler.compile_rulebook(live.live_rulebook(self.rulebook))
+                self._live = Engine(compiled, LIVE_MAX_MATCHES, live=True), live.plans(self.rulebook)
+            return self._live
 
 
 # Keyed by the rule base's fingerprint (the digest of every file it was read from): equal
@@ -140,6 +158,11 @@ class Checker:
 
     ``session`` names the session up front (a record's header); otherwise the first event does,
     and events of any other session are refused.
+
+    Live feeding is incremental (``compliance.live``): the checker keeps one engine session open
+    until ``finish`` or until it is garbage collected (``close`` ends it early). When the
+    process already has ``engine.LIVE_SESSIONS`` open, or the live session reaches its match
+    limit, the checker replays the events received at every event instead: slower, same results.
     """
 
     def __init__(self, rulebook: Rulebook | None = None, *, session: str | None = None):
@@ -152,11 +175,18 @@ class Checker:
         self._facts: dict[int, list[dict[str, Any]]] = {}   # per event, built once (live replays)
         self._facts_tz: str | None = None
         self._clock = working_time.WorkingTime()
-        self._open: list[Obligation] = []            # as ``guide`` last saw them
+        self._open: tuple[_Owed, ...] = ()           # the open obligations as ``guide`` last saw them
         self._warned: set[tuple[str, tuple[int, ...]]] = set()
         self._duty = duty.DutyCover()
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
+        self._built: list[int] = []          # events in the order their facts were built
+        self._generation = 0                 # bumped whenever every fact is rebuilt
+        self._live: _Live | None = None
+        self._replay = False                 # no live session: replay at every event
+        self._guided = False                 # assumed starts are fed to the live session
         self._finished = False
+        self._day: tuple[object, dt.date | None] = (None, None)    # (events seen, zone), the session's day
+        self._cited: dict[int, tuple[dt.tzinfo, Evidence]] = {}     # evidence of each event, by zone
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -225,6 +255,9 @@ class Checker:
                                   "corrected record as a whole with check_session")
         self._accept(event)
         now = _time.epoch(event.at)
+        state = self._live_state()
+        if state is not None:
+            return self._sorted(self._certain_live(state, now))
         new = []
         for key, finding, rule, matched in self._evaluate(now):
             if key in self._emitted or not is_certain(rule, matched, now):
@@ -249,13 +282,18 @@ class Checker:
         assert at is not None
         clock = _time.epoch(at)
         tz = self._tz()
+        self._guided = True
+        state = self._live_state()
+        if state is not None and clock >= _time.epoch(at if self._latest is None else self._latest):
+            # (an earlier clock than the last event's is replayed below)
+            return self._open_live(state, clock, tz)
         # the engine judges the session as if it were over long after today: a bounded match
         # then stands for what the session owes, whether its bound has passed (a finding) or not
         later = clock + _LONG_AFTER
         found = []
         for _key, finding, rule, matched in self._evaluate(later, self._expected_starts(clock, tz)):
             if rule.certainty is Certainty.BOUNDED and not is_certain(rule, matched, clock):
-                found.append(obligation(rule, finding, matched, tz))
+                found.append(obligation(rule, finding.evidence, matched, tz))
         order = self._p.clause_order
         return sorted(found, key=lambda o: (o.due, order.get(o.clause, 10_000), o.rule, o.key))
 
@@ -280,19 +318,74 @@ class Checker:
         """``feed`` one event and say what it changed for the session manager: the findings it
         made certain, the open obligations it discharged, and those that came within ``horizon``
         of their due time (each reported once)."""
-        before = {o.key: o for o in self._open}
+        started = time.perf_counter()
         findings = self.feed(event)
         fed = self._events[-1].TYPE
-        now = self._latest
-        assert now is not None
-        self._open = self.open_obligations(now)
-        after = {o.key for o in self._open}
-        became = {(f.rule, tuple(e.index for e in f.evidence)) for f in self._emitted.values()}
-        discharged = tuple(o for key, o in before.items() if key not in after and key not in became
-                           and o.due >= now and fed in o.by)
-        at_risk = tuple(o for o in self._open if o.due - now <= horizon and o.key not in self._warned)
+        assert self._latest is not None
+        now = _time.epoch(self._latest)
+        owed = self._owed(self._latest)
+        gone: list[_Owed] = []
+        if owed is not self._open:          # the very list again: nothing came or went
+            before = {o.key: o for o in self._open}
+            after = {o.key for o in owed}
+            gone = [o for key, o in before.items() if key not in after]
+        self._open = owed
+        became = {(f.rule, tuple(e.index for e in f.evidence)) for f in self._emitted.values()} if gone else set()
+        discharged = tuple(o.obligation() for o in gone if o.key not in became and o.due >= now and fed in o.by)
+        reach = horizon.total_seconds()
+        risky = []
+        for o in owed:                      # by due time: the first beyond the horizon ends it
+            if o.due - now > reach:
+                break
+            if o.key not in self._warned:
+                risky.append(o.obligation())
+        at_risk = tuple(risky)
         self._warned.update(o.key for o in at_risk)
+        if time.perf_counter() - started < _QUICK:
+            self._prepare_ahead()
         return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)
+
+    def _prepare_ahead(self, most: int = 3) -> None:
+        """Word a few open obligations before they are reported, the nearest due first: many
+        fall due together (every test of 09:00), and words built ahead spread that work."""
+        for owed in self._open:
+            if most == 0:
+                return
+            if not owed.ready():
+                owed.obligation()
+                most -= 1
+
+    def _owed(self, at: dt.datetime) -> tuple["_Owed", ...]:
+        """``open_obligations(at)``, each made into an Obligation only when asked for (the same
+        tuple as last time when nothing changed)."""
+        self._guided = True
+        state = self._live_state()
+        if state is None:
+            return tuple(_Owed(o.key, _time.epoch(o.due), o.by, _made(o), lambda: True)
+                         for o in self.open_obligations(at))
+        tz = self._tz()
+        candidates = self._open_candidates(state, _time.epoch(at), tz)
+        if state.owed is None or state.owed[0] is not candidates:
+            state.owed = (candidates, tuple(self._owed_of(candidate, tz) for candidate in candidates))
+        owed: tuple[_Owed, ...] = state.owed[1]
+        return owed
+
+    def _owed_of(self, candidate: live.Candidate, tz: dt.tzinfo) -> "_Owed":
+        owed = candidate.cache.get("owed")
+        if owed is None:
+            rule = candidate.plan.check
+            owed = candidate.cache["owed"] = _Owed(
+                (rule.id, candidate.cache["cited"]), int(candidate.due),
+                tuple(p.event.split(".")[0] for p in rule.patterns if p.absent),
+                lambda: self._obligation_of(candidate, tz), lambda: "obligation" in candidate.cache)
+        return owed
+
+    def _obligation_of(self, candidate: live.Candidate, tz: dt.tzinfo) -> Obligation:
+        made = candidate.cache.get("obligation")
+        if made is None:
+            evidence = tuple(self._evidence(i, tz) for i in candidate.cache["cited"])
+            made = candidate.cache["obligation"] = obligation(candidate.plan.check, evidence, candidate.named, tz)
+        return made
 
     def finish(self, as_of: dt.datetime | None = None, *, source: str = "",
                problems: Iterable[tuple[str, Any]] = (), timeline: bool = True, digest: str = "",
@@ -314,6 +407,7 @@ class Checker:
             raise UsageError("audit date", expected=f"no earlier than the last event "
                              f"({self._latest.isoformat()})", got=as_of.isoformat())
         self._finished = True
+        self.close()
         findings = {key: f for key, f, _, _ in self._evaluate(_time.epoch(as_of))}
         missing = set(self._emitted) - set(findings)
         if missing:  # the live contract: never withdraw
@@ -328,8 +422,8 @@ class Checker:
 
     def _with_compliance_evidence(self, report: Report, end_at: int) -> Report:
         """``report`` with, on each compliant clause, the events that met its rules."""
-        day = self._session_day(self._tz())
-        applies = [r.id for r in self._p.rulebook.checks if day is None or r.applies_on(day)]
+        day, kind = self._session_day(self._tz()), self._session_kind()
+        applies = [r.id for r in self._p.rulebook.checks if day is None or r.applies_on(day, kind)]
         facts = [fact for index in range(len(self._events)) for fact in self._facts.get(index, ())]
         met = witness.satisfied(self._p.rulebook, facts, end_at, applies)
         tz = self._tz()
@@ -347,11 +441,193 @@ class Checker:
             clauses.append(status)
         return attrs.evolve(report, clauses=tuple(clauses))
 
+    def close(self) -> None:
+        """End the live engine session now (``finish`` does; a collected checker's ends later)."""
+        if self._live is not None:
+            self._live.session.close()
+            self._live = None
+
+    # -- incremental live checking (compliance.live)
+    def _live_state(self) -> "_Live | None":
+        """The live session, caught up with every event received (and, once guidance is asked
+        for, with the tests the timetable expects); None when replaying instead."""
+        if self._replay:
+            return None
+        state = self._live
+        if state is None or state.generation != self._generation:
+            self.close()
+            engine, plans = self._p.live()
+            session = engine.open_session()
+            if session is None:             # the process has as many live sessions as it may
+                self._replay = True
+                return None
+            state = self._live = _Live(session, live.Pool(plans), self._generation)
+        tz = self._tz()
+        self._build_facts(tz)
+        if state.generation != self._generation:      # the facts were rebuilt: start afresh
+            return self._live_state()
+        try:
+            self._send(state, tz)
+        except LiveLimitError:
+            self.close()
+            self._replay = True
+            return None
+        return state
+
+    def _send(self, state: "_Live", tz: dt.tzinfo) -> None:
+        facts: list[dict[str, Any]] = []
+        if self._guided and not state.guided:     # assumed starts of the tests already timetabled
+            state.guided = True
+            for index in self._built[:state.sent]:
+                facts += self._assumed(state, index, tz)
+        for index in self._built[state.sent:]:
+            facts += self._facts[index]
+            event = self._events[index]
+            if isinstance(event, TestStarted):
+                state.started.add(event.test)
+            elif isinstance(event, AbsenceNoted):
+                state.absent.add((event.candidate, event.test))
+            if state.guided:
+                facts += self._assumed(state, index, tz)
+        state.sent = len(self._built)
+        if not facts:
+            return
+        self._check_effort(state, facts)
+        matches, derived = state.session.add(facts)
+        assert self._latest is not None
+        state.pool.add(itertools.chain(facts, derived), matches, _time.epoch(self._latest))
+
+    def _assumed(self, state: "_Live", index: int, tz: dt.tzinfo) -> list[dict[str, Any]]:
+        """A timetabled test as if it started on time, each fact marked assumed (see live)."""
+        event = self._events[index]
+        if not isinstance(event, TestScheduled):
+            return []
+        eid = f"{event.id}:expected"
+        start = TestStarted(at=event.starts_at, session=event.session, id=eid, test=event.test,
+                            candidate=event.candidate)
+        state.expected.append((eid, event.test, event.candidate, _time.epoch(event.starts_at)))
+        return [dict(fact, **{ASSUMED: [eid]}) for fact in compiler.event_facts(start, index, tz, self._p.settings)]
+
+    def _check_effort(self, state: "_Live", facts: list[dict[str, Any]]) -> None:
+        """The batch runs' comparison limit, estimated again each time the facts grow by a quarter."""
+        state.counts.update(fact["type"] for fact in facts)
+        total = sum(state.counts.values())
+        if total < state.next_check:
+            return
+        state.next_check = max(64, total * 5 // 4)
+        try:
+            self._p.engine.check_comparisons(state.counts)
+        except EffortLimitError as error:
+            last = self._events[self._built[-1]].location if self._built else None
+            raise EffortLimitError(error.message, location=last, subject=f"session '{self._session}'",
+                                   expected=error.expected,
+                                   hint="the session is not checked; see docs/rules.md, Limits") from None
+
+    def _certain_live(self, state: "_Live", now: int) -> list[Finding]:
+        """The findings the clock at ``now`` made certain, each returned once."""
+        certain = state.pool.certain(now)
+        if not certain:
+            return []
+        tz = self._tz()
+        day = self._session_day(tz)
+        new = []
+        for candidate in certain:
+            rule = candidate.plan.check
+            if day is not None and not rule.applies_on(day):
+                continue
+            finding = self._finding(rule, candidate.named, tz)
+            key = (rule.id, tuple(e.index for e in finding.evidence), finding.message.fr)
+            if key not in self._emitted:
+                self._emitted[key] = finding
+                new.append(finding)
+        return new
+
+    def _open_live(self, state: "_Live", clock: int, tz: dt.tzinfo) -> list[Obligation]:
+        return [self._obligation_of(c, tz) for c in self._open_candidates(state, clock, tz)]
+
+    def _open_candidates(self, state: "_Live", clock: int, tz: dt.tzinfo) -> tuple[live.Candidate, ...]:
+        """The candidates standing for the open obligations at ``clock``, in due order."""
+        day = self._session_day(tz)
+        pool = state.pool
+        # what the list depends on besides the clock; with it unchanged, the list stays the same
+        # while the clock passes no due time and no expected start
+        depends = (pool.added, pool.removed, len(state.started), len(state.absent), len(state.expected), day)
+        cached = state.open_cache
+        if cached is not None and cached[1] <= clock <= cached[2]:
+            if cached[0] == depends:
+                unchanged: tuple[live.Candidate, ...] = cached[3]
+                return unchanged
+            if cached[0][0] == pool.added and cached[0][4:] == depends[4:]:
+                # obligations only went (discharged, or their test no longer expected): the
+                # list less them, unless one of them stood for others with the same finding
+                valid = self._valid(state, clock)
+                kept = tuple(c for c in cached[3] if _still_open(c, valid))
+                if not any(c in cached[4] for c in cached[3] if not _still_open(c, valid)):
+                    state.open_cache = (depends, clock, cached[2], kept, cached[4])
+                    return kept
+        valid = self._valid(state, clock)
+        if len(pool.bounded) > 2 * state.compacted + 64:
+            assert self._latest is not None
+            pool.compact(min(clock, _time.epoch(self._latest)))     # never a later query's clock
+            state.compacted = len(pool.bounded)
+        groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]] = {}
+        open_ = pool.open(clock, valid)
+        for candidate in open_:
+            rule = candidate.plan.check
+            if day is not None and not rule.applies_on(day):
+                continue
+            cited = candidate.cache.get("cited")
+            if cited is None:
+                cited = candidate.cache["cited"] = tuple(sorted(
+                    {i for alias in rule.evidence for i in candidate.named[alias]["src"]}))
+            groups.setdefault((rule.id, cited), []).append(candidate)
+        found: list[live.Candidate] = []
+        hiding: set[live.Candidate] = set()     # candidates standing for others with the same finding
+        for same in groups.values():
+            if len(same) > 1:      # one obligation per distinct finding, as the batch dedups them
+                by_message: dict[str, list[live.Candidate]] = {}
+                for candidate in same:
+                    message = candidate.cache.get("message")
+                    if message is None:
+                        message = candidate.cache["message"] = self._message(
+                            candidate.plan.check, candidate.named, tz, "fr")
+                    by_message.setdefault(message, []).append(candidate)
+                same = [twins[0] for twins in by_message.values()]
+                hiding.update(twins[0] for twins in by_message.values() if len(twins) > 1)
+            found += same
+        order = self._p.clause_order
+        for candidate in found:
+            if "order" not in candidate.cache:
+                rule = candidate.plan.check
+                candidate.cache["order"] = (int(candidate.due), order.get(rule.clause, 10_000), rule.id,
+                                            candidate.cache["cited"])
+        found.sort(key=lambda c: c.cache["order"])
+        starts = [starts for eid, _, _, starts in state.expected if eid in valid]
+        limits = [int(c.due) for c in open_]          # one leaves the list once the clock passes its due
+        limits += [start - 1 for start in starts]      # a test stops being expected at its start
+        until = min(limits, default=clock + _LONG_AFTER)
+        listed = tuple(found)
+        state.open_cache = (depends, clock, until, listed, frozenset(hiding))
+        return listed
+
+    def _valid(self, state: "_Live", clock: int) -> frozenset[str]:
+        """The assumed starts still expected at ``clock``: in the future, the test not started,
+        the candidate not noted absent."""
+        return frozenset(eid for eid, test, candidate, starts in state.expected
+                         if starts > clock and test not in state.started
+                         and (candidate, "") not in state.absent and (candidate, test) not in state.absent)
+
     # -- internals
     def _tz(self) -> dt.tzinfo:
         return _time.zone(session_time_zone(self._events))
 
     def _session_day(self, tz: dt.tzinfo) -> dt.date | None:
+        known = (len(self._events), tz)
+        if self._day[0] != known:
+            self._day = (known, self._day_of(tz))
+        return self._day[1]
+
+    def _day_of(self, tz: dt.tzinfo) -> dt.date | None:
         opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
         return min(opened).astimezone(tz).date() if opened else None
 
@@ -401,12 +677,14 @@ class Checker:
             self._facts, self._facts_tz = {}, session_time_zone(self._events)
             self._clock, self._facts_latest = working_time.WorkingTime(), None
             self._duty = duty.DutyCover()
+            self._built, self._generation = [], self._generation + 1
             new = range(len(self._events))
         for index in sorted(new, key=lambda i: (self._events[i].at, i)):
             event = self._events[index]
             self._facts[index] = compiler.event_facts(event, index, tz, self._p.settings,
                                                       self._clock.observe(event, index),
                                                       self._duty.observe(event, index))
+            self._built.append(index)
             self._facts_latest = event.at if self._facts_latest is None else max(self._facts_latest, event.at)
 
     def _limit_location(self, error: EffortLimitError, facts: list[dict[str, Any]]) -> Location | None:
@@ -421,31 +699,38 @@ class Checker:
         indices = sorted({i for alias in rule.evidence for i in matched[alias]["src"]})
         evidence = tuple(self._evidence(i, tz) for i in indices)
         computed = [(name, evaluate(expr, matched), family) for name, expr, family in rule.values]
-        types = {p.alias: p.event for p in rule.patterns if p.alias}
-        texts = {}
-        for lang in ("fr", "en"):
-            lookup: dict[str, str] = {}
-            for alias, fields in rule.alias_kinds.items():
-                fact = matched.get(alias, {})
-                for field, kind in fields.items():
-                    raw = fact.get(compiler.fact_field(field))
-                    lookup[f"{alias}.{field}"] = (value_word(types.get(alias, ""), field, raw, lang)
-                                                  or render_value(raw, kind, tz, lang, sentence=True))
-            for name, raw, family in computed:
-                lookup[name] = render_value(raw, family, tz, lang, sentence=True)
-            texts[lang] = lookup
         # a finding's values keep their data form (times with their offset): the JSON report's
         values = tuple((name, render_value(raw, family, tz, "fr")) for name, raw, family in computed)
-        message = Text(render_template(rule.message.fr, texts["fr"], "fr"),
-                       render_template(rule.message.en, texts["en"], "en"))
+        message = Text(self._message(rule, matched, tz, "fr", computed),
+                       self._message(rule, matched, tz, "en", computed))
         ref = rule.reference
         return Finding(rule=rule.id, clause=rule.clause, severity=rule.severity,
                        session=self._session or "", title=rule.title, message=message,
                        evidence=evidence, values=values,
                        source=_source(ref))
 
+    def _message(self, rule: Check, matched: dict[str, dict[str, Any]], tz: dt.tzinfo, lang: str,
+                 computed: list[tuple[str, Any, str]] | None = None) -> str:
+        """A finding's message in ``lang``, its placeholders filled from the match."""
+        if computed is None:
+            computed = [(name, evaluate(expr, matched), family) for name, expr, family in rule.values]
+        types = {p.alias: p.event for p in rule.patterns if p.alias}
+        lookup: dict[str, str] = {}
+        for alias, fields in rule.alias_kinds.items():
+            fact = matched.get(alias, {})
+            for field, kind in fields.items():
+                raw = fact.get(compiler.fact_field(field))
+                lookup[f"{alias}.{field}"] = (value_word(types.get(alias, ""), field, raw, lang)
+                                              or render_value(raw, kind, tz, lang, sentence=True))
+        for name, raw, family in computed:
+            lookup[name] = render_value(raw, family, tz, lang, sentence=True)
+        return render_template(rule.message.get(lang), lookup, lang)
+
     def _evidence(self, index: int, tz: dt.tzinfo) -> Evidence:
-        return Evidence.of_event(self._events[index], index, tz)
+        known = self._cited.get(index)
+        if known is None or known[0] is not tz:
+            known = self._cited[index] = (tz, Evidence.of_event(self._events[index], index, tz))
+        return known[1]
 
     def _sorted(self, findings: Iterable[Finding]) -> list[Finding]:
         return sorted(findings, key=lambda f: f.sort_key(self._p.clause_order))
@@ -479,6 +764,43 @@ class Checker:
         tz = self._tz()
         order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
         return tuple(self._evidence(i, tz) for i in order)
+
+
+@attrs.frozen(eq=False)
+class _Owed:
+    """An open obligation as ``guide`` compares them: made into an ``Obligation`` when reported."""
+    key: tuple[str, tuple[int, ...]]
+    due: int                                 # epoch seconds
+    by: tuple[str, ...]
+    obligation: Callable[[], Obligation]
+    ready: Callable[[], bool]                # whether ``obligation`` is built already
+
+
+def _still_open(candidate: live.Candidate, valid: frozenset[str]) -> bool:
+    return (not candidate.discharged and candidate.assumed <= valid
+            and not any(marks <= valid for marks in candidate.filled_if))
+
+
+def _made(obligation: Obligation) -> Callable[[], Obligation]:
+    return lambda: obligation
+
+
+@attrs.define(eq=False)
+class _Live:
+    """A checker's live engine session and what it has been sent."""
+    session: LiveSession
+    pool: live.Pool
+    generation: int                          # the checker's facts generation it was built from
+    sent: int = 0                            # events of ``Checker._built`` sent
+    guided: bool = False                     # assumed starts sent
+    expected: list[tuple[str, str, str, int]] = attrs.field(factory=list)   # (eid, test, candidate, start)
+    started: set[str] = attrs.field(factory=set)
+    absent: set[tuple[str, str]] = attrs.field(factory=set)
+    counts: Counter[str] = attrs.field(factory=Counter)
+    next_check: int = 0
+    compacted: int = 0
+    open_cache: tuple[Any, ...] | None = None      # (what it depends on, from clock, until clock, obligations)
+    owed: tuple[Any, ...] | None = None            # (the candidates of open_cache, as _Owed)
 
 
 def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:

@@ -3,8 +3,17 @@
 * a Host without its background polling threads (they race with ``delete_state``);
 * one ruleset per ``Engine`` (never freed: the checker keeps one engine per rule base
   fingerprint); matches come back under the rules' own aliases, never the compiled ones;
-* one live session (sid) at a time: OPEN fact first (so an action has run before the state is
-  deleted), then the data facts with explicit sequential ids, then END alone, then delete;
+* a batch run uses one scratch session (sid): OPEN fact first (so an action has run before the
+  state is deleted), then the data facts with explicit sequential ids, then END alone, then
+  delete;
+* live sessions (``LiveSession``, for rule bases without absences: no END, no negation) stay
+  open while a checker feeds them. The engine holds at most 1,024 sessions per ruleset (the
+  1,025th is a MemoryError and then a crash) and finds a session by the 32-bit FNV-1 hash of its
+  sid (two sids with one hash share one working memory): so at most ``LIVE_SESSIONS`` are open
+  in the process (``open_session`` returns None beyond), and every sid, live or scratch, is
+  chosen with a hash no open session has. A session is deleted by ``close`` or, once its owner
+  is garbage collected, at the next call into the engine (never from the collector itself,
+  which may run in the middle of an engine call);
 * facts only (never events: an event is consumed by the first rule it completes);
 * its own dispatch loop over the engine's C API (``assert_fact``, ``start_action_for_state``,
   ``complete_and_start_action``): durable's Python layer wraps every action in ``Closure``,
@@ -25,13 +34,15 @@
 """
 from __future__ import annotations
 
+import collections
 import copy
 import itertools
 import json
 import threading
 import warnings
+import weakref
 from collections import Counter
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import orjson
 
@@ -59,6 +70,10 @@ MAX_PROPERTIES = 200   # the engine fails beyond ~253 properties per fact
 # Real sessions make tens of matches (at most 41 over 400 generated sessions of up to 40
 # candidates); each match costs Python work, so a runaway rule is stopped well before it hurts.
 MAX_MATCHES = 10_000
+# A live session counts the matches of the checks' matched entries alone, which a full rule's
+# absences would have narrowed (6,638 for a generated session of 40 candidates over two days):
+# its limit is wider; beyond it the checker replays, under the batch limits above.
+LIVE_MAX_MATCHES = 5 * MAX_MATCHES
 # Checked before a run, from the number of facts of each type (docs/rules.md, Limits): the
 # comparisons of each pattern's facts with the partial matches before it, summed over the rules.
 # It bounds time (20,000 tests of one candidate, 8e8 comparisons, took 44 s) and memory, since a
@@ -67,9 +82,60 @@ MAX_MATCHES = 10_000
 MAX_COMPARISONS = 5_000_000   # about 220 candidates in one session; worst case ~2 GB
 Match = tuple[str, dict[str, dict[str, Any]]]   # (rule id, {the rule's own alias: fact})
 
+# Live sessions open at once in the process, at most: under the engine's 1,024 per ruleset, with
+# room for the scratch session of a batch run.
+LIVE_SESSIONS = 1_000
+# Every fact derived from a fact carrying this field carries it too, with the union of the values
+# (sorted): the checker marks the facts it only assumes (a test expected to start) this way.
+ASSUMED = "assumed_"
+
 _ruleset_names = itertools.count(1)
-_sids = itertools.count(1)
 _lock = threading.Lock()     # serialises every call into durable_rules (see the module docstring)
+
+
+def fnv1_32(text: str) -> int:
+    """The engine's hash of a session id: its ``fnv1Hash32``, which xors each byte (a C ``char``)
+    in and then multiplies, the FNV-1a order, 32 bits."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value = ((value ^ (byte - 256 if byte > 127 else byte)) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+class _Sids:
+    """The process's session ids: open live sessions by hash, and those to delete."""
+
+    def __init__(self) -> None:
+        self.names: Iterator[str] = (f"s{n}" for n in itertools.count(1))
+        self.live: dict[int, str] = {}                    # hash -> sid of each open live session
+        self.released: collections.deque[tuple[int, str, int]] = collections.deque()  # (handle, sid, hash)
+
+    def choose(self) -> str:
+        """A fresh sid whose hash no open live session has (call with ``_lock`` held)."""
+        for sid in self.names:
+            if fnv1_32(sid) not in self.live:
+                return sid
+        raise AssertionError("sid names exhausted")
+
+    def flush(self) -> None:
+        """Delete the sessions whose owners were collected (call with ``_lock`` held)."""
+        while self.released:
+            handle, sid, hashed = self.released.popleft()
+            self.live.pop(hashed, None)
+            try:
+                durable_rules_engine.delete_state(handle, sid)
+            except durable_rules_engine.error:
+                pass        # nothing more to free
+
+
+_sids = _Sids()
+
+
+def open_live_sessions() -> int:
+    """How many live sessions are open in the process (those awaiting deletion included)."""
+    with _lock:
+        _sids.flush()
+        return len(_sids.live)
 
 
 class EffortLimitError(InputError):
@@ -84,6 +150,11 @@ class EffortLimitError(InputError):
 
 class _Stop(Exception):
     """Ends the dispatch loop once the match limit is passed (see the docstring)."""
+
+
+class LiveLimitError(Exception):
+    """A live session made more matches than its engine allows: it is closed, and the caller
+    judges the session another way (a replay)."""
 
 
 # durable_rules_engine.assert_fact's first result: the fact completed nothing, or was seen before
@@ -101,11 +172,13 @@ class _QuietHost(Host):  # type: ignore[misc]  # durable ships no types: Host is
 class Engine:
     """A compiled rule base loaded into durable_rules, ready to run sessions one at a time."""
 
-    def __init__(self, compiled: CompiledRulebook, max_matches: int = MAX_MATCHES):
+    def __init__(self, compiled: CompiledRulebook, max_matches: int = MAX_MATCHES, *, live: bool = False):
         self.compiled = compiled
         self.max_matches = max_matches
+        self.live = live             # for live sessions: derived facts recorded, ASSUMED marks carried
         self.name = f"tp{next(_ruleset_names)}"
         self._matches: list[Match] = []
+        self._derived: list[dict[str, Any]] = []       # derived facts, as asserted (live sessions read them)
         self._errors: list[str] = []
         self._fired = self._last_seq = 0
         # set_rulesets deletes every "run" key of what it is given: hand it a copy
@@ -150,6 +223,11 @@ class Engine:
             if AT_DAY in last:      # and on that source's local day, for day(...)
                 fact[AT_DAY] = last[AT_DAY]
             fact["src"] = sorted({i for a in matched for i in matched[a]["src"]})
+            if self.live:
+                assumed = {mark for source in matched.values() for mark in source.get(ASSUMED, ())}
+                if assumed:
+                    fact[ASSUMED] = sorted(assumed)
+                self._derived.append(fact)
             # already derived, or read by no rule: nothing to do (the engine says which);
             # the actions it completes are run by the dispatch loop's next step
             durable_rules_engine.assert_fact(self._handle, _json(fact))
@@ -167,13 +245,17 @@ class Engine:
             return self._run(facts, end_at)
 
     def _check_comparisons(self, facts: list[dict[str, Any]]) -> None:
-        """Refuse a session whose estimated comparisons exceed MAX_COMPARISONS.
+        self.check_comparisons(Counter(fact["type"] for fact in facts))
+
+    def check_comparisons(self, counts: Counter[str]) -> None:
+        """Refuse a session whose estimated comparisons exceed MAX_COMPARISONS (``counts``: its
+        facts by type).
 
         Per rule: each pattern compares its facts with every partial match so far; the first
         match and each unconstrained join multiply the partial matches, other joins are assumed
         to keep them (an overestimate for selective conditions, exact for the ones that are not).
         """
-        counts = Counter(fact["type"] for fact in facts)
+        counts = Counter(counts)
         # derived facts are not known before the run: the match limit bounds them
         counts.update({type_name: 1 for type_name, _ in self.compiled.derivations.values()})
         total, heaviest = 0, (0, "")
@@ -193,10 +275,29 @@ class Engine:
                 f"'{rule_id}', over " + ", ".join(f"{counts[t]:,} {t}" for t in types) + ")",
                 expected=f"at most {MAX_COMPARISONS:,} per session (effort limit)")
 
+    def open_session(self) -> "LiveSession | None":
+        """A live session of this ruleset (see ``LiveSession``), or None when ``LIVE_SESSIONS``
+        are open in the process."""
+        with _lock:
+            _sids.flush()
+            if len(_sids.live) >= LIVE_SESSIONS:
+                return None
+            sid = _sids.choose()
+            _sids.live[fnv1_32(sid)] = sid
+            session = LiveSession(self, sid)
+            try:
+                session._open()
+            except BaseException:
+                _sids.released.append((self._handle, sid, fnv1_32(sid)))
+                session._finalizer.detach()
+                raise
+            return session
+
     def _run(self, facts: list[dict[str, Any]], end_at: int) -> list[Match]:
+        _sids.flush()
         self._check_comparisons(facts)
-        sid = f"s{next(_sids)}"
-        self._matches, self._errors, self._fired = [], [], 0
+        sid = _sids.choose()
+        self._matches, self._derived, self._errors, self._fired = [], [], [], 0
         try:
             self._assert(sid, 0, {"type": OPEN_TYPE, "at": end_at})
             for seq, fact in enumerate(facts, start=1):
@@ -257,3 +358,62 @@ class Engine:
                 self._errors.append(f"{rule_id}: {error!r}")
             durable_rules_engine.update_state(self._handle, state_text)
             message_text = durable_rules_engine.complete_and_start_action(self._handle, state)
+
+
+class LiveSession:
+    """One engine session kept open and fed fact by fact, for a ruleset without absences and
+    without the END sentinel (its matches do not depend on the order facts arrive in).
+
+    ``add`` returns the matches the facts completed and the facts derived meanwhile. The
+    session counts its matches against its engine's ``max_matches``: beyond, ``add`` closes it
+    and raises ``LiveLimitError``. ``close`` deletes it (also done once it is garbage collected).
+    """
+
+    def __init__(self, engine: Engine, sid: str):
+        self._engine, self.sid = engine, sid
+        self._seq = 0
+        self._fired = 0
+        self.closed = False
+        self._finalizer = weakref.finalize(self, _sids.released.append, (engine._handle, sid, fnv1_32(sid)))
+
+    def _open(self) -> None:            # with _lock held: an action runs before any delete (bug 1)
+        self._engine._matches, self._engine._errors = [], []
+        self._engine._assert(self.sid, 0, {"type": OPEN_TYPE, "at": 0})
+
+    def add(self, facts: Iterable[dict[str, Any]]) -> tuple[list[Match], list[dict[str, Any]]]:
+        """Assert ``facts`` in order; return (matches completed, facts derived).
+
+        Raises:
+            LiveLimitError: the session's matches passed the limit (it is closed).
+            EngineError: the engine failed or an action did.
+        """
+        if self.closed:
+            raise EngineError(f"live session {self.sid} used after close")
+        engine = self._engine
+        with _lock:
+            _sids.flush()
+            engine._matches, engine._derived, engine._errors = [], [], []
+            engine._fired = self._fired
+            try:
+                for fact in facts:
+                    self._seq += 1
+                    engine._assert(self.sid, self._seq, fact)
+            except _Stop:
+                self._close()
+                raise LiveLimitError(self.sid) from None
+            self._fired = engine._fired
+            if engine._errors:
+                raise EngineError("rule action failed: " + "; ".join(engine._errors[:3]))
+            return engine._matches, engine._derived
+
+    def close(self) -> None:
+        """Delete the session from the engine (idempotent)."""
+        with _lock:
+            self._close()
+
+    def _close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._finalizer()           # queues the deletion, done at once by the flush
+        _sids.flush()

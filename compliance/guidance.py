@@ -54,15 +54,27 @@ class Guidance:
     at_risk: tuple[Obligation, ...]
 
 
-def obligation(rule: Check, finding: Finding, matched: Mapping[str, Mapping[str, Any]],
+def obligation(rule: Check, evidence: tuple[Evidence, ...], matched: Mapping[str, Mapping[str, Any]],
                tz: dt.tzinfo) -> Obligation:
-    """The obligation a not-yet-certain match of a bounded rule stands for."""
+    """The obligation a not-yet-certain match of a bounded rule stands for (``evidence``: the
+    events its finding would cite)."""
     due = max(int(evaluate(bound, matched)) for bound in rule.bounds)
+    # the words depend on the rule and the values its absences' equalities take: worded once
+    said = (rule.id, tuple(matched[c.operand.alias].get(fact_field(c.operand.field))
+                           for p in rule.patterns if p.absent for c in p.conditions
+                           if c.op == "==" and isinstance(c.operand, Ref) and c.operand.alias in matched))
+    discharge = _worded.get(said)
+    if discharge is None:
+        if len(_worded) > 10_000:
+            _worded.clear()
+        discharge = _worded[said] = Text(_discharge(rule, matched, "fr"), _discharge(rule, matched, "en"))
     return Obligation(clause=rule.clause, rule=rule.id, title=rule.title,
                       due=dt.datetime.fromtimestamp(due, dt.timezone.utc).astimezone(tz),
-                      opened_by=finding.evidence,
-                      discharge=Text(_discharge(rule, matched, "fr"), _discharge(rule, matched, "en")),
+                      opened_by=evidence, discharge=discharge,
                       by=tuple(p.event.split(".")[0] for p in rule.patterns if p.absent))
+
+
+_worded: dict[tuple[str, tuple[Any, ...]], Text] = {}
 
 
 def _discharge(rule: Check, matched: Mapping[str, Mapping[str, Any]], lang: str) -> str:

@@ -225,3 +225,102 @@ def test_the_engine_names_matched_facts_by_the_rules_own_aliases():
     for rule_id, matched in matches:
         bound = {p.alias for p in rulebook.rule(rule_id).patterns if p.alias}
         assert matched and set(matched) <= bound, (rule_id, sorted(matched))
+
+
+# ----------------------------------------------------------------------------- live sessions
+
+# Two session ids with one 32-bit FNV-1 hash (docs: the engine then gives them one working memory)
+TWINS = ("1df2289667fa5c18c659fe3753f16135", "b41ab851922f48f9341aba7df9108cef")
+
+
+def test_the_adapter_hashes_session_ids_as_the_engine_does():
+    """The engine's fnv1Hash32 xors each byte then multiplies (the FNV-1a order): the published
+    32-bit FNV-1a test vectors, and the two ids known to share one working memory."""
+    from compliance.engine import fnv1_32
+    assert fnv1_32("") == 0x811C9DC5
+    assert fnv1_32("a") == 0xE40C292C
+    assert fnv1_32("foobar") == 0xBF9CF968
+    assert fnv1_32(TWINS[0]) == fnv1_32(TWINS[1])
+
+
+def test_twin_session_ids_share_one_working_memory_in_the_engine():
+    """What the adapter avoids, shown on the real engine: a session opened under the twin of an
+    open one finds its facts already there (its OPEN fact, id 0, is 'seen twice')."""
+    from compliance import engine
+    from compliance.errors import EngineError
+    live_engine, _ = _prepare(default_rulebook()).live()
+    first = engine.LiveSession(live_engine, TWINS[0])
+    with engine._lock:
+        first._open()
+    twin = engine.LiveSession(live_engine, TWINS[1])
+    try:
+        with pytest.raises(EngineError, match="fact 0 seen twice"):
+            with engine._lock:
+                twin._open()
+    finally:
+        twin._finalizer.detach()        # never opened: nothing of its own to delete
+        with engine._lock:
+            first._close()
+
+
+def test_a_new_session_never_gets_the_hash_of_an_open_one(monkeypatch):
+    """The adapter skips any sid whose hash an open live session has: with the twin of an open
+    session offered next, the session opened gets the id after it; batch runs skip it too."""
+    from compliance import engine
+    live_engine, _ = _prepare(default_rulebook()).live()
+    monkeypatch.setattr(engine._sids, "names", iter([TWINS[0], TWINS[1], "next-live", TWINS[1], "next-batch"]))
+    first = live_engine.open_session()
+    second = live_engine.open_session()
+    try:
+        assert (first.sid, second.sid) == (TWINS[0], "next-live")
+        session, = __import__("compliance").read_path(EXAMPLES / "session-conforme.yaml")
+        check_session(session, as_of=AS_OF)              # its scratch session: not the twin either
+        assert next(engine._sids.names, None) is None
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_live_session_and_a_batch_run_find_the_same_matches():
+    """Fed fact by fact into a live session, the live rule base's checks without absence match
+    exactly as in a batch run of the whole rule base."""
+    from compliance import read_path
+    from compliance.rule_model import Certainty
+    rulebook = default_rulebook()
+    prepared = _prepare(rulebook)
+    session, = read_path(EXAMPLES / "session-avec-manquements.yaml")
+    facts = _facts(session, rulebook)
+    immediate = {r.id for r in rulebook.checks if r.certainty is Certainty.IMMEDIATE}
+    batch = {(rule_id, tuple(sorted((a, tuple(f["src"])) for a, f in m.items())))
+             for rule_id, m in prepared.engine.run(facts, _time.epoch(AS_OF)) if rule_id in immediate}
+    live = prepared.live()[0].open_session()
+    try:
+        got = set()
+        for fact in facts:
+            matches, _ = live.add([fact])
+            got |= {(rule_id, tuple(sorted((a, tuple(f["src"])) for a, f in m.items())))
+                    for rule_id, m in matches if rule_id in immediate}
+    finally:
+        live.close()
+    assert batch and got == batch
+
+
+def test_a_live_session_past_its_match_limit_gives_way_to_replaying(runaway):
+    """The live session counts its matches too: past its limit it is closed and the checker
+    replays (under the batch limits), finding what the batch check finds."""
+    from compliance import Checker, engine
+    live_engine, _ = _prepare(runaway).live()
+    before, live_engine.max_matches = live_engine.max_matches, 1_000
+    try:
+        session = _zz_session(12)                       # 12^3 = 1,728 matches of the cube rule
+        open_before = engine.open_live_sessions()
+        checker = Checker(runaway)
+        live = [f for event in session.events for f in checker.feed(event)]
+        assert checker._replay and engine.open_live_sessions() == open_before
+        report = checker.finish(AS_OF)
+        batch = check_session(session, runaway, as_of=AS_OF)
+        assert report.to_json() == batch.to_json()
+        assert set(live) <= set(batch.findings) and len(live) == len(set(live))
+        assert len([f for f in batch.findings if f.rule == "S1.1-cube"]) > 100     # distinct findings
+    finally:
+        live_engine.max_matches = before

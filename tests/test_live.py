@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import gc
+
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import oracle
-from compliance import Checker, Finding, InputError, Location, UsageError, _time, check_session, parse_event
+from compliance import Checker, Finding, InputError, Location, UsageError, _time, check_session, engine, parse_event
 from compliance.expressions import Arith, Ref
 from compliance.model import Severity
 from compliance.rule_model import Certainty, Expect
@@ -16,10 +18,14 @@ from strategies import scenarios
 
 AS_OF = dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc)
 
-# Feeding replays the session so far at each event (quadratic): smaller sessions keep the
-# property affordable at 200 examples; size does not change what live feeding must guarantee.
+# Full-size sessions (up to 15 candidates, a few hundred events): live feeding is incremental.
+any_session = st.one_of(scenarios(), *(m.strategy() for m in MUTATIONS.values()))
+# Replaying at every event is quadratic: the comparison with it runs on small sessions, a few.
 SMALL = {"max_candidates": 4}
-any_session = st.one_of(scenarios(**SMALL), *(m.strategy(**SMALL) for m in MUTATIONS.values()))
+small_session = st.one_of(scenarios(**SMALL), *(m.strategy(**SMALL) for m in MUTATIONS.values()))
+FEW = settings(max_examples=max(3, settings().max_examples // 5))
+FEWER = settings(max_examples=max(3, settings().max_examples // 10))
+FIFTEEN = {"min_candidates": 15, "max_candidates": 15}
 
 
 @given(any_session)
@@ -38,7 +44,7 @@ def test_live_feeding_ends_like_the_batch_check(scenario):
     assert len(live) == len(set(live))
 
 
-@given(st.sampled_from(sorted(MUTATIONS)).flatmap(lambda c: MUTATIONS[c].strategy(**SMALL)))
+@given(st.sampled_from(sorted(MUTATIONS)).flatmap(lambda c: MUTATIONS[c].strategy()))
 def test_time_bound_findings_come_before_the_end(scenario):
     """A finding whose rule is certain before the end is returned by feed, not only by finish."""
     session = scenario.session()
@@ -52,6 +58,80 @@ def test_time_bound_findings_come_before_the_end(scenario):
     # the record checks (D1–D4) are not rules: they judge the whole record, at finish
     early = {f for f in report.findings if f.rule in rules and rules[f.rule].certainty == "immediate"}
     assert early <= live
+
+
+@FEW
+@given(st.one_of(scenarios(**FIFTEEN), *(m.strategy(**FIFTEEN) for m in MUTATIONS.values())))
+def test_fifteen_candidates_fed_with_guidance_end_like_the_batch_check(scenario):
+    """The same at full size, fed through ``guide``: every finding it returns is the batch
+    report's, returned once."""
+    session = scenario.session()
+    assert len(scenario.candidates) == 15
+    checker = Checker()
+    live = [f for event in session.events for f in checker.guide(event).findings]
+    report = checker.finish(scenario.as_of, source=session.source)
+    batch = check_session(session, as_of=scenario.as_of)
+    assert report.to_json() == batch.to_json()
+    assert set(live) <= set(batch.findings) and len(live) == len(set(live))
+
+
+@FEWER
+@given(small_session)
+def test_incremental_feeding_says_what_replaying_every_event_says(scenario):
+    """A checker without a live engine session (the process has as many as it may) replays the
+    session at every event: the incremental checker returns the very same findings and
+    guidance, event by event, and the same report."""
+    events = sorted(scenario.session().events, key=lambda e: e.at)
+    incremental = Checker()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "LIVE_SESSIONS", 0)
+        replaying = Checker()
+        replaying.feed(events[0])
+    incremental.feed(events[0])
+    for step, event in enumerate(events[1:], start=1):
+        assert incremental.guide(event) == replaying.guide(event), (step, event)
+    assert incremental.open_obligations() == replaying.open_obligations()
+    assert incremental.finish(scenario.as_of).to_json() == replaying.finish(scenario.as_of).to_json()
+
+
+def test_beyond_the_live_session_cap_a_checker_replays_and_finds_the_same(clean_session, monkeypatch):
+    """The engine holds 1,024 sessions per ruleset and fails beyond (MemoryError, then a crash):
+    the adapter opens at most LIVE_SESSIONS in the process; a checker fed beyond that replays."""
+    assert engine.LIVE_SESSIONS < 1_024
+    events = sorted(clean_session.events, key=lambda e: e.at)
+    monkeypatch.setattr(engine, "LIVE_SESSIONS", engine.open_live_sessions() + 2)
+    checkers = [Checker() for _ in range(3)]
+    found: list[list[Finding]] = [[], [], []]
+    for event in events:
+        for checker, live in zip(checkers, found):
+            live.extend(checker.feed(event))
+    assert engine.open_live_sessions() == engine.LIVE_SESSIONS       # the third has none
+    assert [c._live is not None for c in checkers] == [True, True, False]
+    reports = [c.finish(AS_OF, source=clean_session.source, digest=clean_session.digest).to_json() for c in checkers]
+    import attrs
+    in_order = attrs.evolve(clean_session, events=events)
+    assert reports == [check_session(in_order, as_of=AS_OF).to_json()] * 3
+    assert found[0] == found[1] == found[2]
+    assert engine.open_live_sessions() == engine.LIVE_SESSIONS - 2   # finish released them
+
+
+def test_live_sessions_end_with_finish_close_or_the_checker(clean_session):
+    events = sorted(clean_session.events, key=lambda e: e.at)
+    before = engine.open_live_sessions()
+    finished, closed, dropped = Checker(), Checker(), Checker()
+    for each in (finished, closed, dropped):
+        each.feed(events[0])
+    del each
+    assert engine.open_live_sessions() == before + 3
+    finished.finish(AS_OF)
+    closed.close()
+    assert engine.open_live_sessions() == before + 1
+    del dropped
+    gc.collect()
+    assert engine.open_live_sessions() == before        # deleted at the next call into the engine
+    closed.feed(events[1])                              # a closed checker opens a new one if fed
+    assert engine.open_live_sessions() == before + 1
+    closed.close()
 
 
 def test_feed_rejects_an_event_out_of_time_order(clean_session):
