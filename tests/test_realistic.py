@@ -50,11 +50,7 @@ CASES = {
         "night with no candidate, juror or running test on site; presence 'tout au long de la "
         "session' is read over its working hours")]),
     "deux-jours-suppleant-jour2": ("2026-04-30", [], []),
-    "dossier-etudie-en-deux-temps": ("2026-07-31", [], [_false(
-        "S7.1", "S7.1-dossier-formation-incomplet",
-        "art. 8 of the 2015 arrêté: the jury 'dispose' of results, ECF, DP and final interview to "
-        "decide; DP studied before the final interviews and the rest at the deliberation, both "
-        "before the decision; the rule wants one review holding all three")]),
+    "dossier-etudie-en-deux-temps": ("2026-07-31", [], []),
     "distance-ccp-2025": ("2025-04-30", [], [_false(
         "R12", "R12-epreuve-a-distance",
         "regulation reading 'remote tests (R12)': allowed from 26 Nov 2024 with the session "
