@@ -40,10 +40,7 @@ CASES = {
         "S8.7", "S8.7-brouillons-non-detruits",
         "an oral-only CCP produces no drafts: the record destroys the exam material that exists "
         "(DTE copies) and cannot destroy drafts that never existed; a warning with no way out")]),
-    "convocation-j15-apres-midi": ("2026-07-15", [], [_false(
-        "R5", "R5-convocation-tardive",
-        "'au moins quinze jours avant la tenue' (2008) counts days: a convocation on 1 June for "
-        "a session on 16 June is 15 days ahead; the rule wants 15 x 24 h before the opening's hour")]),
+    "convocation-j15-apres-midi": ("2026-07-15", [], []),
     "deux-jours-sans-fermeture-le-soir": ("2026-11-15", [], [_false(
         "S1.1", "S1.1-depart-avant-cloture",
         "a two-day session recorded with one opening and one closing: the manager goes home at "
