@@ -59,10 +59,7 @@ CASES = {
     "retard-incident-meme-jour": ("2026-12-01", [], []),
     "reunion-ccp-tiers-temps": ("2026-07-15", [], []),
     "session-2016-juillet-plis-jures": ("2016-08-31", [], []),
-    "session-2016-juin-formateur-securite": ("2016-07-31", [], [_false(
-        "S5.4", "S5.4-formateur-sur-le-plateau",
-        "a session of June 2016 is governed by the arrêté of 8 Dec 2008, which lets the trainer "
-        "stand by on the platform for dangerous equipment (§2.2); the guide's ban came later")]),
+    "session-2016-juin-formateur-securite": ("2016-07-31", [], []),
     "session-2019-convocation-un-mois": ("2019-04-30", [], [_false(
         "R5", "R5-convocation-tardive",
         "the 2008 text says 'au moins un mois' for a titre: 12 Feb is one month before 12 March "
