@@ -47,6 +47,10 @@ def _end_of_day(event: events.IncidentReported, _settings: Settings, tz: dt.tzin
     return deadlines.last_second_of(event.at.astimezone(tz).date(), tz)
 
 
+def _day_start(event: events.Event, _settings: Settings, tz: dt.tzinfo) -> int:
+    return _time.day_start(event.at.astimezone(tz).date(), tz)
+
+
 def _every_candidate(event: events.GridsArchived | events.GridsLost, settings: Settings,
                      _tz: dt.tzinfo) -> int:
     return not event.candidates
@@ -69,6 +73,10 @@ COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
     "incident_reported": {"notice_due": ("time", _end_of_day)},
     # S8.6: an empty list of candidates means every candidate (a list's items are facts of
     # their own, so a rule could not tell an empty list from a missing item)
+    # R5: convocation lead times count whole days (the day of the convocation against the day
+    # of the opening), so both carry the midnight that starts their local day
+    "candidate_convened": {"day_start": ("time", _day_start)},
+    "session_opened": {"day_start": ("time", _day_start)},
     "grids_archived": {"every_candidate": ("bool", _every_candidate)},
     "grids_lost": {"every_candidate": ("bool", _every_candidate)},
     # R12: the test's CCP is one the remote experiment of 2024 admits (remote_experiment_ccps)

@@ -835,12 +835,14 @@ def juror_without_habilitation(s: Scenario, draw) -> None:
 
 @mutation("R5")
 def convened_late(s: Scenario, draw) -> None:
-    """A candidate is convened less than the lead time before the session, by as little as a
-    second."""
+    """A candidate is convened less than the lead time before the session, counted in whole
+    days: from the first second of day D - N + 1 (for an opening on day D) onwards."""
     candidate = draw(st.sampled_from(list(s.candidates)))
     convocation = first(s, "candidate_convened", candidate=candidate)
-    lead = CONVOCATION_LEAD_DAYS[s.kind] * DAY
-    place(convocation, instant(first(s, "session_opened")) - lead + beyond(draw, lead - DAY))
+    days = CONVOCATION_LEAD_DAYS[s.kind]
+    short = local_day(instant(first(s, "session_opened"))) - dt.timedelta(days=days - 1)
+    day_short = dt.datetime.combine(short, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc)
+    place(convocation, day_short + beyond(draw, dt.timedelta(days=days - 2)) - dt.timedelta(seconds=1))
     s.proof = [first(s, "candidate_registered", candidate=candidate)]
 
 

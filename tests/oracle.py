@@ -123,6 +123,9 @@ def _computed(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]
     if event.type == "incident_reported":      # R9: told the same day, by its last second
         day = event.at.astimezone(zoneinfo.ZoneInfo(zone)).date()
         return {"notice_due": midnight(day + dt.timedelta(days=1), zone) - 1, "notice_due (day)": midnight(day, zone)}
+    if event.type in ("candidate_convened", "session_opened"):     # R5: lead times in whole days
+        start = midnight(event.at.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone)
+        return {"day_start": start, "day_start (day)": start}
     if event.type in ("grids_archived", "grids_lost"):     # no candidate named: every candidate
         return {"every_candidate": len(event.candidates) == 0}
     if event.type == "test_scheduled":         # R12: a CCP the remote experiment admits

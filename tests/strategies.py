@@ -805,8 +805,11 @@ def _onto_the_bounds(draw, b: _Builder, *, kind: str, jurors: list[str], present
     # before the session: declared (R2), manager designated (R3), candidates convened (R5)
     _toward(draw, b.of("session_declared")[0], opening)
     _toward(draw, b.of("manager_designated", person="RS1")[0], arrival)
-    lead = dt.timedelta(days=CONVOCATION_LEAD_DAYS[kind])
-    _all_toward(draw, [(convocation, opening - lead) for convocation in b.of("candidate_convened")])
+    # lead times count whole days: day D - N counts to its last second, for an opening on day D
+    last_day = local_day(opening) - dt.timedelta(days=CONVOCATION_LEAD_DAYS[kind] - 1)
+    in_time = dt.datetime.combine(last_day, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc) - \
+        dt.timedelta(seconds=1)
+    _all_toward(draw, [(convocation, in_time) for convocation in b.of("candidate_convened")])
     # approval covering every day the session opens (R1), valid from/through those days
     days_open = sorted(local_day(instant(e)) for e in b.of("session_opened"))
     approval = b.of("agrement_recorded")[0]

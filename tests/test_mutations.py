@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 
 from compliance import Severity, check_session
 from mutations import DAY, MINUTE, MUTATIONS, end_of_local_day
-from strategies import CONVOCATION_LEAD_DAYS, instant, local_day, pv_deadline, scenarios
+from strategies import CONVOCATION_LEAD_DAYS, PARIS, instant, local_day, pv_deadline, scenarios
 
 
 def _clauses(report, *severities):
@@ -152,8 +152,10 @@ def _planned_end(s, test: str) -> dt.datetime:
 
 
 def _lead_time_before(s) -> dt.datetime:
-    """The latest moment a convocation is in time (R5): the lead time before the first opening."""
-    return _times(s, "session_opened")[0] - DAY * CONVOCATION_LEAD_DAYS[s.kind]
+    """The latest moment a convocation is in time (R5): the last second of day D - N, for a
+    first opening on day D and a lead time of N days (whole days, in the session's zone)."""
+    day = local_day(_times(s, "session_opened")[0]) - DAY * (CONVOCATION_LEAD_DAYS[s.kind] - 1)
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc) - SECOND
 
 
 def _lengths(s) -> dict[str, dt.timedelta]:
