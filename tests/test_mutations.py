@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 
 from compliance import Severity, check_session
 from mutations import DAY, MINUTE, MUTATIONS, end_of_local_day
-from strategies import CONVOCATION_LEAD_DAYS, instant, local_day, pv_deadline, scenarios
+from strategies import CONVOCATION_LEAD_DAYS, duties_deadline, instant, local_day, pv_deadline, scenarios
 
 
 def _clauses(report, *severities):
@@ -436,6 +436,7 @@ EDGES = {
     instant(s.proof[1]) == instant(s.proof[0]) + SECOND,
     "S2.1": lambda s: _quorum_at(s) == _first_start(s) + SECOND,
     "S1.1:relay-leaves-early": lambda s: instant(s.proof[0]) == instant(s.proof[1]) - SECOND,
+    "S1.1:late-on-a-later-day": lambda s: instant(s.proof[1]) == instant(s.proof[0]) + SECOND,
     "S1.2:acts-before-designation":
         lambda s: _times(s, "manager_designated", person="SUP1") == [instant(s.proof[0]) + SECOND],
     "S3.1": lambda s: _one_second_after(instant(s.proof[0]),
@@ -451,6 +452,11 @@ EDGES = {
     "S6.1": lambda s: instant(s.proof[0]) == instant(s.proof[1]) - SECOND,
     "S8.5": lambda s: _times(s, "pv_transmitted") == [pv_deadline(_last_closing(s)) + SECOND]
     or (not s.find("pv_transmitted") and s.as_of == pv_deadline(_last_closing(s)) + SECOND),
+    "S8.3:late": lambda s: instant(s.proof[1]) == duties_deadline(_last_closing(s)) + SECOND,
+    "S8.4:late": lambda s: instant(s.proof[1]) == duties_deadline(_last_closing(s)) + SECOND,
+    "S8.6:late": lambda s: instant(s.proof[1]) == duties_deadline(_last_closing(s)) + SECOND,
+    "S8.7:late": lambda s: instant(s.proof[1]) == duties_deadline(_last_closing(s)) + SECOND,
+    "S8.7": lambda s: s.as_of == duties_deadline(_last_closing(s)) + SECOND,
     "R1": lambda s: _day(s.find("agrement_recorded")[0]["valid_until"]) == _opening_days(s)[-1] - DAY,
     "R2": lambda s: _times(s, "session_declared")[0] == _times(s, "session_opened")[0] + SECOND,
     "R4": lambda s: any(_day(a["habilitation_until"]) == _acting_days(s, a["juror"])[-1] - DAY
