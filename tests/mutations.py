@@ -153,18 +153,20 @@ def undesignated_substitute(s: Scenario, draw) -> None:
     takeover = add(s, "duty_handover", instant(arrival) + draw(st.integers(0, 30)) * MINUTE,
                    **{"from": "RS1", "to": "SUP9"})
     add(s, "duty_handover", instant(takeover) + 30 * MINUTE, **{"from": "SUP9", "to": "RS1"})
-    if draw(st.booleans()):
-        add(s, "manager_designated", instant(takeover) + beyond(draw, 2 * 60 * MINUTE), person="SUP9",
-            role="substitute")
     s.proof = [takeover]
+    if draw(st.booleans()):
+        designation = add(s, "manager_designated", instant(takeover) + beyond(draw, 2 * 60 * MINUTE),
+                          person="SUP9", role="substitute")
+        s.proof = [takeover, designation]     # designated late: the finding cites the designation
 
 
 @mutation("S1.2", variant="acts-before-designation", relay=True, days=2)
 def relay_designated_after_taking_over(s: Scenario, draw) -> None:
     """The substitute of the lunch relay is designated only after first taking the duty over."""
     takeover = first(s, "duty_handover", to="SUP1")
-    place(first(s, "manager_designated", person="SUP1"), instant(takeover) + beyond(draw, 60 * MINUTE))
-    s.proof = [takeover]
+    designation = first(s, "manager_designated", person="SUP1")
+    place(designation, instant(takeover) + beyond(draw, 60 * MINUTE))
+    s.proof = [takeover, designation]
 
 
 @mutation("S1.3", cites="at least")
@@ -829,7 +831,7 @@ def approval_does_not_cover(s: Scenario, draw) -> None:
     change = draw(st.sampled_from(["expired", "not yet valid", "site", "title"]))
     if change == "expired":
         approval["valid_until"] = (local_day(instant(openings[-1])) - beyond_days(draw, 300)).isoformat()
-        s.proof = [planned, openings[-1]]
+        s.proof = [planned, approval, openings[-1]]
         return
     if change == "not yet valid":
         approval["valid_from"] = (local_day(instant(openings[0])) + beyond_days(draw, 300)).isoformat()
@@ -837,7 +839,7 @@ def approval_does_not_cover(s: Scenario, draw) -> None:
         approval["site"] = "Vénissieux"
     else:
         approval["title"] = "TP-99999"
-    s.proof = [planned, openings[0]]
+    s.proof = [planned, approval, openings[0]]
 
 
 @mutation("R2")
