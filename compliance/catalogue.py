@@ -4,7 +4,10 @@ Each clause says what its rules may conclude (docs/rules.md, "Severity"):
 
 * ``breach``: what an explicit breach gives, ``violation`` or ``warning``;
 * ``no_evidence``: what the absence of any record of the duty gives, ``violation``,
-  ``warning``, ``pending`` (a deadline, pending until due) or ``none`` (nothing to record).
+  ``warning``, ``pending`` (a deadline, pending until due) or ``none`` (nothing to record);
+* ``pending_before_due`` (optional, false by default): the duty falls due after the session (the
+  post-session duties, due at ``session_closed.duties_due``), so its rules may also say
+  ``pending`` before the due instant, whatever ``no_evidence`` gives once it is due.
 
 and ``basis``, what the clause rests on (``BASES``), which bounds those columns: a clause resting
 on a superseded text or on guidance alone gives warnings, one resting on a text in force gives
@@ -83,6 +86,7 @@ class Clause:
     basis: str = "seed"                 # a key of BASES: what the clause rests on
     applies_if: tuple[str, ...] = ()    # event types: without any of them the clause is not applicable
     retired: bool = False
+    pending_before_due: bool = False    # a duty due after the session: pending rules allowed before it
 
 
 def severity_problem(clause: Clause, severity: Severity) -> str | None:
@@ -99,6 +103,8 @@ def severity_problem(clause: Clause, severity: Severity) -> str | None:
     True
     """
     if severity is clause.breach or severity is clause.no_evidence:
+        return None
+    if severity is Severity.PENDING and clause.pending_before_due:
         return None
     if clause.no_evidence is None:
         return f"{clause.breach.value} (breach; no_evidence is none)"
@@ -216,11 +222,13 @@ def _read_clause(file: str, node: Any, problems: Problems) -> Clause | None:
         return None
     what = f"clause {node.get('id')!r}"
     if not problems.closed(file, node, {"id", "section", "title", "basis", "breach", "no_evidence"},
-                           {"applies_if", "retired"}, what):
+                           {"applies_if", "retired", "pending_before_due"}, what):
         return None
     if not (isinstance(node["id"], str) and isinstance(node["section"], str)
-            and isinstance(node.get("applies_if", []), list)):
-        problems.add(loc, "clause", expected="text 'id' and 'section', a list 'applies_if'")
+            and isinstance(node.get("applies_if", []), list)
+            and isinstance(node.get("pending_before_due", False), bool)):
+        problems.add(loc, "clause", expected="text 'id' and 'section', a list 'applies_if', "
+                     "true or false 'pending_before_due'")
         return None
     title = problems.text(file, node, "title", f"clause {node['id']}")
     breach = _column(file, node, "breach", BREACH, problems)
@@ -237,7 +245,8 @@ def _read_clause(file: str, node: Any, problems: Problems) -> Clause | None:
         return None
     return Clause(id=node["id"], section=node["section"], title=title, breach=breach,
                   no_evidence=no_evidence, basis=basis,
-                  applies_if=tuple(node.get("applies_if") or ()), retired=bool(node.get("retired", False)))
+                  applies_if=tuple(node.get("applies_if") or ()), retired=bool(node.get("retired", False)),
+                  pending_before_due=node.get("pending_before_due", False))
 
 
 _BAD = object()

@@ -113,7 +113,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ExpressionError(f"unexpected character {text[pos:].strip()[:1]!r} at position {pos + 1}")
+            bad = len(text) - len(text[pos:].lstrip())     # the character itself, past any space
+            raise ExpressionError(f"unexpected character {text[bad]!r} at position {bad + 1}")
         kind = m.lastgroup or ""
         out.append((kind, m.group(kind)))
         pos = m.end()

@@ -21,8 +21,8 @@ from typing import Any, Callable
 import attrs
 from hypothesis import strategies as st
 
-from strategies import (CONVOCATION_LEAD_DAYS, CURRENT_LAW, PARIS, REMOTE_EXPERIMENT, SUPPORTED, Scenario, instant,
-                        local_day, place, pv_deadline, scenarios)
+from strategies import (CONVOCATION_LEAD_DAYS, CURRENT_LAW, PARIS, REMOTE_EXPERIMENT, SUPPORTED, Scenario,
+                        duties_deadline, instant, local_day, place, pv_deadline, scenarios)
 
 MINUTE = dt.timedelta(minutes=1)
 DAY = dt.timedelta(days=1)
@@ -121,6 +121,17 @@ def manager_away(s: Scenario, draw) -> None:
         s.proof = [departure, closing]
 
 
+@mutation("S1.1", variant="late-on-a-later-day", substitute=False, relay=False, days=2)
+def manager_late_on_a_later_day(s: Scenario, draw) -> None:
+    """On a later day of the session, the manager arrives after that day's opening (they were
+    on time the first morning)."""
+    opening = draw(st.sampled_from(sorted(s.find("session_opened"), key=instant)[1:]))
+    arrival = min((e for e in s.find("person_arrived", person="RS1")
+                   if local_day(instant(e)) == local_day(instant(opening))), key=instant)
+    place(arrival, instant(opening) + beyond(draw, 45 * MINUTE))
+    s.proof = [opening, arrival]
+
+
 @mutation("S1.1", variant="relay-leaves-early", relay=True, days=2)
 def relay_leaves_before_the_manager_returns(s: Scenario, draw) -> None:
     """On a day of the lunch relay, the substitute leaves before the manager is back: nobody on
@@ -143,18 +154,20 @@ def undesignated_substitute(s: Scenario, draw) -> None:
     takeover = add(s, "duty_handover", instant(arrival) + draw(st.integers(0, 30)) * MINUTE,
                    **{"from": "RS1", "to": "SUP9"})
     add(s, "duty_handover", instant(takeover) + 30 * MINUTE, **{"from": "SUP9", "to": "RS1"})
-    if draw(st.booleans()):
-        add(s, "manager_designated", instant(takeover) + beyond(draw, 2 * 60 * MINUTE), person="SUP9",
-            role="substitute")
     s.proof = [takeover]
+    if draw(st.booleans()):
+        designation = add(s, "manager_designated", instant(takeover) + beyond(draw, 2 * 60 * MINUTE),
+                          person="SUP9", role="substitute")
+        s.proof = [takeover, designation]     # designated late: the finding cites the designation
 
 
 @mutation("S1.2", variant="acts-before-designation", relay=True, days=2)
 def relay_designated_after_taking_over(s: Scenario, draw) -> None:
     """The substitute of the lunch relay is designated only after first taking the duty over."""
     takeover = first(s, "duty_handover", to="SUP1")
-    place(first(s, "manager_designated", person="SUP1"), instant(takeover) + beyond(draw, 60 * MINUTE))
-    s.proof = [takeover]
+    designation = first(s, "manager_designated", person="SUP1")
+    place(designation, instant(takeover) + beyond(draw, 60 * MINUTE))
+    s.proof = [takeover, designation]
 
 
 @mutation("S1.3", cites="at least")
@@ -650,12 +663,30 @@ def _official_results(s: Scenario) -> list[dict[str, Any]]:
     return s.find("results_validated") + s.find("results_notified") + s.find("results_communicated")
 
 
+def _audited_once_due(s: Scenario, draw) -> None:
+    """A post-session duty not done is pending until the end of the closing day (S8.3, S8.4,
+    S8.6, S8.7): audit after it, by as little as a second, and within S8.5's 15 days."""
+    due = duties_deadline(instant(_last_closing(s)))
+    s.as_of = (due + beyond(draw, DAY)).replace(microsecond=0)   # moved after the last event if need be
+
+
+def _late(s: Scenario, draw, type_name: str) -> None:
+    """Every ``type_name`` event moves past the end of the closing day (by as little as a
+    second for the first), keeping their order and gaps; the proof is the first of them."""
+    records = sorted(s.find(type_name), key=instant)
+    shift = duties_deadline(instant(_last_closing(s))) + beyond(draw, 3 * DAY) - instant(records[0])
+    for record in records:
+        place(record, instant(record) + shift)
+    s.proof = [_last_closing(s), records[0]]
+
+
 def _before_the_last_signature(s: Scenario, draw, type_name: str) -> None:
     """The event ``type_name`` is removed, or moved before the last juror's signature."""
     record = first(s, type_name)
     if draw(st.booleans()):
         s.remove(record)
         s.proof = [_last_closing(s)]
+        _audited_once_due(s, draw)
     else:
         signed = last(s, "pv_signed")
         place(record, instant(signed) - beyond(draw, 30 * MINUTE))
@@ -674,6 +705,18 @@ def pv_not_countersigned(s: Scenario, draw) -> None:
     _before_the_last_signature(s, draw, "pv_countersigned")
 
 
+@mutation("S8.3", variant="late")
+def ceres_recorded_late(s: Scenario, draw) -> None:
+    """The results are entered in CERES after the end of the closing day."""
+    _late(s, draw, "results_recorded_ceres")
+
+
+@mutation("S8.4", variant="late")
+def pv_countersigned_late(s: Scenario, draw) -> None:
+    """The PVs are countersigned after the end of the closing day."""
+    _late(s, draw, "pv_countersigned")
+
+
 @mutation("S8.5")
 def pv_sent_late(s: Scenario, draw) -> None:
     """The PVs reach the representative after 15 days, by as little as a second (or never,
@@ -686,10 +729,7 @@ def pv_sent_late(s: Scenario, draw) -> None:
         late = add(s, "pv_transmitted", deadline + beyond(draw, 20 * DAY))
         s.as_of = max(s.as_of, instant(late))
     else:
-        # archived and destroyed at closing time, so that the audit date can be the deadline's
-        # next second
-        for done in s.find("grids_archived") + s.find("documents_destroyed"):
-            place(done, instant(closing) + 60 * MINUTE)
+        # the grids are archived and the materials destroyed on the closing day already
         s.as_of = (deadline + beyond(draw, 45 * DAY)).replace(microsecond=0)
     s.proof = [closing]
 
@@ -699,6 +739,13 @@ def grids_not_archived(s: Scenario, draw) -> None:
     for archived in s.find("grids_archived"):
         s.remove(archived)
     s.proof = [_last_closing(s)]
+    _audited_once_due(s, draw)
+
+
+@mutation("S8.6", variant="late")
+def grids_archived_late(s: Scenario, draw) -> None:
+    """The grids are archived (at once, named, or in two rounds) after the end of the closing day."""
+    _late(s, draw, "grids_archived")
 
 
 def _unarchive(s: Scenario, candidate: str) -> None:
@@ -722,6 +769,7 @@ def candidate_grids_not_archived(s: Scenario, draw) -> None:
         s.proof = [_last_closing(s), first(s, "test_started", candidate=candidate)]
     else:
         s.proof = [_last_closing(s)]
+    _audited_once_due(s, draw)
 
 
 @mutation("S8.6", variant="lost")
@@ -747,6 +795,13 @@ def documents_kept(s: Scenario, draw) -> None:
     for destroyed in s.find("documents_destroyed"):
         s.remove(destroyed)
     s.proof = [_last_closing(s)]
+    _audited_once_due(s, draw)
+
+
+@mutation("S8.7", variant="late")
+def materials_destroyed_late(s: Scenario, draw) -> None:
+    """The exam materials are destroyed (at once or one at a time) after the end of the closing day."""
+    _late(s, draw, "documents_destroyed")
 
 
 @mutation("S8.7", variant="kept")
@@ -777,7 +832,7 @@ def approval_does_not_cover(s: Scenario, draw) -> None:
     change = draw(st.sampled_from(["expired", "not yet valid", "site", "title"]))
     if change == "expired":
         approval["valid_until"] = (local_day(instant(openings[-1])) - beyond_days(draw, 300)).isoformat()
-        s.proof = [planned, openings[-1]]
+        s.proof = [planned, approval, openings[-1]]
         return
     if change == "not yet valid":
         approval["valid_from"] = (local_day(instant(openings[0])) + beyond_days(draw, 300)).isoformat()
@@ -785,7 +840,7 @@ def approval_does_not_cover(s: Scenario, draw) -> None:
         approval["site"] = "Vénissieux"
     else:
         approval["title"] = "TP-99999"
-    s.proof = [planned, openings[0]]
+    s.proof = [planned, approval, openings[0]]
 
 
 @mutation("R2")

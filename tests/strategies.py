@@ -53,6 +53,17 @@ def pv_deadline(closed: dt.datetime) -> dt.datetime:
     last_day = closed.astimezone(PARIS).date() + dt.timedelta(days=PV_DAYS)
     next_midnight = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=PARIS)
     return (next_midnight - dt.timedelta(seconds=1)).astimezone(dt.timezone.utc)
+
+
+GRACE_DAYS = 0            # S8.3, S8.4, S8.6, S8.7: post_session_grace_days (rules/clauses.yaml)
+
+
+def duties_deadline(closed: dt.datetime) -> dt.datetime:
+    """The last second of the post-session duties: 23:59:59 in Paris on the closing's day, plus
+    the grace days (docs/rules.md, computed fields), written from the reading."""
+    last_day = closed.astimezone(PARIS).date() + dt.timedelta(days=GRACE_DAYS)
+    next_midnight = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=PARIS)
+    return (next_midnight - dt.timedelta(seconds=1)).astimezone(dt.timezone.utc)
 SECOND = dt.timedelta(seconds=1)
 
 
@@ -438,17 +449,22 @@ def scenarios(draw, min_absent: int = 0, min_candidates: int = 1, kind: str | No
     # and not yet due at the audit date (at the latest exactly the deadline)
     due = pv_deadline(closed)
     deadline = int((due - closed).total_seconds()) // 60       # in minutes
+    # grids archived and exam materials destroyed on the closing day (S8.6, S8.7: by its last
+    # second), a second round five minutes after the first included
+    duties_due = duties_deadline(closed)
+    archived = min(when(closed, 60), duties_due - dt.timedelta(minutes=10))
+    destroyed = min(when(closed, 90), duties_due - dt.timedelta(minutes=5))
     transmitted = draw(st.booleans())
     if transmitted:
         sent = when(due, -margin(draw, deadline - 60))
         b.add("pv_transmitted", sent)
-        _archive(draw, b, when(sent, 30), present)
-        _destroy(draw, b, when(sent, 60), when(closed, 45))
+        _archive(draw, b, archived, present)
+        _destroy(draw, b, destroyed, when(closed, 45))
         as_of = when(sent, draw(st.integers(60, 90 * 24 * 60)))
         _results(draw, b, sent, present, jurors)
     else:
-        _archive(draw, b, when(closed, 60), present)
-        _destroy(draw, b, when(closed, 90), when(closed, 45))
+        _archive(draw, b, archived, present)
+        _destroy(draw, b, destroyed, when(closed, 45))
         as_of = when(due, -margin(draw, deadline - 120))
     _onto_the_bounds(draw, b, kind=kind, jurors=jurors, present=present)
     _law_of_the_day(draw, b, base_day, kind, tests, present, when(t_end, 3), remote)   # last: earlier draws unchanged

@@ -29,7 +29,7 @@ def test_an_audit_date_before_one_sessions_events_is_that_sessions_problem_in_ev
     problem_line = [line for line in text.stdout.splitlines() if line.startswith("!! ")]
     assert problem_line == [
         f"!! examples/session-deux-jours.yaml: session '{LATE}' not checked: audit date: expected no earlier "
-        "than the last event (2026-05-26T10:30:00+02:00), got '2026-04-30T23:59:59+02:00'"]
+        "than the last event (2026-05-26T09:30:00+02:00), got '2026-04-30T23:59:59+02:00'"]
     # PVs overdue at 30 April in the VAE and CCP examples, and the breaches example
     assert "sessions: 5 · not checked: 1 · with violations: 3" in text.stdout
     for other in EXAMPLES_IDS - {LATE}:

@@ -195,10 +195,9 @@ def test_a_malformed_condition_gets_one_message_saying_what_was_expected(text, m
     ("at = t.at", "unexpected character '=' at position 4"),
     ("e.at * 2", "unexpected character '*' at position 6"),
     ("site == 'Lyon", "unexpected character \"'\" at position 9"),
+    ("at <=  \t@t.at", "unexpected character '@' at position 9"),       # after spaces and a tab
+    ("at == t.at ;", "unexpected character ';' at position 12"),
 ])
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="expressions._tokens reports the position of the whitespace before an "
-                   "unexpected character, not of the character itself")
 def test_an_unexpected_character_is_named_with_its_own_position(text, message):
     """The position (counted from 1) is the unexpected character's own: in ``at = t.at`` the
     ``=`` is the fourth character."""

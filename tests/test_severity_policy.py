@@ -67,19 +67,30 @@ def test_a_clause_without_basis_is_refused():
     assert len(problems.items) == 1 and "basis" in str(problems.items[0])
 
 
-def test_a_rule_outside_its_clause_columns_is_refused_at_its_severity_line():
-    """S8.3 gives a warning (breach: the order against the jury's signatures) or a violation
-    (no record at all): a pending rule is refused, naming the file and the severity line.
-    (Where the columns differ, the severity says which column a rule judges.)"""
+def test_a_rule_outside_its_clause_columns_is_refused_at_its_severity_line(tmp_path):
+    """S8.1 gives violations only: a pending rule is refused, naming the file and the severity
+    line. S8.3 is a post-session duty (pending_before_due): the same pending rule is read."""
     from pathlib import Path
     from compliance.errors import ProblemList
     from compliance.rulebook import load_rule_files
-    path = Path(__file__).parent / "data" / "bad_rules" / "ordering-as-pending.yaml"
+    shipped = Path(__file__).parent / "data" / "bad_rules" / "ordering-as-pending.yaml"
+    (rule,) = [r for r in load_rule_files([shipped]).checks if r.id == "S8.3-test"]
+    assert rule.severity is Severity.PENDING
+    path = tmp_path / "s81-pending.yaml"
+    path.write_text(shipped.read_text(encoding="utf-8").replace("S8.3", "S8.1"), encoding="utf-8")
     with pytest.raises(ProblemList) as caught:
         load_rule_files([path])
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}:5: rule 'S8.3-test': severity 'pending' disagrees with clause S8.3 in rules/clauses.yaml: "
-        "expected warning (breach) or violation (no_evidence), got 'pending'"]
+        f"{path}:5: rule 'S8.1-test': severity 'pending' disagrees with clause S8.1 in rules/clauses.yaml: "
+        "expected violation (breach and no_evidence), got 'pending'"]
+
+
+@pytest.mark.parametrize("clause, flagged", [("S8.3", True), ("S8.4", True), ("S8.5", False), ("S8.6", True),
+                                             ("S8.7", True), ("S8.1", False), ("S1.1", False)])
+def test_the_post_session_duties_may_be_pending_before_they_are_due(clause, flagged):
+    """Regulation reading: S8.3, S8.4, S8.6 and S8.7 are due by the end of the closing day,
+    pending before (S8.5 is pending by its own column)."""
+    assert RULEBOOK.clause(clause).pending_before_due is flagged
 
 
 # The shipped catalogue, as the policy reads it (hand-written from the domain notes, §0 and §6).

@@ -24,10 +24,10 @@ def _render(fmt: str, lang: str = "fr") -> str:
 
 @pytest.fixture(scope="module")
 def references() -> dict[str, str]:
-    """rule id -> its reference text, as the rule files write it (ten rules fire on the example)."""
+    """rule id -> its reference text, as the rule files write it (eleven rules fire on the example)."""
     findings = json.loads(_render("json"))["reports"][0]["findings"]
     rules = {r.id: r for r in default_rulebook().rules}
-    assert len(findings) == 10
+    assert len(findings) == 11
     return {f["rule"]: rules[f["rule"]].reference.text for f in findings}
 
 
@@ -71,7 +71,7 @@ class _Paragraphs(HTMLParser):
 def test_html_gives_each_finding_a_source_paragraph(references):
     parser = _Paragraphs()
     parser.feed(_render("html"))
-    assert len(parser.sources) == 10
+    assert len(parser.sources) == 11
     for reference in references.values():
         assert any(reference in p for p in parser.sources), reference
 

@@ -74,7 +74,7 @@ def test_audit_tables_account_for_every_session_and_problem_and_keep_the_summary
     records = sorted(EXAMPLES.glob("*.yaml"))
     assert len(rows) == len(records)           # every record: a session row or a problem row
     assert by_session["TP-00417-2026-03-10"]["status"] == "compliant"
-    assert by_session["TP-00417-2026-03-10-B"]["violations"] == "8"        # session-avec-manquements.expected
+    assert by_session["TP-00417-2026-03-10-B"]["violations"] == "9"        # session-avec-manquements.expected
     assert by_session["TP-00417-2026-03-10-B"]["warnings"] == "2"
     assert by_session["TP-01345-2026-05-18"]["status"] == "problem"        # session-deux-jours: in May
     assert "Résumé" in err and "Résumé" not in out
@@ -83,4 +83,4 @@ def test_audit_tables_account_for_every_session_and_problem_and_keep_the_summary
 def test_audit_finding_table_streams_the_findings_of_every_session():
     code, out, _ = _run("audit", str(BREACHES), "--as-of", "2026-04-30", "--format", "csv", "--jobs", "1")
     assert code == 1
-    assert len(_table(out)) == 10               # session-avec-manquements.expected lists ten
+    assert len(_table(out)) == 11               # session-avec-manquements.expected lists eleven
