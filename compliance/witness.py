@@ -19,14 +19,18 @@ import attrs
 
 from .compiler import compile_rulebook
 from .engine import EffortLimitError, Engine
+from .errors import EngineError
 from .rule_model import Certainty, Check, Pattern, Rulebook
 
 __all__ = ["MAX_PER_RULE", "witness_checks", "satisfied"]
 
 MAX_PER_RULE = 50           # matches kept per rule: enough to show the pattern, not a dump
+# witnesses per engine: every witness of a fact's type adds alpha tests that fact passes, and the
+# engine refuses a fact passing more than about 64 (durable-rules error 303), so they are split
+CHUNK = 12
 _SEPARATOR = "~"            # witness ids: ``S3.1-identite-non-controlee~2`` (the turned pattern's index)
 
-_engines: dict[str, Engine] = {}
+_engines: dict[str, tuple[Engine, ...]] = {}
 _lock = threading.Lock()
 
 
@@ -64,30 +68,37 @@ def source_rule(witness_id: str) -> str:
     return witness_id.rsplit(_SEPARATOR, 1)[0]
 
 
-def _engine(rulebook: Rulebook) -> Engine:
+def _engines_for(rulebook: Rulebook) -> tuple[Engine, ...]:
     with _lock:
-        engine = _engines.get(rulebook.fingerprint)
-        if engine is None:
-            witnesses = Rulebook(clauses=rulebook.clauses, rules=(*rulebook.derivations, *witness_checks(rulebook)),
-                                 fingerprint=f"{rulebook.fingerprint}{_SEPARATOR}witness",
-                                 settings=rulebook.settings, sections=rulebook.sections)
-            engine = _engines[rulebook.fingerprint] = Engine(compile_rulebook(witnesses))
-        return engine
+        engines = _engines.get(rulebook.fingerprint)
+        if engines is None:
+            checks = witness_checks(rulebook)
+            built = []
+            for start in range(0, len(checks), CHUNK):
+                part = Rulebook(clauses=rulebook.clauses, rules=(*rulebook.derivations, *checks[start:start + CHUNK]),
+                                fingerprint=f"{rulebook.fingerprint}{_SEPARATOR}witness{start}",
+                                settings=rulebook.settings, sections=rulebook.sections)
+                built.append(Engine(compile_rulebook(part)))
+            engines = _engines[rulebook.fingerprint] = tuple(built)
+        return engines
 
 
 def satisfied(rulebook: Rulebook, facts: list[dict[str, Any]], end_at: int,
               applies: Iterable[str]) -> dict[str, dict[str, list[tuple[int, ...]]]]:
     """clause -> {check id -> the sets of event indices that met it} for the checks ``applies``
     names (those in force on the session's day), at most ``MAX_PER_RULE`` sets per check, by
-    their first event's position. Empty when the witnesses would cost more than the engine's
-    effort limit: the evidence of compliance is a courtesy, never a reason to fail a check."""
+    their first event's position. A part of the witnesses the engine cannot run (its effort
+    limit, a fact it refuses) is left out: the evidence of compliance is a courtesy, never a
+    reason to fail a check."""
     wanted = set(applies)
     if not facts or not wanted:
         return {}
-    try:
-        matches = _engine(rulebook).run(facts, end_at)
-    except EffortLimitError:
-        return {}
+    matches = []
+    for engine in _engines_for(rulebook):
+        try:
+            matches += engine.run(facts, end_at)
+        except (EffortLimitError, EngineError):    # that part of the evidence is left out
+            continue
     clause_of = {r.id: r.clause for r in rulebook.checks}
     found: dict[str, dict[str, set[tuple[int, ...]]]] = {}
     for witness_id, named in matches:

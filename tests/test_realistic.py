@@ -65,11 +65,7 @@ CASES = {
         "the 2008 text says 'au moins un mois' for a titre: 12 Feb is one month before 12 March "
         "(28 days); the setting reads a month as 30 days")]),
     "soir-de-cloture-archivage-pas-encore-du": (
-        "2026-11-20T17:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L90"])], [_false(
-            "S8.6/S8.7", "S8.6-grilles-non-archivees, S8.7-documents-non-detruits",
-            "regulation reading: duties 'à la fin de la session' are due by the end of the "
-            "closing day, pending before; at 17:00 on that day the rules already report them "
-            "(session_closed.duties_due is computed but no rule reads it)")]),
+        "2026-11-20T17:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L90"])], []),
     "titre-jure-deporte-absent-session": ("2026-06-15", [], []),
     "vae-seule-pv-en-attente": ("2026-11-30", [("S8.5", "S8.5-pv-en-attente", ["L91"])], []),
 }
