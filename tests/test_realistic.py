@@ -48,10 +48,7 @@ CASES = {
         "session' is read over its working hours")]),
     "deux-jours-suppleant-jour2": ("2026-04-30", [], []),
     "dossier-etudie-en-deux-temps": ("2026-07-31", [], []),
-    "distance-ccp-2025": ("2025-04-30", [], [_false(
-        "R12", "R12-epreuve-a-distance",
-        "regulation reading 'remote tests (R12)': allowed from 26 Nov 2024 with the session "
-        "declared remote and the modality on the PV; the rule fires on every remote test")]),
+    "distance-ccp-2025": ("2025-04-30", [], []),
     "fraude-exclusion-sans-entretien-final": ("2026-12-01", [], []),
     "martinique-ccp-pv-j15-soir": ("2026-11-15T12:00:00-04:00", [], []),
     "martinique-export-utc": ("2026-11-15T12:00:00-04:00", [], []),
