@@ -36,10 +36,7 @@ CASES = {
     "agrement-renouvele-en-session": ("2026-11-15", [], []),
     "amenagement-temps-majore": ("2026-07-31", [], []),
     "cayenne-titre-soiree": ("2026-07-31T12:00:00-03:00", [], []),
-    "ccp-oraux-seuls-sans-brouillons": ("2026-10-15", [], [_false(
-        "S8.7", "S8.7-brouillons-non-detruits",
-        "an oral-only CCP produces no drafts: the record destroys the exam material that exists "
-        "(DTE copies) and cannot destroy drafts that never existed; a warning with no way out")]),
+    "ccp-oraux-seuls-sans-brouillons": ("2026-10-15", [], []),
     "convocation-j15-apres-midi": ("2026-07-15", [], []),
     "deux-jours-sans-fermeture-le-soir": ("2026-11-15", [], [_false(
         "S1.1", "S1.1-depart-avant-cloture",
