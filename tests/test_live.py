@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 import oracle
 from compliance import Checker, Finding, InputError, Location, UsageError, _time, check_session, engine, parse_event
-from compliance.expressions import Arith, Ref
+from compliance.expressions import Arith, Ref, Span
 from compliance.model import Severity
 from compliance.rule_model import Certainty, Expect
 from mutations import MUTATIONS
@@ -394,8 +394,10 @@ START, CLOSING = Ref("start", "at"), Ref("closing", "at")
     ("S3.1-identite-non-controlee", Certainty.BOUNDED, (START, START)),
     # at <= closing.pv_due (the last second of day 15)
     ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED, (Ref("closing", "pv_due"), Ref("closing", "pv_due"))),
+    # whole days: certain by 13:00 on day D - N + 1 (37 h after midnight starting day D - N)
     ("R5-convocation-tardive", Certainty.BOUNDED,
-     (Ref("opening", "at"), Arith(Ref("opening", "at"), "-", Ref("plan", "convocation_lead")))),
+     (Ref("opening", "at"), Arith(Arith(Ref("opening", "day_start"), "-", Ref("plan", "convocation_lead")),
+                                  "+", Span(37 * 3600)))),
     ("S8.5-pv-en-attente", Certainty.FINISH, ()),                          # pending: a deadline
     ("S1.3-affichage-non-verifie", Certainty.FINISH, ()),                  # an absence with no bound
     ("R1-agrement-absent", Certainty.FINISH, ()),
