@@ -58,6 +58,7 @@ class AuditOptions:
     jobs: int | None = None           # worker processes; None: one per core
     time_limit: float | None = TIME_LIMIT
     debug: bool = False               # tracebacks of internal errors on stderr
+    scheduler: Any = None             # a Dask scheduler address or Client: run there (dask_backend)
 
 
 class OutputError(ComplianceError):
@@ -215,7 +216,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
     with atomic_output(options.output, stdout) as out, \
             contextlib.closing(run_audit(options.paths, as_of=as_of, rule_dirs=options.rule_dirs, rulebook=rulebook,
                                          jobs=options.jobs or None, waivers=waivers, time_limit=options.time_limit,
-                                         progress=progress)) as outcomes:
+                                         progress=progress, scheduler=options.scheduler)) as outcomes:
         if options.format == "jsonl":
             out.write(_line({"kind": "audit", "schema": AUDIT_SCHEMA, "as_of": as_of.isoformat()}))
         elif options.format in _CSV_COLUMNS:

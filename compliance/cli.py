@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "one row per finding, csv-sessions: one row per session (summary on stderr)")
     audit.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
     audit.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    audit.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on this Dask cluster (tcp://host:8786) instead of local processes; "
+                            "needs the dask extra (see docs/scaling.md)")
     audit.add_argument("--time-limit", dest="time_limit", type=_seconds, default=TIME_LIMIT, metavar="SECONDS",
                        help=f"longest check of one session; past it, its worker is stopped and the "
                             f"session reported (default: {TIME_LIMIT:g})")
@@ -302,6 +305,11 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
                                output=args.output, fail_on=args.fail_on, rule_dirs=args.rules,
                                waivers=args.waivers, jobs=args.jobs or None, time_limit=args.time_limit,
                                debug=args.debug)
+        if args.scheduler:          # reached before any output, or one line and exit 2
+            from attrs import evolve
+            from .dask_backend import connect
+            with contextlib.closing(connect(args.scheduler)) as client:
+                return write_audit(evolve(options, scheduler=client), stdout, stderr, rulebook)
         return write_audit(options, stdout, stderr, rulebook)
     # check
     rulebook = load_rulebook(*args.rules) if args.rules else None
