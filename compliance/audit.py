@@ -522,6 +522,7 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     sizes = {file: _size(file) for file in found.files}      # the time left is estimated by bytes
     total = sum(sizes.values())
     with _pool(scheduler, jobs, (rulebook, as_of, waivers), time_limit) as pool:
+        pool.start()        # forked before a large log is indexed: the workers do not copy the index
         merged = _plan_merges(pool, found.files) if len(found.files) > 1 else {}
         for result in pool.run(_tasks(found.files, merged)):
             outcome = _outcome(result)

@@ -127,6 +127,9 @@ class DaskPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def start(self) -> None:
+        """The cluster's workers are already running."""
+
     def close(self) -> None:
         if self._own:
             self.client.close()
