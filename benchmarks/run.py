@@ -133,7 +133,31 @@ def audit_figures(args: argparse.Namespace) -> None:
               f"time (target: at most 3x)")
         child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"peak RSS of an audit process: {child:.0f} MiB")
+        dask_figures(archive, Path(tmp), events, args.repeat)
         peer_figures(files, events, args.repeat, events / results[2])
+
+
+def dask_figures(archive: Path, tmp: Path, events: int, repeat: int) -> None:
+    """The same audit through ``--scheduler`` on a local Dask cluster of 1 and 2 worker processes
+    (each audit sets the workers up: its rule base, compiled once per worker)."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("audit on Dask     not installed: no figure (pip install -e '.[dask]')")
+        return
+    for workers in (1, 2):
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                          memory_limit=0) as cluster:
+            def audit():
+                subprocess.run([sys.executable, "-m", "compliance", "audit", str(archive), "--as-of", "2026-04-30",
+                                "--format", "jsonl", "--output", str(tmp / "out-dask.jsonl"),
+                                "--scheduler", cluster.scheduler_address],
+                               check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+            seconds = median_time(audit, repeat)
+        print(f"audit on Dask, {workers} worker(s): {events / seconds:9.0f} events/s, "
+              f"{events / seconds / workers:9.0f} events/s per worker ({seconds:.1f} s)")
+        same = (tmp / "out-dask.jsonl").read_bytes() == (tmp / "out.jsonl").read_bytes()
+        print(f"audit on Dask gives the local audit's bytes: {same}")
 
 
 def peer_figures(files: list[Path], events: int, repeat: int, ours: float) -> None:
