@@ -1004,15 +1004,23 @@ def parse_event(raw: Any, location: Location = API_LOCATION, *, session: str | N
     return cls(location=location, **values)
 
 
-@functools.cache
+_BY_NAME: dict[type[Event], dict[str, FieldSpec]] = {}
+_ATTRIBUTES: dict[tuple[type[Event], str], "attrs.Attribute[Any]"] = {}
+
+
 def _specs_by_name(cls: type[Event]) -> dict[str, FieldSpec]:
-    return {f.name: f for f in specific_fields(cls)}
+    specs = _BY_NAME.get(cls)
+    if specs is None:
+        specs = _BY_NAME[cls] = {f.name: f for f in specific_fields(cls)}
+    return specs
 
 
-@functools.cache
 def _attribute(cls: type[Event], attr: str) -> "attrs.Attribute[Any]":
     """An event class's attribute (its type, its ``check``), looked up once, not per event."""
-    return attrs.fields_dict(cls)[attr]
+    found = _ATTRIBUTES.get((cls, attr))
+    if found is None:
+        found = _ATTRIBUTES[(cls, attr)] = attrs.fields_dict(cls)[attr]
+    return found
 
 
 def checked_text(value: Any, name: str, location: Location) -> str:
