@@ -160,11 +160,11 @@ class DaskPool:
             return Done(future.result(), (), task)
         except distributed.KilledWorker as error:
             return Done(None, (Failure(None, "died", f"the Dask worker died: {_one_line(error)}"),), task)
-        except (OSError, distributed.TimeoutError, distributed.client.FutureCancelledError) as error:
-            raise self._lost(error) from None
-        except Exception as error:     # noqa: BLE001 - raised by the task in the worker: a bug
+        except Exception as error:     # noqa: BLE001 - sorted below
+            if future.status != "error":        # not raised by the task: the cluster is gone
+                raise self._lost(error) from None
             detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-            return Done(None, (Failure(None, "error", detail),), task)
+            return Done(None, (Failure(None, "error", detail),), task)     # a bug, in the worker
 
     def _lost(self, error: BaseException) -> SchedulerError:
         return SchedulerError(f"lost the Dask scheduler at '{self.address}' during the audit ({_one_line(error)})")

@@ -93,6 +93,12 @@ _ENTRY_POINT = textwrap.dedent("""
             if session.id == "S004":
                 raise ZeroDivisionError("planted bug")
         compliance.audit._fault_hook = hook if fault == "raise" else None
+        run_task = compliance.audit.__dict__.setdefault("_unplanted_run_task", compliance.audit._run_task)
+        def escaping(task, beat):         # a bug outside any session: the task fails as a whole
+            if "S004" in [getattr(item, "session", None) for item in getattr(task, "items", ())]:
+                raise ZeroDivisionError("planted escape")
+            return run_task(task, beat)
+        compliance.audit._run_task = escaping if fault == "escape" else run_task
 
     def audit(**where):
         out = io.StringIO()
@@ -139,6 +145,21 @@ def test_a_bug_met_on_a_dask_worker_is_that_sessions_internal_error_as_locally(t
     assert code == "70" and planted["internal"] is True
     assert planted["error"].endswith("session 'S004' not checked: internal error: ZeroDivisionError: planted bug")
     assert json.loads(lines[-1])["sessions"] == 14          # every other session still checked
+
+
+@needs_dask
+def test_a_task_that_fails_on_a_dask_worker_reports_each_of_its_sessions_as_locally(tmp_path, clean_session,
+                                                                                    scheduler):
+    archive = _archive(tmp_path, clean_session)
+    local, on_dask = _entry_point(archive, scheduler, fault="escape")
+    assert on_dask == local
+    code, *lines = local.splitlines()
+    errors = [json.loads(line)["error"] for line in lines if json.loads(line)["kind"] == "problem"]
+    a = str(archive / "a.jsonl")
+    assert f"{a}: not read: internal error: ZeroDivisionError: planted escape" in errors
+    assert [e for e in errors if "its task failed" in e] == \
+        [f"{a}: session 'S{n:03d}' not checked: its task failed" for n in (3, 4, 5)]   # the slice of S004
+    assert code == "70" and json.loads(lines[-1])["sessions"] == 12
 
 
 def test_without_dask_the_scheduler_option_is_one_line_naming_the_extra(monkeypatch, tmp_path, capsys):
