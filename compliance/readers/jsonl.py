@@ -54,9 +54,10 @@ def decode_line(line: str, number: int, file: str) -> tuple[str | None, "dict[st
         raw = _json.decode(line) if len(line) <= MAX_LINE else None
     except (json.JSONDecodeError, RecursionError):
         raw = None
-    sid = raw.get("session") if isinstance(raw, dict) else None
-    if isinstance(sid, str) and sid.isascii() and sid.strip() and len(sid) <= MAX_TEXT:
-        return sid, raw           # the usual line: nothing more to check, no location to build
+    if isinstance(raw, dict):
+        sid = raw.get("session")
+        if isinstance(sid, str) and sid.isascii() and sid.strip() and len(sid) <= MAX_TEXT:
+            return sid, raw       # the usual line: nothing more to check, no location to build
     return _unusual_line(line, number, file)
 
 
