@@ -509,12 +509,14 @@ def _sessions_of(file: str, wanted: set[str]) -> list[Session]:
 def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tuple[str, ...] = (),
               rulebook: Rulebook | None = None, jobs: int | None = None, waivers: tuple[Waiver, ...] = (),
               time_limit: float | None = TIME_LIMIT,
-              progress: Callable[[int, int, int, int, int], None] | None = None
-              ) -> Generator[FileOutcome, None, None]:
+              progress: Callable[[int, int, int, int, int], None] | None = None,
+              scheduler: Any = None) -> Generator[FileOutcome, None, None]:
     """Yield the outcomes in input order: discovery's first, then one or more per file.
 
     ``progress(files_done, files_total, sessions_done, bytes_done, bytes_total)`` is called
     after each outcome (bytes: of the files read so far, and of all of them).
+    ``scheduler``: a Dask scheduler address or ``distributed.Client``; the tasks then run on
+    that cluster (``dask_backend``) instead of ``jobs`` local processes, with the same outcomes.
     """
     found = discover(paths)
     yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read,
@@ -527,7 +529,8 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     done = sessions = read = 0
     sizes = {file: _size(file) for file in found.files}      # the time left is estimated by bytes
     total = sum(sizes.values())
-    with Pool(jobs, _init_worker, (rulebook, as_of, waivers), _run_task, time_limit=time_limit) as pool:
+    with _pool(scheduler, jobs, (rulebook, as_of, waivers), time_limit) as pool:
+        pool.start()        # forked before a large log is indexed: the workers do not copy the index
         merged = _plan_merges(pool, found.files) if len(found.files) > 1 else {}
         for result in pool.run(_tasks(found.files, merged)):
             outcome = _outcome(result)
@@ -540,7 +543,14 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
             yield outcome
 
 
-def _plan_merges(pool: Pool, files: list[str]) -> dict[str, list[int]]:
+def _pool(scheduler: Any, jobs: int, init_args: tuple[Any, ...], time_limit: float | None) -> Any:
+    if scheduler is None:
+        return Pool(jobs, _init_worker, init_args, _run_task, time_limit=time_limit)
+    from .dask_backend import DaskPool
+    return DaskPool(scheduler, _init_worker, init_args, _run_task, time_limit=time_limit)
+
+
+def _plan_merges(pool: Any, files: list[str]) -> dict[str, list[int]]:
     """Session id -> the indexes of the files holding it, for ids held by several files."""
     first: dict[str, int] = {}
     merged: dict[str, list[int]] = {}

@@ -67,6 +67,7 @@ class AuditOptions:
     debug: bool = False               # tracebacks of internal errors on stderr
     quiet: bool = False               # text: the summary only; jsonl: no session lines
     only_failing: bool = False        # only the sessions and clauses that fail (--fail-on)
+    scheduler: Any = None             # a Dask scheduler address or Client: run there (dask_backend)
 
 
 class OutputError(ComplianceError):
@@ -383,7 +384,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
     with atomic_output(options.output, stdout) as out, \
             contextlib.closing(run_audit(paths, as_of=as_of, rule_dirs=options.rule_dirs, rulebook=rulebook,
                                          jobs=options.jobs or None, waivers=waivers, time_limit=options.time_limit,
-                                         progress=progress)) as outcomes:
+                                         progress=progress, scheduler=options.scheduler)) as outcomes:
         writer = OutcomeWriter(out, view, as_of, rulebook)
         writer.begin()
         if len(paths) < len(options.paths):

@@ -24,6 +24,8 @@ import signal
 import sys
 from typing import Any, Iterator, NoReturn, Sequence, TextIO
 
+import attrs
+
 from . import __version__, _time, cli_words
 from .audit import TIME_LIMIT
 from .audit_output import FORMATS, GuardedStream, OutputError, atomic_output
@@ -86,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--as-of", dest="as_of", metavar="DATE", help="audit date (as for check); default: now")
     _shared_options(audit)
     audit.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    audit.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on this Dask cluster (tcp://host:8786) instead of local processes; "
+                            "needs the dask extra (see docs/scaling.md)")
     audit.add_argument("--time-limit", dest="time_limit", type=_seconds, default=TIME_LIMIT, metavar="SECONDS",
                        help=f"longest check of one session; past it, its worker is stopped and the "
                             f"session reported (default: {TIME_LIMIT:g})")
@@ -355,6 +360,10 @@ def _audit(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> i
                            output=args.output, fail_on=args.fail_on, rule_dirs=args.rules,
                            waivers=args.waivers, jobs=args.jobs or None, time_limit=args.time_limit,
                            debug=args.debug, quiet=args.quiet, only_failing=args.only_failing)
+    if args.scheduler:          # reached before any output, or one line and exit 2
+        from .dask_backend import connect
+        with contextlib.closing(connect(args.scheduler)) as client:
+            return write_audit(attrs.evolve(options, scheduler=client), stdout, stderr, rulebook, stdin=_stdin())
     return write_audit(options, stdout, stderr, rulebook, stdin=_stdin())
 
 

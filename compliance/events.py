@@ -968,7 +968,7 @@ def parse_event(raw: Any, location: Location = API_LOCATION, *, session: str | N
         raise InputError(f"unknown event type {shown(type_name)}", location=location,
                          hint=did_you_mean(type_name, EVENT_TYPES) or "see docs/events.md")
     cls = EVENT_TYPES[type_name]
-    specs = {f.name: f for f in specific_fields(cls)}
+    specs = _specs_by_name(cls)
     subject = f"event '{type_name}'"
     unknown = [k for k in raw if k not in specs and k not in COMMON_FIELDS]
     if unknown:
@@ -1004,6 +1004,25 @@ def parse_event(raw: Any, location: Location = API_LOCATION, *, session: str | N
     return cls(location=location, **values)
 
 
+_BY_NAME: dict[type[Event], dict[str, FieldSpec]] = {}
+_ATTRIBUTES: dict[tuple[type[Event], str], "attrs.Attribute[Any]"] = {}
+
+
+def _specs_by_name(cls: type[Event]) -> dict[str, FieldSpec]:
+    specs = _BY_NAME.get(cls)
+    if specs is None:
+        specs = _BY_NAME[cls] = {f.name: f for f in specific_fields(cls)}
+    return specs
+
+
+def _attribute(cls: type[Event], attr: str) -> "attrs.Attribute[Any]":
+    """An event class's attribute (its type, its ``check``), looked up once, not per event."""
+    found = _ATTRIBUTES.get((cls, attr))
+    if found is None:
+        found = _ATTRIBUTES[(cls, attr)] = attrs.fields_dict(cls)[attr]
+    return found
+
+
 def checked_text(value: Any, name: str, location: Location) -> str:
     """A session id (or other text read outside an event) as the events take it; InputError if not."""
     return _text(value, name, location, None)
@@ -1026,6 +1045,8 @@ def _checked_text(value: str, name: str, location: Location, subject: str | None
     if len(value) > MAX_TEXT:
         raise InputError(f"field '{name}': text of {len(value):,} characters", location=location, subject=subject,
                          expected=f"at most {MAX_TEXT:,} characters")
+    if value.isascii():         # no surrogate, and already NFC: the usual text costs nothing more
+        return value
     surrogate = _SURROGATE.search(value)
     if surrogate is not None:
         raise InputError(f"field '{name}': text with a lone surrogate (\\u{ord(surrogate.group()):04x})",
@@ -1052,7 +1073,7 @@ def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, 
         if not isinstance(value, str):
             raise bad("a text")
         text = _checked_text(value, spec.name, location, subject)
-        check = attrs.fields_dict(cls)[spec.attr].metadata.get("check")
+        check = _attribute(cls, spec.attr).metadata.get("check")
         expected = check(text) if check else None
         if expected:
             raise bad(expected)
@@ -1070,7 +1091,7 @@ def _convert(value: Any, spec: FieldSpec, cls: type[Event], location: Location, 
     if spec.kind == "enum":
         if not isinstance(value, str) or value not in spec.choices:
             raise bad("one of " + ", ".join(spec.choices))
-        enum_type: Any = attrs.fields_dict(cls)[spec.attr].type
+        enum_type: Any = _attribute(cls, spec.attr).type
         return enum_type(value)
     if spec.kind == "time":
         try:

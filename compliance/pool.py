@@ -194,6 +194,11 @@ class Pool:
             if mask:
                 mask(signal.SIG_SETMASK, blocked)
 
+    def start(self) -> None:
+        """Start every worker now (forked from what this process holds now, not later)."""
+        while len(self._workers) < self.jobs:
+            self._workers.append(_Worker(self))
+
     @property
     def pids(self) -> list[int]:
         return [w.process.pid for w in self._workers if w.process.pid is not None]

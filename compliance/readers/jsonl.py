@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from .._yaml import Unreadable
 from ..errors import InputError, Location
-from ..events import checked_text, parse_event
+from ..events import MAX_TEXT, checked_text, parse_event
 from . import _json
 from ._result import ReadResult, SessionBuilder, finish
 
@@ -50,6 +50,19 @@ def decode_line(line: str, number: int, file: str) -> tuple[str | None, "dict[st
     line = line.removesuffix("\r")
     if not line.strip():
         return None
+    try:
+        raw = _json.decode(line) if len(line) <= MAX_LINE else None
+    except (json.JSONDecodeError, RecursionError):
+        raw = None
+    if isinstance(raw, dict):
+        sid = raw.get("session")
+        if isinstance(sid, str) and sid.isascii() and sid.strip() and len(sid) <= MAX_TEXT:
+            return sid, raw       # the usual line: nothing more to check, no location to build
+    return _unusual_line(line, number, file)
+
+
+def _unusual_line(line: str, number: int, file: str) -> tuple[str | None, "dict[str, Any] | InputError"]:
+    """``decode_line`` for a line that is not a JSON object with a plain ASCII session id."""
     location = Location(file, number)
     if len(line) > MAX_LINE:
         return _problem_of(line, InputError(f"line of {len(line):,} characters", location=location,

@@ -2,9 +2,12 @@
 
 An audit splits a large log by session across worker processes. Decoding the whole log in the
 parent would hold all of it at once (a log of a million events is gigabytes of Python objects).
-Instead the parent reads the file once, a line at a time, and keeps for each session id only the
-numbers, byte offsets and lengths of its lines (arrays of integers, about 20 bytes a line); each
-worker reads and decodes just the lines of its sessions.
+Instead the parent reads the file once, a line at a time, and keeps for each session id only
+where its lines are: *runs* of consecutive lines of that session (first line number, byte
+offset, number of lines, bytes), a few integers each; each worker reads and decodes just the
+lines of its sessions. A log written session after session is one run per session, so the index
+does not grow with the number of events; lines of sessions interleaved line by line cost one run
+(32 bytes) each.
 
 The outcome is the one ``read_jsonl`` gives for the whole text: a line's session is read the
 cheap way (the one ``"session": "..."`` of the line) and, when that is not plain, by decoding
@@ -37,16 +40,36 @@ def _ints() -> array:   # type: ignore[type-arg]
 
 @attrs.define(eq=False)
 class SessionLines:
-    """Where one session's lines are in a log: line numbers, byte offsets and lengths."""
+    """Where one session's lines are in a log, as runs of consecutive lines: for each run, the
+    number and byte offset of its first line, its number of lines and its size in bytes (each
+    line with its end of line)."""
     session: str
     numbers: array = attrs.field(factory=_ints)   # type: ignore[type-arg]
     offsets: array = attrs.field(factory=_ints)   # type: ignore[type-arg]
-    lengths: array = attrs.field(factory=_ints)   # type: ignore[type-arg]
+    counts: array = attrs.field(factory=_ints)    # type: ignore[type-arg]
+    sizes: array = attrs.field(factory=_ints)     # type: ignore[type-arg]
 
-    def add(self, number: int, offset: int, length: int) -> None:
+    def add(self, number: int, offset: int, size: int) -> None:
+        """Line ``number``, of ``size`` bytes (its end of line included) at ``offset``."""
+        last = len(self.numbers) - 1
+        if last >= 0 and self.numbers[last] + self.counts[last] == number \
+                and self.offsets[last] + self.sizes[last] == offset:
+            self.counts[last] += 1
+            self.sizes[last] += size
+            return
         self.numbers.append(number)
         self.offsets.append(offset)
-        self.lengths.append(length)
+        self.counts.append(1)
+        self.sizes.append(size)
+
+    def lines(self, stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+        """(number, bytes without the end of line) of each line, read from ``stream`` one run at
+        a time; None for a line no longer there (the file changed since it was indexed)."""
+        for number, offset, count, size in zip(self.numbers, self.offsets, self.counts, self.sizes):
+            stream.seek(offset)
+            pieces = stream.read(size).split(b"\n")
+            for i in range(count):
+                yield number + i, pieces[i] if i < len(pieces) else None
 
 
 @attrs.define
@@ -111,7 +134,7 @@ def index_log(file: str, stream: BinaryIO) -> LogIndex | None:
         entry = sessions.get(sid)
         if entry is None:
             entry = sessions[sid] = SessionLines(sid)
-        entry.add(number, offset, len(text.encode("utf-8")))
+        entry.add(number, offset, len(raw))
     return LogIndex(sessions, problems, digest.hexdigest()) if content else None
 
 
@@ -125,10 +148,13 @@ def read_indexed(file: str, stream: BinaryIO, items: Iterable[SessionLines]) -> 
     problems: list[InputError] = []
     for entry in items:
         lines: list[LogLine] = []
-        for number, offset, length in zip(entry.numbers, entry.offsets, entry.lengths):
-            stream.seek(offset)
+        for number, raw in entry.lines(stream):
+            if raw is None:
+                problems.append(InputError("line missing", location=Location(file, number),
+                                           expected="a log that does not change while it is audited"))
+                continue
             try:
-                text = stream.read(length).decode("utf-8")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 problems.append(InputError("not UTF-8 text", location=Location(file, number),
                                            expected="a UTF-8 encoded file (it changed while audited?)"))
