@@ -79,7 +79,7 @@ def test_audit_sarif_is_one_run_with_every_session():
     for r in run["results"]:
         by_session.setdefault(r["properties"]["session"], []).append(r["ruleId"])
     assert sorted(by_session["TP-00417-2026-03-10-B"]) == sorted(
-        ["S1.1", "S2.3", "S3.1", "S3.2", "S5.2", "S5.3", "S6.2", "S7.1", "S8.5", "S8.7"])
+        ["S1.1", "S2.3", "S3.1", "S3.2", "S5.2", "S5.3", "S6.2", "S7.1", "S8.5", "S8.6", "S8.7"])
     assert by_session["TP-00378-2026-04-02"] == ["S8.5"]
     # the page has no room for the summary: it is on stderr, with the files not read named
     assert "Résumé" in result.stderr and "examples/session-vae.expected" in result.stderr
@@ -95,8 +95,8 @@ def test_audit_junit_is_one_suite_per_session():
     assert suites["TP-00378-2026-04-02"].get("failures") == "1"
     failed = [c.get("name").split()[0] for c in suites["TP-00417-2026-03-10-B"].iter("testcase")
               if c.find("failure") is not None]
-    assert failed == ["S1.1", "S2.3", "S3.1", "S3.2", "S5.2", "S5.3", "S6.2", "S7.1", "S8.5", "S8.7"]
-    assert root.get("failures") == str(sum(int(s.get("failures")) for s in suites.values())) == "12"
+    assert failed == ["S1.1", "S2.3", "S3.1", "S3.2", "S5.2", "S5.3", "S6.2", "S7.1", "S8.5", "S8.6", "S8.7"]
+    assert root.get("failures") == str(sum(int(s.get("failures")) for s in suites.values())) == "13"
     assert "Summary" in result.stderr
 
 
@@ -159,8 +159,8 @@ def test_quiet_gives_the_summary_only():
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"✓ TP-00417-2026-03-10 ({CONFORME}) : 0 violation, 0 avertissement, 0 en attente",
-        f"✗ TP-00417-2026-03-10-B ({MANQUEMENTS}) : 8 violations, 2 avertissements, 0 en attente — "
-        "S1.1, S3.1, S3.2, S5.2, S5.3, S6.2, S7.1, S8.5"]
+        f"✗ TP-00417-2026-03-10-B ({MANQUEMENTS}) : 9 violations, 2 avertissements, 0 en attente — "
+        "S1.1, S3.1, S3.2, S5.2, S5.3, S6.2, S7.1, S8.5, S8.6"]
     lines = jsonl(cli("audit", "examples", *AS_OF, "--quiet", "--format", "jsonl").stdout)
     assert [line["kind"] for line in lines] == ["audit", "summary"]
     refused = cli("check", CONFORME, *AS_OF, "--quiet", "--format", "csv", "--lang", "en")
@@ -175,8 +175,9 @@ def test_only_failing_keeps_the_failing_sessions_and_clauses(tmp_path):
     assert sorted(r["session"] for r in rows) == ["TP-00302-2026-04-14", "TP-00378-2026-04-02", "TP-00417-2026-03-10-B"]
     result = cli("check", MANQUEMENTS, *AS_OF, "--only-failing", "--format", "json")
     (report,) = json.loads(result.stdout)["reports"]
-    assert [c["clause"] for c in report["clauses"]] == ["S1.1", "S3.1", "S3.2", "S5.2", "S5.3", "S6.2", "S7.1", "S8.5"]
-    assert {f["severity"] for f in report["findings"]} == {"violation"} and len(report["findings"]) == 8
+    assert [c["clause"] for c in report["clauses"]] == ["S1.1", "S3.1", "S3.2", "S5.2", "S5.3", "S6.2", "S7.1", "S8.5",
+                                                        "S8.6"]
+    assert {f["severity"] for f in report["findings"]} == {"violation"} and len(report["findings"]) == 9
     log = str(_warning_only_log(tmp_path))
     warned = cli("check", log, CONFORME, *AS_OF, "--only-failing", "--fail-on", "warning", "--format", "json")
     (report,) = json.loads(warned.stdout)["reports"]
