@@ -152,6 +152,12 @@ class _Stop(Exception):
     """Ends the dispatch loop once the match limit is passed (see the docstring)."""
 
 
+class _Collision(EngineError):
+    """The engine took a fact for one it had already stored: it indexes identities by a 32-bit
+    hash, so an explicit id and a derived fact's content identity (which holds the sid) can
+    collide (note §3). The same facts under another sid do not."""
+
+
 class LiveLimitError(Exception):
     """A live session made more matches than its engine allows: it is closed, and the caller
     judges the session another way (a replay)."""
@@ -159,6 +165,7 @@ class LiveLimitError(Exception):
 
 # durable_rules_engine.assert_fact's first result: the fact completed nothing, or was seen before
 _NOT_HANDLED, _OBSERVED = 1, 2
+_COLLISION_RETRIES = 5      # a collision is about one session in 10^5: five in a row is a bug
 Action = Callable[[dict[str, dict[str, Any]], str], None]    # (matched facts by alias, sid)
 
 
@@ -179,6 +186,10 @@ class Engine:
         self.name = f"tp{next(_ruleset_names)}"
         self._matches: list[Match] = []
         self._derived: list[dict[str, Any]] = []       # derived facts, as asserted (live sessions read them)
+        # every derived fact of the session, as asserted: a genuine repeat is skipped here, so an
+        # engine that says "already stored" of a new one has hit a hash collision
+        self._derived_seen: set[str] = set()
+        self._collided = False
         self._errors: list[str] = []
         self._fired = self._last_seq = 0
         # set_rulesets deletes every "run" key of what it is given: hand it a copy
@@ -228,9 +239,15 @@ class Engine:
                 if assumed:
                     fact[ASSUMED] = sorted(assumed)
                 self._derived.append(fact)
-            # already derived, or read by no rule: nothing to do (the engine says which);
-            # the actions it completes are run by the dispatch loop's next step
-            durable_rules_engine.assert_fact(self._handle, _json(fact))
+            text = _json(fact)
+            if text in self._derived_seen:      # derived already: nothing new
+                return
+            self._derived_seen.add(text)
+            # read by no rule: nothing to do; the actions it completes are run by the dispatch
+            # loop's next step
+            result = durable_rules_engine.assert_fact(self._handle, text)
+            if isinstance(result, tuple) and result and result[0] == _OBSERVED:
+                self._collided = True
         return action
 
     def run(self, facts: list[dict[str, Any]], end_at: int) -> list[Match]:
@@ -296,8 +313,16 @@ class Engine:
     def _run(self, facts: list[dict[str, Any]], end_at: int) -> list[Match]:
         _sids.flush()
         self._check_comparisons(facts)
-        sid = _sids.choose()
+        for _attempt in range(_COLLISION_RETRIES):
+            try:
+                return self._run_once(facts, end_at, _sids.choose())
+            except _Collision:
+                continue        # the same facts under a fresh sid hash otherwise
+        raise EngineError(f"the engine took distinct facts for one {_COLLISION_RETRIES} times over")
+
+    def _run_once(self, facts: list[dict[str, Any]], end_at: int, sid: str) -> list[Match]:
         self._matches, self._derived, self._errors, self._fired = [], [], [], 0
+        self._derived_seen, self._collided = set(), False
         try:
             self._assert(sid, 0, {"type": OPEN_TYPE, "at": end_at})
             for seq, fact in enumerate(facts, start=1):
@@ -330,9 +355,11 @@ class Engine:
             code, state = durable_rules_engine.assert_fact(self._handle, _json(message))
             if code == _NOT_HANDLED:
                 return    # matches no pattern: it can never contribute
-            if code == _OBSERVED:
-                raise EngineError(f"fact {seq} seen twice by the engine")
+            if code == _OBSERVED:           # ids are distinct: a collision of their hashes
+                raise _Collision(f"fact {seq} seen twice by the engine")
             self._dispatch(state, sid)
+            if self._collided:
+                raise _Collision(f"a fact derived after fact {seq} seen twice by the engine")
         except durable_rules_engine.error as error:
             raise EngineError(f"durable_rules failed on fact {json.dumps(fact, ensure_ascii=False)[:200]}: "
                               f"{error}") from error
@@ -373,11 +400,13 @@ class LiveSession:
         self._engine, self.sid = engine, sid
         self._seq = 0
         self._fired = 0
+        self._derived_seen: set[str] = set()
         self.closed = False
         self._finalizer = weakref.finalize(self, _sids.released.append, (engine._handle, sid, fnv1_32(sid)))
 
     def _open(self) -> None:            # with _lock held: an action runs before any delete (bug 1)
         self._engine._matches, self._engine._errors = [], []
+        self._engine._derived_seen, self._engine._collided = self._derived_seen, False
         self._engine._assert(self.sid, 0, {"type": OPEN_TYPE, "at": 0})
 
     def add(self, facts: Iterable[dict[str, Any]]) -> tuple[list[Match], list[dict[str, Any]]]:
@@ -394,11 +423,12 @@ class LiveSession:
             _sids.flush()
             engine._matches, engine._derived, engine._errors = [], [], []
             engine._fired = self._fired
+            engine._derived_seen, engine._collided = self._derived_seen, False
             try:
                 for fact in facts:
                     self._seq += 1
                     engine._assert(self.sid, self._seq, fact)
-            except _Stop:
+            except (_Stop, _Collision):     # the checker replays the session instead
                 self._close()
                 raise LiveLimitError(self.sid) from None
             self._fired = engine._fired

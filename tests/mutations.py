@@ -1007,6 +1007,9 @@ def final_interview_skipped(s: Scenario, draw) -> None:
     test = f"{candidate}-EF"
     for event in [e for e in s.events if e.get("test") == test and e["type"] != "test_scheduled"]:
         s.remove(event)
+    for incident in s.find("incident_reported", candidate=candidate):
+        if incident.get("decision") == "exclusion":     # an excluded candidate misses it of their own doing
+            incident["decision"] = "continue"
     s.proof = [first(s, "test_started", candidate=candidate)]
 
 
