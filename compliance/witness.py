@@ -19,7 +19,7 @@ import attrs
 
 from .compiler import compile_rulebook
 from .engine import EffortLimitError, Engine
-from .errors import EngineError
+from .errors import EngineError, RulebookError
 from .rule_model import Certainty, Check, Pattern, Rulebook
 
 __all__ = ["MAX_PER_RULE", "witness_checks", "satisfied"]
@@ -78,7 +78,10 @@ def _engines_for(rulebook: Rulebook) -> tuple[Engine, ...]:
                 part = Rulebook(clauses=rulebook.clauses, rules=(*rulebook.derivations, *checks[start:start + CHUNK]),
                                 fingerprint=f"{rulebook.fingerprint}{_SEPARATOR}witness{start}",
                                 settings=rulebook.settings, sections=rulebook.sections)
-                built.append(Engine(compile_rulebook(part)))
+                try:
+                    built.append(Engine(compile_rulebook(part)))
+                except (RulebookError, EngineError):    # a witness past an engine limit: left out
+                    continue
             engines = _engines[rulebook.fingerprint] = tuple(built)
         return engines
 
