@@ -22,6 +22,7 @@ from .events import EVENT_TYPES, FIELD_LABELS, Event, FieldSpec, Label, specific
 from .expressions import Arith, Condition, Literal, Operand, Ref, Span
 from .model import Evidence
 from .rule_model import Check, Derivation, Example, Pattern, Rule, Rulebook
+from .rule_model import Span as Days
 from .duty import GAP_FIELDS, GAP_TYPE
 from .vocabulary import vocabulary
 from .working_time import SPAN_FIELDS, SPAN_TYPE
@@ -76,7 +77,8 @@ _RAW_WORDS: dict[str, dict[str, Any]] = {
         "cmp_time": {"==": "est", "!=": "n'est pas", "<": "est avant", "<=": "est au plus tard",
                      ">": "est après", ">=": "est au plus tôt"},
         "day_of": "le jour de {what}",
-        "period": "Période", "derived_facts": "Faits déduits", "folded_facts": "Faits calculés",
+        "period": "Période", "for_kind": "pour une {kind} : {span}", "kind_titre": "session titre",
+        "kind_ccp": "session CCP", "suspended": "suspendue {span}{text}", "derived_facts": "Faits déduits", "folded_facts": "Faits calculés",
         "folds": {"test_span": "Chaque intervalle pendant lequel une épreuve se déroule (du début ou de la reprise à "
                                "la pause ou à la fin), calculé à partir des événements de l'épreuve dans l'ordre du temps.",
                   "duty_gap": "Chaque intervalle de la journée où ni le responsable de session ni un suppléant "
@@ -113,7 +115,8 @@ _RAW_WORDS: dict[str, dict[str, Any]] = {
         "cmp_time": {"==": "is", "!=": "is not", "<": "is before", "<=": "is no later than",
                      ">": "is after", ">=": "is no earlier than"},
         "day_of": "the day of {what}",
-        "period": "Period", "derived_facts": "Derived facts", "folded_facts": "Computed facts",
+        "period": "Period", "for_kind": "for a {kind}: {span}", "kind_titre": "title session",
+        "kind_ccp": "CCP session", "suspended": "suspended {span}{text}", "derived_facts": "Derived facts", "folded_facts": "Computed facts",
         "folds": {"test_span": "Each interval while a test runs (from its start or a resume to a pause or its end), "
                                "computed from the test's events in time order.",
                   "duty_gap": "Each interval of the day when neither the session manager nor a designated "
@@ -270,7 +273,7 @@ class _Site:
     def versions(self, rules: Sequence[Check]) -> list[str]:
         W = self.W
         rows = []
-        for rule in sorted(rules, key=lambda r: (_day_key(r.in_force[0]), r.id)):
+        for rule in sorted(rules, key=lambda r: (_day_key(r.validity.span.start), r.id)):
             rows.append(f"<tr><td>{_e(self.span(rule))}</td><td><a href=\"#{_e(rule.id)}\">{_e(rule.id)}</a></td>"
                         f"<td>{self.sev(rule.severity.value)}</td></tr>")
         return [f"<h2>{_e(W['versions'])}</h2>",
@@ -278,14 +281,25 @@ class _Site:
                 f"<th>{_e(W['severity'])}</th></tr></thead><tbody>", *rows, "</tbody></table>"]
 
     def span(self, rule: Check) -> str:
-        start, until = rule.in_force
-        if start is None and until is None:
+        """When the rule applies: its general span, its span for one kind of session, and the
+        days a derogation suspends it."""
+        W, validity = self.W, rule.validity
+        parts = [self.span_words(validity.span)]
+        parts += [W["for_kind"].format(kind=W[f"kind_{kind}"], span=self.span_words(span))
+                  for kind, span in validity.by_kind]
+        parts += [W["suspended"].format(span=self.span_words(pause.span),
+                                        text=f" ({pause.text.title})" if pause.text else "")
+                  for pause in validity.suspended]
+        return " ; ".join(parts) if self.lang == "fr" else "; ".join(parts)
+
+    def span_words(self, span: Days) -> str:
+        if not span.dated:
             return self.W["always"]
         parts = []
-        if start is not None:
-            parts.append(self.W["from"].format(start=self.day(start)))
-        if until is not None:
-            parts.append(self.W["until"].format(until=self.day(until)))
+        if span.start is not None:
+            parts.append(self.W["from"].format(start=self.day(span.start)))
+        if span.until is not None:
+            parts.append(self.W["until"].format(until=self.day(span.until)))
         return " ".join(parts)
 
     def day(self, value: object) -> str:

@@ -124,6 +124,14 @@ def test_the_versions_table_shows_an_effective_date(pages):
     assert rows and rows[0][0] == "sans limite de date"
 
 
+def test_the_versions_table_shows_spans_by_kind_and_suspensions(pages):
+    # R14 binds CCP juries from 1 January 2017; R5 is suspended by the Covid derogations
+    r14 = [r for r in pages[clause_page("R14")].rows if len(r) == 3 and r[1].startswith("R14")]
+    assert r14 and all("session CCP" in r[0] and "janvier 2017" in r[0] for r in r14), r14
+    (r5,) = [r for r in pages[clause_page("R5")].rows if len(r) == 3 and r[1] == "R5-convocation-tardive"]
+    assert "suspendue" in r5[0] and "25 mai 2020" in r5[0], r5
+
+
 def test_every_field_of_every_event_type_has_a_french_label(pages):
     for type_name, cls in EVENT_TYPES.items():
         rows = {r[0]: r for r in pages[event_page(type_name)].rows[1:]}
