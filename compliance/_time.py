@@ -8,6 +8,7 @@ in the session's time zone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 
@@ -119,7 +120,8 @@ def zone(name: str) -> dt.tzinfo:
 
 def epoch(moment: dt.datetime) -> int:
     """Whole seconds since the epoch of an aware datetime."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    # a fixed offset (what readers give) always has one; another tzinfo may answer None
+    if type(moment.tzinfo) is not dt.timezone and (moment.tzinfo is None or moment.utcoffset() is None):
         raise ValueError("naive datetime: a time zone is required")
     return int(moment.timestamp())
 
@@ -127,6 +129,12 @@ def epoch(moment: dt.datetime) -> int:
 def day_start(day: dt.date, tz: dt.tzinfo) -> int:
     """Epoch seconds of midnight at the start of ``day`` in ``tz``."""
     return epoch(dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz))
+
+
+@functools.lru_cache(maxsize=8192)
+def day_start_cached(day: dt.date, tz: dt.tzinfo) -> int:
+    """``day_start``, remembered: a session's facts name the same few days again and again."""
+    return day_start(day, tz)
 
 
 def from_epoch(seconds: int, tz: dt.tzinfo) -> dt.datetime:

@@ -41,7 +41,7 @@ from .messages import render_template, render_value, value_word
 from .model import (ClauseStatus, Evidence, Finding, Report, Satisfaction, Session, SessionInfo, Source, Status, Text,
                     judge_clause, names_of)
 from .readers._result import MAX_EVENTS
-from .rule_model import Reference
+from .rule_model import Clause, Reference
 from .rulebook import Check, Rulebook, load_rulebook
 from .rule_model import Certainty
 
@@ -61,6 +61,37 @@ class _Prepared:
     settings: dict[str, Any]
     clauses_with_rules: frozenset[str]
     _live: tuple[Engine, dict[str, live.Plan]] | None = None
+    # (first day, kind, clause-gating event types present) -> each clause's status without findings
+    _skeletons: dict[tuple[Any, ...], tuple[_Skeleton, ...]] = attrs.field(factory=dict)
+    _gating: frozenset[str] | None = None      # the event types some clause's applicability needs
+
+    def skeleton(self, day: dt.date | None, kind: str | None, present: set[str]) -> tuple[_Skeleton, ...]:
+        """Each live clause's status when the session has no finding of it: it depends only on
+        the session's first day, its kind and which clause-gating events it holds, so sessions
+        alike share one (every part is immutable)."""
+        gating = frozenset(present & self._gating_types())
+        key = (day, kind, gating)
+        known = self._skeletons.get(key)
+        if known is None:
+            if len(self._skeletons) >= _SKELETONS:
+                self._skeletons.clear()      # bounded: an archive spans at most a few thousand days
+            known = self._skeletons[key] = tuple(self._clause_skeleton(c, day, kind, gating)
+                                                 for c in self.rulebook.clauses if not c.retired)
+        return known
+
+    def _gating_types(self) -> frozenset[str]:
+        if self._gating is None:
+            self._gating = frozenset(t for c in self.rulebook.clauses for t in c.applies_if)
+        return self._gating
+
+    def _clause_skeleton(self, clause: Clause, day: dt.date | None, kind: str | None,
+                         present: frozenset[str]) -> _Skeleton:
+        rules = [r for r in self.rulebook.checks if r.clause == clause.id]
+        why_not = versions.not_applicable(clause, rules, day, kind, set(present))
+        applied = () if why_not else versions.applied_versions(rules, day, kind)
+        status = ClauseStatus(clause=clause.id, status=Status.NOT_APPLICABLE if why_not else Status.COMPLIANT,
+                              title=clause.title, versions=applied, not_applicable=why_not)
+        return _Skeleton(status, applied)
 
     def live(self) -> tuple[Engine, dict[str, live.Plan]]:
         """The live rule base's engine and the plans of the checks it judges, built on first use
@@ -197,14 +228,14 @@ class Checker:
         if self._finished:
             raise UsageError(f"Checker.{method} after finish",
                              expected="a new Checker for further events")
-        if isinstance(event, Mapping) and not isinstance(event, Event):
+        if isinstance(event, Event):        # first: the Mapping test is an ABC's, slow
+            return event
+        if isinstance(event, Mapping):
             n = len(self._events) + 1
             return parse_event(dict(event), Location("<feed>", event=n), session=self._session,
                                default_id=f"F{n}")
-        if not isinstance(event, Event):
-            raise TypeError(f"Checker.{method} takes a compliance Event or a mapping of one "
-                            f"(see parse_event), got {type(event).__name__}")
-        return event
+        raise TypeError(f"Checker.{method} takes a compliance Event or a mapping of one "
+                        f"(see parse_event), got {type(event).__name__}")
 
     def _accept(self, event: Event) -> None:
         if len(self._events) >= MAX_EVENTS:
@@ -740,18 +771,17 @@ class Checker:
         tz_name = session_time_zone(self._events)
         present = {e.TYPE for e in self._events}
         day, kind = self._session_day(self._tz()), self._session_kind()
+        by_clause: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_clause.setdefault(finding.clause, []).append(finding)
         statuses = []
-        for clause in self._p.rulebook.clauses:
-            if clause.retired:
+        for skeleton in self._p.skeleton(day, kind, present):
+            mine = by_clause.get(skeleton.status.clause)
+            if not mine:
+                statuses.append(skeleton.status)
                 continue
-            mine = [f for f in findings if f.clause == clause.id]
-            rules = [r for r in self._p.rulebook.checks if r.clause == clause.id]
-            why_not = versions.not_applicable(clause, rules, day, kind, present)
-            otherwise = Status.NOT_APPLICABLE if why_not else Status.COMPLIANT
-            status = judge_clause(mine, otherwise)
-            statuses.append(ClauseStatus(clause=clause.id, status=status, title=clause.title, findings=len(mine),
-                                         versions=() if why_not else versions.applied_versions(rules, day, kind),
-                                         not_applicable=why_not if status is Status.NOT_APPLICABLE else ()))
+            statuses.append(attrs.evolve(skeleton.status, status=judge_clause(mine, skeleton.status.status),
+                                         findings=len(mine), versions=skeleton.versions, not_applicable=()))
         return Report(session=self._session or "", source=source,
                       as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,
                       tool_version=__version__, rulebook=self._p.rulebook.fingerprint,
@@ -764,6 +794,15 @@ class Checker:
         tz = self._tz()
         order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
         return tuple(self._evidence(i, tz) for i in order)
+
+
+@attrs.frozen
+class _Skeleton:
+    status: ClauseStatus                       # without findings: compliant or not applicable
+    versions: tuple[Any, ...]                  # the versions shown when the clause has findings
+
+
+_SKELETONS = 4096
 
 
 @attrs.frozen(eq=False)

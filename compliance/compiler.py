@@ -227,16 +227,17 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
                             AT_DAY: _local_day(event.at, tz),
                             "session": event.session, "eid": event.id, "src": [index]}
     lists = []
-    for spec in events.specific_fields(type(event)):
-        value = getattr(event, spec.attr)
+    for attr, name, kind, day_name in _fact_plan(type(event)):
+        value = getattr(event, attr)
         if value is None:           # an optional instant not recorded: no such field
             continue
-        if spec.kind == "list":
-            lists.append((spec.name, value))
+        if kind == "list":
+            lists.append((name, value))
+        elif kind == "time":
+            fact[name] = _time.epoch(value)
+            fact[day_name] = _local_day(value, tz)
         else:
-            fact[fact_field(spec.name)] = fact_value(value, spec.kind, tz)
-            if spec.kind == "time" and value is not None:
-                fact[DAY_OF.format(fact_field(spec.name))] = _local_day(value, tz)
+            fact[name] = fact_value(value, kind, tz)
     for name, (kind, compute) in COMPUTED_FIELDS.get(event.TYPE, {}).items():
         fact[name] = compute(event, settings or {}, tz)
         if kind == "time":
@@ -261,6 +262,21 @@ def event_facts(event: events.Event, index: int, tz: dt.tzinfo,
     return out
 
 
+_PLANS: dict[type[events.Event], tuple[tuple[str, str, str, str], ...]] = {}
+
+
+def _fact_plan(cls: type[events.Event]) -> tuple[tuple[str, str, str, str], ...]:
+    """For each specific field of ``cls``: (attribute, fact field, kind, its day's fact field);
+    a list field keeps its record name (its items become facts of type ``type.name``)."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = tuple(
+            (spec.attr, spec.name if spec.kind == "list" else fact_field(spec.name), spec.kind,
+             DAY_OF.format(fact_field(spec.name)))
+            for spec in events.specific_fields(cls))
+    return plan
+
+
 def session_facts(session_events: list[events.Event], tz: dt.tzinfo,
                   settings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The facts of a whole session (``src``: the index in ``session_events``), the folds over
@@ -276,7 +292,7 @@ def session_facts(session_events: list[events.Event], tz: dt.tzinfo,
 
 def _local_day(moment: dt.datetime, tz: dt.tzinfo) -> int:
     """Midnight at the start of the instant's day in the session's zone, as rules read days."""
-    return _time.day_start(moment.astimezone(tz).date(), tz)
+    return _time.day_start_cached(moment.astimezone(tz).date(), tz)
 
 
 def fact_value(value: Any, kind: str, tz: dt.tzinfo) -> Any:

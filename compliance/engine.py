@@ -195,6 +195,7 @@ class Engine:
         # set_rulesets deletes every "run" key of what it is given: hand it a copy
         ruleset = copy.deepcopy(compiled.ruleset)
         self._actions: dict[str, Action] = {}
+        self._degrees = _degrees(compiled)
         for rule_id, rule in ruleset.items():
             rule["run"] = lambda c: None        # durable wants one; this module runs the actions
             if rule_id == OPEN_RULE:
@@ -275,6 +276,9 @@ class Engine:
         counts = Counter(counts)
         # derived facts are not known before the run: the match limit bounds them
         counts.update({type_name: 1 for type_name, _ in self.compiled.derivations.values()})
+        most = max(counts.values(), default=0)
+        if sum(n * most ** degree for degree, n in self._degrees.items()) <= MAX_COMPARISONS:
+            return      # even with every type as frequent as the most frequent: within the limit
         total, heaviest = 0, (0, "")
         for rule_id, plan in self.compiled.plans.items():
             partial, comparisons = 1, 0
@@ -385,6 +389,20 @@ class Engine:
                 self._errors.append(f"{rule_id}: {error!r}")
             durable_rules_engine.update_state(self._handle, state_text)
             message_text = durable_rules_engine.complete_and_start_action(self._handle, state)
+
+
+def _degrees(compiled: CompiledRulebook) -> Counter[int]:
+    """How many patterns compare their facts with partial matches built from k facts, by k + 1:
+    with every type counting at most m facts, a rule base needs at most sum(n * m ** d)
+    comparisons (``check_comparisons`` counts them exactly only when that bound is too high)."""
+    degrees: Counter[int] = Counter()
+    for plan in compiled.plans.values():
+        depth = 1
+        for _type_name, multiplies in plan:
+            degrees[depth] += 1
+            if multiplies:
+                depth += 1
+    return degrees
 
 
 class LiveSession:

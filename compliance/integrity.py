@@ -36,7 +36,7 @@ from typing import Callable, Mapping, Sequence
 
 from . import _time
 from .errors import ComplianceError
-from .events import Event, PersonArrived, PersonLeft, TestEnded, TestPaused, TestResumed, TestStarted
+from .events import Event, PersonArrived, specific_fields, PersonLeft, TestEnded, TestPaused, TestResumed, TestStarted
 from .model import INTEGRITY_SOURCE, Evidence, Finding, Session, Severity, Text
 
 # field -> (declaring event type, declared field, French and English names of what it names)
@@ -46,6 +46,30 @@ REFERENCES = {
     "juror": ("juror_appointed", "juror", "juré", "juror"),
     "test": ("test_scheduled", "test", "épreuve", "test"),
 }
+
+
+_DECLARES: dict[type[Event], tuple[tuple[str, str], ...]] = {}
+_REFERS: dict[type[Event], tuple[tuple[str, str, str], ...]] = {}
+
+
+def _declares(cls: type[Event]) -> tuple[tuple[str, str], ...]:
+    """(declared type, its name field) for each kind of name events of ``cls`` declare."""
+    known = _DECLARES.get(cls)
+    if known is None:
+        known = _DECLARES[cls] = tuple((decl_type, decl_field) for decl_type, decl_field, _fr, _en
+                                       in REFERENCES.values() if cls.TYPE == decl_type)
+    return known
+
+
+def _references(cls: type[Event]) -> tuple[tuple[str, str, str], ...]:
+    """(field, attribute, declaring type) for each name events of ``cls`` cite but do not declare."""
+    known = _REFERS.get(cls)
+    if known is None:
+        attrs_of = {spec.name: spec.attr for spec in specific_fields(cls)}
+        known = _REFERS[cls] = tuple((field, attrs_of[field], decl_type)      # in REFERENCES' order
+                                     for field, (decl_type, *_words) in REFERENCES.items()
+                                     if field in attrs_of and cls.TYPE != decl_type)
+    return known
 
 
 def problem_finding(clause: str, error: ComplianceError, session: str, titles: Mapping[str, Text]) -> Finding:
@@ -71,9 +95,8 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
     events = session.events
     declared: dict[str, set[str]] = {}
     for event in events:
-        for _field, (decl_type, decl_field, _fr, _en) in REFERENCES.items():
-            if event.TYPE == decl_type:
-                declared.setdefault(decl_type, set()).add(getattr(event, decl_field))
+        for decl_type, decl_field in _declares(type(event)):
+            declared.setdefault(decl_type, set()).add(getattr(event, decl_field))
     findings: list[Finding] = []
 
     def cite(*indices: int) -> tuple[Evidence, ...]:
@@ -83,10 +106,9 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
     # one fact), citing every event that names it, in the order of its first mention.
     undeclared: dict[tuple[str, str], list[int]] = {}
     for index, event in enumerate(events):
-        fields = event.fields()
-        for field, (decl_type, _decl_field, _fr, _en) in REFERENCES.items():
-            value = fields.get(field)
-            if not value or event.TYPE == decl_type:     # "" : an optional reference left out
+        for field, attr, decl_type in _references(type(event)):
+            value = getattr(event, attr)
+            if not value:     # "" : an optional reference left out
                 continue
             if value not in declared.get(decl_type, set()):
                 undeclared.setdefault((field, value), []).append(index)

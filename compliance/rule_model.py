@@ -243,6 +243,13 @@ class Rulebook:
     fingerprint: str
     settings: tuple[tuple[str, object], ...] = ()
     sections: Mapping[str, Text] = attrs.field(factory=dict, converter=_read_only, eq=False, hash=False)
+    # split once: every check of every session reads them
+    _checks: tuple[Check, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _derivations: tuple[Derivation, ...] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_checks", tuple(r for r in self.rules if isinstance(r, Check)))
+        object.__setattr__(self, "_derivations", tuple(r for r in self.rules if isinstance(r, Derivation)))
 
     def clause(self, clause_id: str) -> Clause:
         for clause in self.clauses:
@@ -258,11 +265,11 @@ class Rulebook:
 
     @property
     def checks(self) -> tuple[Check, ...]:
-        return tuple(r for r in self.rules if isinstance(r, Check))
+        return self._checks
 
     @property
     def derivations(self) -> tuple[Derivation, ...]:
-        return tuple(r for r in self.rules if isinstance(r, Derivation))
+        return self._derivations
 
     def setting(self, name: str) -> object:
         return dict(self.settings)[name]
