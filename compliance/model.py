@@ -197,6 +197,8 @@ class SessionInfo:
         people: dict[str, dict[str, str]] = {"manager": {}, "substitute": {}, "juror": {}}
         registered, started = set(), set()
         for e in events:
+            if e.TYPE not in _INFO_TYPES:
+                continue
             fields = e.fields()
             if e.TYPE == "manager_designated" and fields["role"].value in people:
                 people[fields["role"].value].setdefault(fields["person"], fields["name"])
@@ -218,6 +220,9 @@ class SessionInfo:
                    last_day=_time.render_date(days[-1]) if days else "",
                    managers=named("manager"), substitutes=named("substitute"), jurors=named("juror"),
                    candidates=len(registered), present=len(registered & started), record_sha256=digest)
+
+
+_INFO_TYPES = frozenset({"manager_designated", "juror_appointed", "candidate_registered", "test_started"})
 
 
 def _span_pairs(pairs: Iterable[Iterable[str]]) -> tuple[tuple[str, str], ...]:
