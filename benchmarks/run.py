@@ -211,6 +211,7 @@ def audit_figures(args: argparse.Namespace) -> None:
         cpu_read = statistics.median(cpu_time(lambda: [read_file(f) for f in files]) for _ in range(args.repeat))
         print(f"reading JSONL    {events / per_read:8.0f} events/s (read and validate only, one process, "
               f"{len(files)} files); {events / cpu_read:.0f} events per CPU-second")
+        breakdown_figures(files, events, args.repeat)
         results, cpus = {}, {}
         for jobs in (1, 2):
             def audit():
@@ -228,6 +229,31 @@ def audit_figures(args: argparse.Namespace) -> None:
         print(f"peak RSS of an audit process: {child:.0f} MiB")
         dask_figures(archive, Path(tmp), events, args.repeat)
         peer_figures(files, events, args.repeat, events / results[2])
+
+
+def breakdown_figures(files: list[Path], events: int, repeat: int) -> None:
+    """Where one core's time goes, in CPU time: reading, the whole check, and the rule engine
+    alone (each session's facts built beforehand: durable_rules matching them, nothing else).
+    The engine alone bounds any audit on this rule base: two cores cannot pass twice its rate."""
+    import datetime as dt
+    from compliance import _time, checker, compiler
+    sessions = [s for f in files for s in read_file(f).sessions]
+    as_of = dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc)
+    check = statistics.median(cpu_time(lambda: [check_session(s, as_of=as_of, timeline=False) for s in sessions])
+                              for _ in range(repeat))
+    prepared = checker._prepare(None)        # the shipped rule base, as check_session runs it
+    facts = []
+    for s in sessions:
+        tz = _time.zone(checker.session_time_zone(s.events))
+        facts.append(compiler.session_facts(list(s.events), tz, prepared.settings))
+    end = _time.epoch(as_of)
+    engine = statistics.median(cpu_time(lambda: [prepared.engine.run(f, end) for f in facts]) for _ in range(repeat))
+    rules = len(prepared.compiled.ruleset)
+    print(f"check alone      {events / check:8.0f} events per CPU-second ({len(sessions)} sessions read "
+          f"beforehand; {check / len(sessions) * 1e3:.2f} ms a session)")
+    print(f"engine alone     {events / engine:8.0f} events per CPU-second ({rules} compiled rules; "
+          f"{engine / len(sessions) * 1e3:.2f} ms a session, {engine / check:.0%} of the check): "
+          f"two cores cannot audit faster than {2 * events / engine:.0f} events/s on this rule base")
 
 
 def dask_figures(archive: Path, tmp: Path, events: int, repeat: int) -> None:

@@ -41,7 +41,8 @@ from .messages import render_template, render_value, value_word
 from .model import (ClauseStatus, Evidence, Finding, Report, Satisfaction, Session, SessionInfo, Source, Status, Text,
                     judge_clause, names_of)
 from .readers._result import MAX_EVENTS
-from .rule_model import Clause, Reference
+from .catalogue import Clause
+from .rule_model import Reference
 from .rulebook import Check, Rulebook, load_rulebook
 from .rule_model import Certainty
 
