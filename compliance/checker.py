@@ -209,7 +209,7 @@ class Checker:
         self._clock = working_time.WorkingTime()
         self._open: tuple[_Owed, ...] = ()           # the open obligations as ``guide`` last saw them
         self._warned: set[tuple[str, tuple[int, ...]]] = set()
-        self._duty = duty.DutyCover()
+        self._duty = duty.DutyCover(dt.timezone.utc)     # made anew in the session's zone by the first build
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
         self._built: list[int] = []          # events in the order their facts were built
         self._generation = 0                 # bumped whenever every fact is rebuilt
@@ -708,7 +708,7 @@ class Checker:
         if earlier or self._facts_tz != session_time_zone(self._events):   # days are read in the session's zone
             self._facts, self._facts_tz = {}, session_time_zone(self._events)
             self._clock, self._facts_latest = working_time.WorkingTime(), None
-            self._duty = duty.DutyCover()
+            self._duty = duty.DutyCover(tz)
             self._built, self._generation = [], self._generation + 1
             new = range(len(self._events))
         for index in sorted(new, key=lambda i: (self._events[i].at, i)):

@@ -281,7 +281,7 @@ def session_facts(session_events: list[events.Event], tz: dt.tzinfo,
                   settings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The facts of a whole session (``src``: the index in ``session_events``), the folds over
     time (working time, duty) run in time order as ``Checker`` runs them."""
-    clock, duty = WorkingTime(), DutyCover()
+    clock, duty = WorkingTime(), DutyCover(tz)
     built: dict[int, list[dict[str, Any]]] = {}
     for index in sorted(range(len(session_events)), key=lambda i: (session_events[i].at, i)):
         event = session_events[index]

@@ -15,15 +15,23 @@ On duty: whoever is on site having arrived as manager or substitute, and whoever
 received the duty by a hand-over while on site (until they hand it on or leave). A hand-over to
 someone not on site moves nothing; a relay who already left covers nothing. A day with no
 closing on record has no end, so a stretch still open at the end of the record is not a fact.
+
+A night is no part of the session's working time. Many centres record a session of several days
+with one opening and one closing: the manager leaves in the evening once every test has stopped
+and comes back the next morning. Such a stretch is not a gap when it crosses a local midnight,
+no test was running when it began, nothing but arrivals and departures happened in it, and it
+ended with someone taking up the duty (not with the closing).
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
 
 from . import _time
-from .events import DutyHandover, Event, PersonArrived, PersonLeft, Role, SessionClosed, SessionOpened
+from .events import (DutyHandover, Event, PersonArrived, PersonLeft, Role, SessionClosed, SessionOpened, TestEnded,
+                     TestPaused, TestResumed, TestStarted)
 
 GAP_TYPE = "duty_gap"
 GAP_FIELDS = {"at": "time", "session": "text", "id": "text", "from": "time", "until": "time",
@@ -36,15 +44,18 @@ class _Gap:
     since: int            # epoch seconds
     began_by: int         # index of the event that began it
     left: str             # who left ("" at an opening)
+    quiet: bool           # no test running, and nothing but arrivals and departures, so far
 
 
 class DutyCover:
     """Fold people and day events in time order (``observe``); one instance per session."""
 
-    def __init__(self) -> None:
+    def __init__(self, tz: dt.tzinfo) -> None:
+        self._tz = tz                          # the session's zone: where its nights fall
         self._on_site: set[str] = set()
         self._by_role: set[str] = set()        # on site, arrived as manager or substitute
         self._by_handover: set[str] = set()    # on site, handed the duty
+        self._running: set[str] = set()        # tests whose clock runs
         self._open = False
         self._gap: _Gap | None = None
 
@@ -56,6 +67,9 @@ class DutyCover:
         now = _time.epoch(event.at)
         was_covered = self._covered()
         taker = ""
+        self._follow_tests(event)
+        if self._gap is not None and not isinstance(event, (PersonArrived, PersonLeft, DutyHandover)):
+            self._gap.quiet = False
         if isinstance(event, PersonArrived):
             self._on_site.add(event.person)
             if event.role in _ON_DUTY_ROLES:
@@ -73,7 +87,7 @@ class DutyCover:
             if not self._open:
                 self._open = True
                 if not self._covered():
-                    self._gap = _Gap(now, index, "")
+                    self._gap = _Gap(now, index, "", quiet=False)
             return []
         elif isinstance(event, SessionClosed):
             gap, self._gap, self._open = self._gap, None, False
@@ -83,15 +97,26 @@ class DutyCover:
         if not self._open:
             return []
         if was_covered and not self._covered():
-            self._gap = _Gap(now, index, event.person if isinstance(event, PersonLeft) else "")
+            self._gap = _Gap(now, index, event.person if isinstance(event, PersonLeft) else "",
+                             quiet=not self._running)
         elif self._gap is not None and self._covered():
             gap, self._gap = self._gap, None
             return self._ended(gap, now, index, taker)
         return []
 
-    @staticmethod
-    def _ended(gap: _Gap, now: int, index: int, by: str) -> list[dict[str, Any]]:
+    def _follow_tests(self, event: Event) -> None:
+        if isinstance(event, (TestStarted, TestResumed)):
+            self._running.add(event.test)
+        elif isinstance(event, (TestPaused, TestEnded)):
+            self._running.discard(event.test)
+
+    def _ended(self, gap: _Gap, now: int, index: int, by: str) -> list[dict[str, Any]]:
         if now <= gap.since:        # nobody missed: the relay came the same second
             return []
+        if gap.quiet and by and self._day(now) > self._day(gap.since):
+            return []               # a night between two working days (see the module docstring)
         return [{"from": gap.since, "until": now, "left": gap.left, "by": by,
                  "src": sorted({gap.began_by, index})}]
+
+    def _day(self, seconds: int) -> dt.date:
+        return _time.from_epoch(seconds, self._tz).date()

@@ -226,6 +226,31 @@ def _stays(events: list[Any], keys: list[tuple], person: str, role_ok: Any) -> l
     return stays + ([(since, NEVER)] if since is not None else [])
 
 
+CLOCK_EVENTS = {"test_started": True, "test_resumed": True, "test_paused": False, "test_ended": False}
+OFF_DUTY_EVENTS = {"person_arrived", "person_left", "duty_handover"}
+
+
+def _quiet_night(events: list[Any], keys: list[tuple], begun: tuple, ended: tuple, by: str, zone: str) -> bool:
+    """compliance/duty.py's night between two working days: a stretch begun by a departure with
+    no test running, ended by someone taking the duty on a later local day, with nothing but
+    arrivals, departures and hand-overs between."""
+    tz = zoneinfo.ZoneInfo(zone)
+    if not by or events[begun[1]].type != "person_left":
+        return False
+    if events[ended[1]].at.astimezone(tz).date() <= events[begun[1]].at.astimezone(tz).date():
+        return False
+    running: dict[str, bool] = {}
+    for key in keys:
+        if key >= begun:
+            break
+        event = events[key[1]]
+        if event.type in CLOCK_EVENTS:
+            running[event.test] = CLOCK_EVENTS[event.type]
+    if any(running.values()):
+        return False
+    return all(events[k[1]].type in OFF_DUTY_EVENTS for k in keys if begun < k < ended)
+
+
 def duty_gaps(events: list[Any], zone: str) -> list[dict[str, Any]]:
     """docs/rules.md and compliance/duty.py's reading of S1.1, as intervals: each day (an
     opening to the next closing) minus the union of the intervals someone is on duty — a stay
@@ -264,7 +289,8 @@ def duty_gaps(events: list[Any], zone: str) -> list[dict[str, Any]]:
             if uncovered_from is None and not covered and key != closed:
                 uncovered_from = key
             elif uncovered_from is not None and (covered or key == closed):
-                if key[0] > uncovered_from[0]:
+                by = next((p for a, _, p in duty if a == key), "")
+                if key[0] > uncovered_from[0] and not _quiet_night(events, keys, uncovered_from, key, by, zone):
                     start, end = events[uncovered_from[1]], events[key[1]]
                     gaps.append({"type": "duty_gap", "at": key[0],
                                  "at (day)": midnight(end.at.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone),
@@ -272,7 +298,7 @@ def duty_gaps(events: list[Any], zone: str) -> list[dict[str, Any]]:
                                  "src": sorted({uncovered_from[1], key[1]}),
                                  "from": uncovered_from[0], "until": key[0],
                                  "left": start.person if start.type == "person_left" else "",
-                                 "by": next((p for a, _, p in duty if a == key), "")})
+                                 "by": by})
                 uncovered_from = None
     return gaps
 

@@ -419,11 +419,33 @@ def features_seen() -> Counter:
     return seen
 
 
+class _Reached(Exception):
+    pass
+
+
+def _reached_later(feature: str) -> bool:
+    """Whether up to 600 more compliant sessions show ``feature``. Hypothesis's draws in a
+    process also depend on what it drew there before (the sample above differs between a whole
+    run and a run of this test alone), so a rare shape missing from the sample is searched for."""
+    shows = FEATURES[feature]
+
+    @settings(REACH, max_examples=600, derandomize=True)
+    @given(scenarios())
+    def search(scenario):
+        if shows(scenario):
+            raise _Reached()
+    try:
+        search()
+    except _Reached:
+        return True
+    return False
+
+
 @pytest.mark.parametrize("feature", FEATURES)
 def test_the_generator_reaches_each_feature_it_claims(feature, features_seen):
     """Every optional shape and every exact-bound placement the compliant generator claims
     comes out of it."""
-    assert features_seen[feature] > 0
+    assert features_seen[feature] > 0 or _reached_later(feature)
 
 
 def _one_second_after(moment: dt.datetime, *times: dt.datetime) -> bool:

@@ -77,7 +77,7 @@ def _disagreements(zone, event_facts):
 def _folded(events, tz, settings, event_facts):
     """``event_facts`` of each event, the folds over time (working time, duty) run in time
     order as the checker runs them."""
-    clock, cover = working_time.WorkingTime(), duty.DutyCover()
+    clock, cover = working_time.WorkingTime(), duty.DutyCover(tz)
     built = {}
     for i in sorted(range(len(events)), key=lambda i: (events[i].at, i)):
         built[i] = event_facts(events[i], i, tz, settings, clock.observe(events[i], i), cover.observe(events[i], i))

@@ -38,11 +38,7 @@ CASES = {
     "cayenne-titre-soiree": ("2026-07-31T12:00:00-03:00", [], []),
     "ccp-oraux-seuls-sans-brouillons": ("2026-10-15", [], []),
     "convocation-j15-apres-midi": ("2026-07-15", [], []),
-    "deux-jours-sans-fermeture-le-soir": ("2026-11-15", [], [_false(
-        "S1.1", "S1.1-depart-avant-cloture",
-        "a two-day session recorded with one opening and one closing: the manager goes home at "
-        "night with no candidate, juror or running test on site; presence 'tout au long de la "
-        "session' is read over its working hours")]),
+    "deux-jours-sans-fermeture-le-soir": ("2026-11-15", [], []),
     "deux-jours-suppleant-jour2": ("2026-04-30", [], []),
     "dossier-etudie-en-deux-temps": ("2026-07-31", [], []),
     "distance-ccp-2025": ("2025-04-30", [], []),
