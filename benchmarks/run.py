@@ -299,11 +299,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--log-events", dest="log_events", type=int, default=1_000_000,
                         help="events of the one-log memory figure (0: skip it)")
-    parser.add_argument("--only", choices=["audit", "memory"],
-                        help="print only the audit figures (with PM4Py's) or only the memory ones")
+    parser.add_argument("--only", choices=["audit", "memory", "live"],
+                        help="print only the audit figures (with PM4Py's), the memory ones or the live ones")
     args = parser.parse_args()
     if args.only:
-        audit_figures(args) if args.only == "audit" else memory_figures(args)
+        {"audit": audit_figures, "memory": memory_figures, "live": lambda _: live_figures(args.repeat)}[args.only](args)
         return
     (session,) = read_path(ROOT / "examples" / "session-conforme.yaml")
     import datetime as dt
