@@ -554,27 +554,53 @@ class Checker:
         pool = state.pool
         # what the list depends on besides the clock; with it unchanged, the list stays the same
         # while the clock passes no due time and no expected start
-        depends = (pool.added, pool.removed, len(state.started), len(state.absent), len(state.expected), day)
+        depends = (pool.added, pool.removed, len(state.started), len(state.absent), day)
         cached = state.open_cache
-        if cached is not None and cached[1] <= clock <= cached[2]:
-            if cached[0] == depends:
-                unchanged: tuple[live.Candidate, ...] = cached[3]
-                return unchanged
-            if cached[0][0] == pool.added and cached[0][4:] == depends[4:]:
-                # obligations only went (discharged, or their test no longer expected): the
-                # list less them, unless one of them stood for others with the same finding
-                valid = self._valid(state, clock)
-                kept = tuple(c for c in cached[3] if _still_open(c, valid))
-                if not any(c in cached[4] for c in cached[3] if not _still_open(c, valid)):
-                    state.open_cache = (depends, clock, cached[2], kept, cached[4])
-                    return kept
+        if cached is not None and cached.since <= clock <= cached.until:
+            if cached.depends == depends and cached.expected == len(state.expected):
+                return cached.listed
+            if cached.depends[2:] == depends[2:] and cached.bounded is pool.bounded:
+                updated = self._open_updated(state, cached, clock, day, tz)
+                if updated is not None:
+                    state.open_cache = attrs.evolve(updated, depends=depends)
+                    return updated.listed
         valid = self._valid(state, clock)
         if len(pool.bounded) > 2 * state.compacted + 64:
             assert self._latest is not None
             pool.compact(min(clock, _time.epoch(self._latest)))     # never a later query's clock
             state.compacted = len(pool.bounded)
-        groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]] = {}
-        open_ = pool.open(clock, valid)
+        listed = _OpenList(depends, 0, clock, clock + _LONG_AFTER, (), frozenset(), pool.bounded, 0, {})
+        state.open_cache = listed = self._open_added(state, listed, clock, day, tz, valid)
+        return listed.listed
+
+    def _open_updated(self, state: "_Live", cached: "_OpenList", clock: int, day: dt.date | None,
+                      tz: dt.tzinfo) -> "_OpenList | None":
+        """The cached list brought up to date when no test started and no candidate was noted
+        absent since (so no assumed start stopped being expected, and nothing closed can open
+        again): less the obligations that went, plus those that came; None when the whole list
+        must be computed again (one that went stood for others with the same finding)."""
+        valid = self._valid(state, clock)
+        listed = cached
+        if cached.depends[1] != state.pool.removed:
+            gone = [c for c in cached.listed if not _still_open(c, valid)]
+            if any(c in cached.hiding for c in gone):
+                return None
+            if gone:
+                went = set(gone)
+                groups = {key: [c for c in reps if c not in went] for key, reps in cached.groups.items()}
+                listed = attrs.evolve(cached, listed=tuple(c for c in cached.listed if c not in went),
+                                      groups={key: reps for key, reps in groups.items() if reps})
+        return self._open_added(state, attrs.evolve(listed, since=clock), clock, day, tz, valid)
+
+    def _open_added(self, state: "_Live", listed: "_OpenList", clock: int, day: dt.date | None,
+                    tz: dt.tzinfo, valid: frozenset[str]) -> "_OpenList":
+        """``listed`` with the open candidates the pool made since (all of them, for a list
+        just begun), in due order: one per distinct finding, as the batch dedups them."""
+        bounded = listed.bounded
+        open_ = live.open_among(bounded[listed.seen:], clock, valid)
+        groups = dict(listed.groups)
+        hiding = set(listed.hiding)
+        found: list[live.Candidate] = []
         for candidate in open_:
             rule = candidate.plan.check
             if day is not None and not rule.applies_on(day):
@@ -583,35 +609,42 @@ class Checker:
             if cited is None:
                 cited = candidate.cache["cited"] = tuple(sorted(
                     {i for alias in rule.evidence for i in candidate.named[alias]["src"]}))
-            groups.setdefault((rule.id, cited), []).append(candidate)
-        found: list[live.Candidate] = []
-        hiding: set[live.Candidate] = set()     # candidates standing for others with the same finding
-        for same in groups.values():
-            if len(same) > 1:      # one obligation per distinct finding, as the batch dedups them
-                by_message: dict[str, list[live.Candidate]] = {}
-                for candidate in same:
-                    message = candidate.cache.get("message")
-                    if message is None:
-                        message = candidate.cache["message"] = self._message(
-                            candidate.plan.check, candidate.named, tz, "fr")
-                    by_message.setdefault(message, []).append(candidate)
-                same = [twins[0] for twins in by_message.values()]
-                hiding.update(twins[0] for twins in by_message.values() if len(twins) > 1)
-            found += same
+            reps = groups.get((rule.id, cited))
+            if reps is None:
+                groups[(rule.id, cited)] = [candidate]
+                found.append(candidate)
+                continue
+            # the same finding as one listed already: listed too only if its message differs
+            message = self._message_fr(candidate, tz)
+            twin = next((c for c in reps if self._message_fr(c, tz) == message), None)
+            if twin is None:
+                groups[(rule.id, cited)] = [*reps, candidate]
+                found.append(candidate)
+            else:
+                hiding.add(twin)
         order = self._p.clause_order
         for candidate in found:
             if "order" not in candidate.cache:
                 rule = candidate.plan.check
                 candidate.cache["order"] = (int(candidate.due), order.get(rule.clause, 10_000), rule.id,
                                             candidate.cache["cited"])
-        found.sort(key=lambda c: c.cache["order"])
-        starts = [starts for eid, _, _, starts in state.expected if eid in valid]
+        if found:
+            # stable: the candidates listed already come before new ones of the same order
+            listing = tuple(sorted([*listed.listed, *found], key=lambda c: c.cache["order"]))
+        else:
+            listing = listed.listed
+        new_starts = [start for eid, _, _, start in state.expected[listed.expected:] if eid in valid]
         limits = [int(c.due) for c in open_]          # one leaves the list once the clock passes its due
-        limits += [start - 1 for start in starts]      # a test stops being expected at its start
-        until = min(limits, default=clock + _LONG_AFTER)
-        listed = tuple(found)
-        state.open_cache = (depends, clock, until, listed, frozenset(hiding))
-        return listed
+        limits += [start - 1 for start in new_starts]      # a test stops being expected at its start
+        until = min(limits, default=listed.until)
+        return attrs.evolve(listed, until=min(until, listed.until), listed=listing, hiding=frozenset(hiding),
+                            seen=len(bounded), groups=groups, expected=len(state.expected))
+
+    def _message_fr(self, candidate: live.Candidate, tz: dt.tzinfo) -> str:
+        message = candidate.cache.get("message")
+        if message is None:
+            message = candidate.cache["message"] = self._message(candidate.plan.check, candidate.named, tz, "fr")
+        return message
 
     def _valid(self, state: "_Live", clock: int) -> frozenset[str]:
         """The assumed starts still expected at ``clock``: in the future, the test not started,
@@ -788,6 +821,20 @@ def _made(obligation: Obligation) -> Callable[[], Obligation]:
     return lambda: obligation
 
 
+@attrs.frozen(eq=False)
+class _OpenList:
+    """The open obligations' candidates as last computed, and what they were computed from."""
+    depends: tuple[Any, ...]                 # see Checker._open_candidates
+    expected: int                            # the expected starts accounted for (in ``until``)
+    since: int                               # the list holds for clocks from ``since`` ...
+    until: int                               # ... to ``until`` (epoch seconds)
+    listed: tuple[live.Candidate, ...]       # in due order
+    hiding: frozenset[live.Candidate]        # candidates standing for others with the same finding
+    bounded: list[live.Candidate]            # the pool's candidates of bounded checks ...
+    seen: int                                # ... of which the first ``seen`` were looked at
+    groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]]    # ``listed`` by finding (rule, cited)
+
+
 @attrs.define(eq=False)
 class _Live:
     """A checker's live engine session and what it has been sent."""
@@ -802,7 +849,7 @@ class _Live:
     counts: Counter[str] = attrs.field(factory=Counter)
     next_check: int = 0
     compacted: int = 0
-    open_cache: tuple[Any, ...] | None = None      # (what it depends on, from clock, until clock, obligations)
+    open_cache: _OpenList | None = None
     owed: tuple[Any, ...] | None = None            # (the candidates of open_cache, as _Owed)
 
 

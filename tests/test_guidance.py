@@ -198,3 +198,17 @@ def test_guidance_meets_the_effort_limit_at_the_event_feeding_does(limit, refuse
                 return event.id
         return None
     assert refused_at("feed") == refused_at("guide") == refused
+
+
+@FEW
+@given(full_size, st.integers(2, 9))
+def test_the_open_list_does_not_depend_on_when_it_was_asked_for_before(scenario, every):
+    """The checklist is kept up to date as obligations come and go: asked for at every event, or
+    only every few events (many changes at once), it is the same list at the same event."""
+    events = sorted(scenario.session().events, key=lambda e: e.at)
+    often, seldom = Checker(), Checker()
+    for step, event in enumerate(events):
+        often.guide(event)
+        seldom.feed(event)
+        if step % every == 0:
+            assert seldom.open_obligations() == often.open_obligations(), step
