@@ -176,6 +176,7 @@ class Checker:
         self._facts_tz: str | None = None
         self._clock = working_time.WorkingTime()
         self._open: tuple[_Owed, ...] = ()           # the open obligations as ``guide`` last saw them
+        self._ahead: tuple[tuple[_Owed, ...], int] = ((), 0)     # how far ``_open`` is worded ahead
         self._warned: set[tuple[str, tuple[int, ...]]] = set()
         self._duty = duty.DutyCover()
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
@@ -185,7 +186,8 @@ class Checker:
         self._replay = False                 # no live session: replay at every event
         self._guided = False                 # assumed starts are fed to the live session
         self._finished = False
-        self._day: tuple[object, dt.date | None] = (None, None)    # (events seen, zone), the session's day
+        # (events seen, first opening, first event): the session's day
+        self._day: tuple[int, dt.datetime | None, dt.datetime | None] = (0, None, None)
         self._cited: dict[int, tuple[dt.tzinfo, Evidence]] = {}     # evidence of each event, by zone
 
     @property
@@ -348,18 +350,21 @@ class Checker:
     def _prepare_ahead(self, most: int = 3) -> None:
         """Word a few open obligations before they are reported, the nearest due first: many
         fall due together (every test of 09:00), and words built ahead spread that work."""
-        for owed in self._open:
-            if most == 0:
-                return
-            if not owed.ready():
-                owed.obligation()
+        listed, step = self._ahead if self._ahead[0] is self._open else (self._open, 0)
+        while step < len(listed) and most > 0:      # those before ``step`` are worded already
+            if not listed[step].ready():
+                listed[step].obligation()
                 most -= 1
+            step += 1
+        self._ahead = (listed, step)
 
     def _owed(self, at: dt.datetime) -> tuple["_Owed", ...]:
         """``open_obligations(at)``, each made into an Obligation only when asked for (the same
         tuple as last time when nothing changed)."""
         self._guided = True
-        state = self._live_state()
+        state = self._live
+        if state is None or not state.guided or state.caught_up != (len(self._events), self._generation):
+            state = self._live_state()      # (just caught up by ``feed`` otherwise)
         if state is None:
             return tuple(_Owed(o.key, _time.epoch(o.due), o.by, _made(o), lambda: True)
                          for o in self.open_obligations(at))
@@ -472,6 +477,7 @@ class Checker:
             self.close()
             self._replay = True
             return None
+        state.caught_up = (len(self._events), self._generation)
         return state
 
     def _send(self, state: "_Live", tz: dt.tzinfo) -> None:
@@ -658,14 +664,18 @@ class Checker:
         return _time.zone(session_time_zone(self._events))
 
     def _session_day(self, tz: dt.tzinfo) -> dt.date | None:
-        known = (len(self._events), tz)
-        if self._day[0] != known:
-            self._day = (known, self._day_of(tz))
-        return self._day[1]
-
-    def _day_of(self, tz: dt.tzinfo) -> dt.date | None:
-        opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
-        return min(opened).astimezone(tz).date() if opened else None
+        """The session's day in ``tz``: its first opening's (before any opening, its first
+        event's), brought up to date with the events received since the last call."""
+        seen, opened, first = self._day
+        if seen < len(self._events):
+            for event in itertools.islice(self._events, seen, None):
+                if event.TYPE == "session_opened" and (opened is None or event.at < opened):
+                    opened = event.at
+                if first is None or event.at < first:
+                    first = event.at
+            self._day = (len(self._events), opened, first)
+        moment = opened if opened is not None else first
+        return None if moment is None else moment.astimezone(tz).date()
 
     def _session_kind(self) -> str | None:
         """The session's kind (titre, ccp) as planned: which rules' spans apply (None: unknown)."""
@@ -851,6 +861,7 @@ class _Live:
     compacted: int = 0
     open_cache: _OpenList | None = None
     owed: tuple[Any, ...] | None = None            # (the candidates of open_cache, as _Owed)
+    caught_up: tuple[int, int] = (-1, -1)          # (events, facts generation) last sent
 
 
 def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:
