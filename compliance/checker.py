@@ -48,7 +48,7 @@ from .rule_model import Certainty
 
 _Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rule, cited events, message
 _LONG_AFTER = 50 * 366 * _time.DAY           # "long after today", for open obligations
-_QUICK = 0.000_15      # seconds: a guide call quicker than this words a few obligations ahead
+_QUICK = 0.000_15      # seconds: a guide call words obligations ahead while it is quicker than this
 
 
 @attrs.define
@@ -343,16 +343,18 @@ class Checker:
                 risky.append(o.obligation())
         at_risk = tuple(risky)
         self._warned.update(o.key for o in at_risk)
-        if time.perf_counter() - started < _QUICK:
-            self._prepare_ahead()
+        self._prepare_ahead(started)
         return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)
 
-    def _prepare_ahead(self, most: int = 3) -> None:
-        """Word a few open obligations before they are reported, the nearest due first: many
-        fall due together (every test of 09:00), and words built ahead spread that work."""
+    def _prepare_ahead(self, started: float, most: int = 3) -> None:
+        """Word a few open obligations before they are reported, the nearest due first, while
+        the call that ``started`` is still quick: many fall due together (every test of 09:00),
+        and words built ahead spread that work without making any one call slow."""
         listed, step = self._ahead if self._ahead[0] is self._open else (self._open, 0)
         while step < len(listed) and most > 0:      # those before ``step`` are worded already
             if not listed[step].ready():
+                if time.perf_counter() - started >= _QUICK:
+                    break
                 listed[step].obligation()
                 most -= 1
             step += 1
@@ -371,7 +373,7 @@ class Checker:
         tz = self._tz()
         candidates = self._open_candidates(state, _time.epoch(at), tz)
         if state.owed is None or state.owed[0] is not candidates:
-            state.owed = (candidates, tuple(self._owed_of(candidate, tz) for candidate in candidates))
+            state.owed = (candidates, tuple(c.cache.get("owed") or self._owed_of(c, tz) for c in candidates))
         owed: tuple[_Owed, ...] = state.owed[1]
         return owed
 
@@ -565,86 +567,88 @@ class Checker:
         if cached is not None and cached.since <= clock <= cached.until:
             if cached.depends == depends and cached.expected == len(state.expected):
                 return cached.listed
-            if cached.depends[2:] == depends[2:] and cached.bounded is pool.bounded:
-                updated = self._open_updated(state, cached, clock, day, tz)
-                if updated is not None:
-                    state.open_cache = attrs.evolve(updated, depends=depends)
-                    return updated.listed
+            if cached.depends[2:] == depends[2:] and cached.bounded is pool.bounded \
+                    and self._open_updated(state, cached, clock, tz):
+                cached.depends = depends
+                return cached.listed
         valid = self._valid(state, clock)
         if len(pool.bounded) > 2 * state.compacted + 64:
             assert self._latest is not None
             pool.compact(min(clock, _time.epoch(self._latest)))     # never a later query's clock
             state.compacted = len(pool.bounded)
-        listed = _OpenList(depends, 0, clock, clock + _LONG_AFTER, (), frozenset(), pool.bounded, 0, {})
-        state.open_cache = listed = self._open_added(state, listed, clock, day, tz, valid)
+        listed = state.open_cache = _OpenList(depends, since=clock, until=clock + _LONG_AFTER, bounded=pool.bounded)
+        self._open_added(state, listed, clock, tz, valid)
         return listed.listed
 
-    def _open_updated(self, state: "_Live", cached: "_OpenList", clock: int, day: dt.date | None,
-                      tz: dt.tzinfo) -> "_OpenList | None":
-        """The cached list brought up to date when no test started and no candidate was noted
-        absent since (so no assumed start stopped being expected, and nothing closed can open
-        again): less the obligations that went, plus those that came; None when the whole list
-        must be computed again (one that went stood for others with the same finding)."""
+    def _open_updated(self, state: "_Live", listed: "_OpenList", clock: int, tz: dt.tzinfo) -> bool:
+        """Bring the list up to date when no test started and no candidate was noted absent
+        since (so no assumed start stopped being expected, and nothing closed can open again):
+        less the obligations that went, plus those that came. False, the list untouched, when
+        it must be computed again (one that went stood for others with the same finding)."""
         valid = self._valid(state, clock)
-        listed = cached
-        if cached.depends[1] != state.pool.removed:
-            gone = [c for c in cached.listed if not _still_open(c, valid)]
-            if any(c in cached.hiding for c in gone):
-                return None
+        if listed.depends[1] != state.pool.removed:
+            gone = {c for c in listed.listed if not _still_open(c, valid)}
+            if not gone.isdisjoint(listed.hiding):
+                return False
             if gone:
-                went = set(gone)
-                groups = {key: [c for c in reps if c not in went] for key, reps in cached.groups.items()}
-                listed = attrs.evolve(cached, listed=tuple(c for c in cached.listed if c not in went),
-                                      groups={key: reps for key, reps in groups.items() if reps})
-        return self._open_added(state, attrs.evolve(listed, since=clock), clock, day, tz, valid)
+                listed.listed = tuple(c for c in listed.listed if c not in gone)
+                for key in {c.cache["key"] for c in gone}:
+                    reps = [c for c in listed.groups[key] if c not in gone]
+                    if reps:
+                        listed.groups[key] = reps
+                    else:
+                        del listed.groups[key]
+        listed.since = clock                # (closed at ``clock``: it may not hold earlier)
+        self._open_added(state, listed, clock, tz, valid)
+        return True
 
-    def _open_added(self, state: "_Live", listed: "_OpenList", clock: int, day: dt.date | None,
-                    tz: dt.tzinfo, valid: frozenset[str]) -> "_OpenList":
-        """``listed`` with the open candidates the pool made since (all of them, for a list
+    def _open_added(self, state: "_Live", listed: "_OpenList", clock: int, tz: dt.tzinfo,
+                    valid: frozenset[str]) -> None:
+        """Add to ``listed`` the open candidates the pool made since (all of them, for a list
         just begun), in due order: one per distinct finding, as the batch dedups them."""
         bounded = listed.bounded
-        open_ = live.open_among(bounded[listed.seen:], clock, valid)
-        groups = dict(listed.groups)
-        hiding = set(listed.hiding)
+        open_ = live.open_among(itertools.islice(bounded, listed.seen, None), clock, valid)
+        listed.seen = len(bounded)
+        day = listed.depends[4]
+        groups = listed.groups
         found: list[live.Candidate] = []
         for candidate in open_:
             rule = candidate.plan.check
             if day is not None and not rule.applies_on(day):
                 continue
-            cited = candidate.cache.get("cited")
-            if cited is None:
-                cited = candidate.cache["cited"] = tuple(sorted(
-                    {i for alias in rule.evidence for i in candidate.named[alias]["src"]}))
-            reps = groups.get((rule.id, cited))
+            key = candidate.cache.get("key")
+            if key is None:
+                key = candidate.cache["key"] = (rule.id, tuple(sorted(
+                    {i for alias in rule.evidence for i in candidate.named[alias]["src"]})))
+                candidate.cache["cited"] = key[1]
+            reps = groups.get(key)
             if reps is None:
-                groups[(rule.id, cited)] = [candidate]
+                groups[key] = [candidate]
                 found.append(candidate)
                 continue
             # the same finding as one listed already: listed too only if its message differs
             message = self._message_fr(candidate, tz)
             twin = next((c for c in reps if self._message_fr(c, tz) == message), None)
             if twin is None:
-                groups[(rule.id, cited)] = [*reps, candidate]
+                reps.append(candidate)
                 found.append(candidate)
             else:
-                hiding.add(twin)
-        order = self._p.clause_order
-        for candidate in found:
-            if "order" not in candidate.cache:
-                rule = candidate.plan.check
-                candidate.cache["order"] = (int(candidate.due), order.get(rule.clause, 10_000), rule.id,
-                                            candidate.cache["cited"])
+                listed.hiding.add(twin)
         if found:
+            order = self._p.clause_order
+            for candidate in found:
+                if "order" not in candidate.cache:
+                    rule = candidate.plan.check
+                    candidate.cache["order"] = (int(candidate.due), order.get(rule.clause, 10_000), rule.id,
+                                                candidate.cache["cited"])
             # stable: the candidates listed already come before new ones of the same order
-            listing = tuple(sorted([*listed.listed, *found], key=lambda c: c.cache["order"]))
-        else:
-            listing = listed.listed
-        new_starts = [start for eid, _, _, start in state.expected[listed.expected:] if eid in valid]
-        limits = [int(c.due) for c in open_]          # one leaves the list once the clock passes its due
-        limits += [start - 1 for start in new_starts]      # a test stops being expected at its start
-        until = min(limits, default=listed.until)
-        return attrs.evolve(listed, until=min(until, listed.until), listed=listing, hiding=frozenset(hiding),
-                            seen=len(bounded), groups=groups, expected=len(state.expected))
+            listed.listed = tuple(sorted([*listed.listed, *found], key=_order))
+        for candidate in open_:                # one leaves the list once the clock passes its due
+            listed.until = min(listed.until, int(candidate.due))
+        for eid, _, _, start in itertools.islice(state.expected, listed.expected, None):
+            if eid in valid:                   # a test stops being expected at its start
+                listed.until = min(listed.until, start - 1)
+        listed.expected = len(state.expected)
 
     def _message_fr(self, candidate: live.Candidate, tz: dt.tzinfo) -> str:
         message = candidate.cache.get("message")
@@ -831,18 +835,24 @@ def _made(obligation: Obligation) -> Callable[[], Obligation]:
     return lambda: obligation
 
 
-@attrs.frozen(eq=False)
+@attrs.define(eq=False)
 class _OpenList:
     """The open obligations' candidates as last computed, and what they were computed from."""
     depends: tuple[Any, ...]                 # see Checker._open_candidates
-    expected: int                            # the expected starts accounted for (in ``until``)
     since: int                               # the list holds for clocks from ``since`` ...
     until: int                               # ... to ``until`` (epoch seconds)
-    listed: tuple[live.Candidate, ...]       # in due order
-    hiding: frozenset[live.Candidate]        # candidates standing for others with the same finding
     bounded: list[live.Candidate]            # the pool's candidates of bounded checks ...
-    seen: int                                # ... of which the first ``seen`` were looked at
-    groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]]    # ``listed`` by finding (rule, cited)
+    seen: int = 0                            # ... of which the first ``seen`` were looked at
+    expected: int = 0                        # the expected starts accounted for (in ``until``)
+    listed: tuple[live.Candidate, ...] = ()  # in due order
+    # ``listed`` by finding (rule, cited events), and those standing for others with the same finding
+    groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]] = attrs.field(factory=dict)
+    hiding: set[live.Candidate] = attrs.field(factory=set)
+
+
+def _order(candidate: live.Candidate) -> tuple[Any, ...]:
+    order: tuple[Any, ...] = candidate.cache["order"]
+    return order
 
 
 @attrs.define(eq=False)
