@@ -151,9 +151,13 @@ def live_figures(repeat: int) -> None:
         return time.perf_counter() - start, walls, cpus
 
     run("guide")                                    # warm-up: the live rule base is built once
+    # feed and guide runs alternate, so that a change of load on a shared machine weighs on both
+    by_method: dict[str, list[tuple[float, list[float], list[float]]]] = {"feed": [], "guide": []}
+    for _ in range(repeat):
+        for method in by_method:
+            by_method[method].append(run(method))
     results = {}
-    for method in ("feed", "guide"):
-        runs = [run(method) for _ in range(repeat)]
+    for method, runs in by_method.items():
         total = stats.median(r[0] for r in runs)
         walls = [w for r in runs for w in r[1]]
         cpus = [c for r in runs for c in r[2]]
