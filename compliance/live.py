@@ -316,7 +316,6 @@ class Pool:
         self.bounded = [c for c in self.bounded if not c.discharged and (c.assumed or c.due >= clock)]
 
 
-
 def open_among(candidates: Iterable[Candidate], clock: int, valid: frozenset[str]) -> list[Candidate]:
     """Those of ``candidates`` (of bounded checks) that become findings if nothing more happens:
     bound not passed at ``clock``, not discharged, resting only on assumed facts in ``valid``,
