@@ -49,7 +49,7 @@ from .rule_model import Certainty
 
 _Key = tuple[str, tuple[int, ...], str]     # what makes a finding distinct: rule, cited events, message
 _LONG_AFTER = 50 * 366 * _time.DAY           # "long after today", for open obligations
-_QUICK = 0.000_15      # seconds: a guide call quicker than this words a few obligations ahead
+_QUICK = 0.000_15      # seconds: a guide call words obligations ahead while it is quicker than this
 
 
 @attrs.define
@@ -208,6 +208,7 @@ class Checker:
         self._facts_tz: str | None = None
         self._clock = working_time.WorkingTime()
         self._open: tuple[_Owed, ...] = ()           # the open obligations as ``guide`` last saw them
+        self._ahead: tuple[tuple[_Owed, ...], int] = ((), 0)     # how far ``_open`` is worded ahead
         self._warned: set[tuple[str, tuple[int, ...]]] = set()
         self._duty = duty.DutyCover(dt.timezone.utc)     # made anew in the session's zone by the first build
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
@@ -217,7 +218,8 @@ class Checker:
         self._replay = False                 # no live session: replay at every event
         self._guided = False                 # assumed starts are fed to the live session
         self._finished = False
-        self._day: tuple[object, dt.date | None] = (None, None)    # (events seen, zone), the session's day
+        # (events seen, first opening, first event): the session's day
+        self._day: tuple[int, dt.datetime | None, dt.datetime | None] = (0, None, None)
         self._cited: dict[int, tuple[dt.tzinfo, Evidence]] = {}     # evidence of each event, by zone
 
     @property
@@ -373,32 +375,37 @@ class Checker:
                 risky.append(o.obligation())
         at_risk = tuple(risky)
         self._warned.update(o.key for o in at_risk)
-        if time.perf_counter() - started < _QUICK:
-            self._prepare_ahead()
+        self._prepare_ahead(started)
         return Guidance(findings=tuple(findings), discharged=discharged, at_risk=at_risk)
 
-    def _prepare_ahead(self, most: int = 3) -> None:
-        """Word a few open obligations before they are reported, the nearest due first: many
-        fall due together (every test of 09:00), and words built ahead spread that work."""
-        for owed in self._open:
-            if most == 0:
-                return
-            if not owed.ready():
-                owed.obligation()
+    def _prepare_ahead(self, started: float, most: int = 3) -> None:
+        """Word a few open obligations before they are reported, the nearest due first, while
+        the call that ``started`` is still quick: many fall due together (every test of 09:00),
+        and words built ahead spread that work without making any one call slow."""
+        listed, step = self._ahead if self._ahead[0] is self._open else (self._open, 0)
+        while step < len(listed) and most > 0:      # those before ``step`` are worded already
+            if not listed[step].ready():
+                if time.perf_counter() - started >= _QUICK:
+                    break
+                listed[step].obligation()
                 most -= 1
+            step += 1
+        self._ahead = (listed, step)
 
     def _owed(self, at: dt.datetime) -> tuple["_Owed", ...]:
         """``open_obligations(at)``, each made into an Obligation only when asked for (the same
         tuple as last time when nothing changed)."""
         self._guided = True
-        state = self._live_state()
+        state = self._live
+        if state is None or not state.guided or state.caught_up != (len(self._events), self._generation):
+            state = self._live_state()      # (just caught up by ``feed`` otherwise)
         if state is None:
             return tuple(_Owed(o.key, _time.epoch(o.due), o.by, _made(o), lambda: True)
                          for o in self.open_obligations(at))
         tz = self._tz()
         candidates = self._open_candidates(state, _time.epoch(at), tz)
         if state.owed is None or state.owed[0] is not candidates:
-            state.owed = (candidates, tuple(self._owed_of(candidate, tz) for candidate in candidates))
+            state.owed = (candidates, tuple(c.cache.get("owed") or self._owed_of(c, tz) for c in candidates))
         owed: tuple[_Owed, ...] = state.owed[1]
         return owed
 
@@ -504,6 +511,7 @@ class Checker:
             self.close()
             self._replay = True
             return None
+        state.caught_up = (len(self._events), self._generation)
         return state
 
     def _send(self, state: "_Live", tz: dt.tzinfo) -> None:
@@ -524,7 +532,10 @@ class Checker:
         state.sent = len(self._built)
         if not facts:
             return
-        self._check_effort(state, facts)
+        # the batch runs' limit, on the facts they see: the recorded ones (the assumed starts,
+        # one per timetabled test, are bounded by the live match limit), so guidance checks it
+        # on the same events as feeding does
+        self._check_effort(state, [fact for fact in facts if ASSUMED not in fact] if state.guided else facts)
         matches, derived = state.session.add(facts)
         assert self._latest is not None
         state.pool.add(itertools.chain(facts, derived), matches, _time.epoch(self._latest))
@@ -583,64 +594,99 @@ class Checker:
         pool = state.pool
         # what the list depends on besides the clock; with it unchanged, the list stays the same
         # while the clock passes no due time and no expected start
-        depends = (pool.added, pool.removed, len(state.started), len(state.absent), len(state.expected), day)
+        depends = (pool.added, pool.removed, len(state.started), len(state.absent), day)
         cached = state.open_cache
-        if cached is not None and cached[1] <= clock <= cached[2]:
-            if cached[0] == depends:
-                unchanged: tuple[live.Candidate, ...] = cached[3]
-                return unchanged
-            if cached[0][0] == pool.added and cached[0][4:] == depends[4:]:
-                # obligations only went (discharged, or their test no longer expected): the
-                # list less them, unless one of them stood for others with the same finding
-                valid = self._valid(state, clock)
-                kept = tuple(c for c in cached[3] if _still_open(c, valid))
-                if not any(c in cached[4] for c in cached[3] if not _still_open(c, valid)):
-                    state.open_cache = (depends, clock, cached[2], kept, cached[4])
-                    return kept
+        if cached is not None and cached.since <= clock <= cached.until:
+            if cached.depends == depends and cached.expected == len(state.expected):
+                return cached.listed
+            if cached.depends[2:] == depends[2:] and cached.bounded is pool.bounded \
+                    and self._open_updated(state, cached, clock, tz):
+                cached.depends = depends
+                return cached.listed
         valid = self._valid(state, clock)
         if len(pool.bounded) > 2 * state.compacted + 64:
             assert self._latest is not None
             pool.compact(min(clock, _time.epoch(self._latest)))     # never a later query's clock
             state.compacted = len(pool.bounded)
-        groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]] = {}
-        open_ = pool.open(clock, valid)
+        listed = state.open_cache = _OpenList(depends, since=clock, until=clock + _LONG_AFTER, bounded=pool.bounded)
+        self._open_added(state, listed, clock, tz, valid)
+        return listed.listed
+
+    def _open_updated(self, state: "_Live", listed: "_OpenList", clock: int, tz: dt.tzinfo) -> bool:
+        """Bring the list up to date when no test started and no candidate was noted absent
+        since (so no assumed start stopped being expected, and nothing closed can open again):
+        less the obligations that went, plus those that came. False, the list untouched, when
+        it must be computed again (one that went stood for others with the same finding)."""
+        valid = self._valid(state, clock)
+        if listed.depends[1] != state.pool.removed:
+            gone = {c for c in listed.listed if not _still_open(c, valid)}
+            if not gone.isdisjoint(listed.hiding):
+                return False
+            if gone:
+                listed.listed = tuple(c for c in listed.listed if c not in gone)
+                for key in {c.cache["key"] for c in gone}:
+                    reps = [c for c in listed.groups[key] if c not in gone]
+                    if reps:
+                        listed.groups[key] = reps
+                    else:
+                        del listed.groups[key]
+        listed.since = clock                # (closed at ``clock``: it may not hold earlier)
+        self._open_added(state, listed, clock, tz, valid)
+        return True
+
+    def _open_added(self, state: "_Live", listed: "_OpenList", clock: int, tz: dt.tzinfo,
+                    valid: frozenset[str]) -> None:
+        """Add to ``listed`` the open candidates the pool made since (all of them, for a list
+        just begun), in due order: one per distinct finding, as the batch dedups them."""
+        bounded = listed.bounded
+        open_ = live.open_among(itertools.islice(bounded, listed.seen, None), clock, valid)
+        listed.seen = len(bounded)
+        day = listed.depends[4]
+        groups = listed.groups
+        found: list[live.Candidate] = []
         for candidate in open_:
             rule = candidate.plan.check
             if day is not None and not rule.applies_on(day):
                 continue
-            cited = candidate.cache.get("cited")
-            if cited is None:
-                cited = candidate.cache["cited"] = tuple(sorted(
-                    {i for alias in rule.evidence for i in candidate.named[alias]["src"]}))
-            groups.setdefault((rule.id, cited), []).append(candidate)
-        found: list[live.Candidate] = []
-        hiding: set[live.Candidate] = set()     # candidates standing for others with the same finding
-        for same in groups.values():
-            if len(same) > 1:      # one obligation per distinct finding, as the batch dedups them
-                by_message: dict[str, list[live.Candidate]] = {}
-                for candidate in same:
-                    message = candidate.cache.get("message")
-                    if message is None:
-                        message = candidate.cache["message"] = self._message(
-                            candidate.plan.check, candidate.named, tz, "fr")
-                    by_message.setdefault(message, []).append(candidate)
-                same = [twins[0] for twins in by_message.values()]
-                hiding.update(twins[0] for twins in by_message.values() if len(twins) > 1)
-            found += same
-        order = self._p.clause_order
-        for candidate in found:
-            if "order" not in candidate.cache:
-                rule = candidate.plan.check
-                candidate.cache["order"] = (int(candidate.due), order.get(rule.clause, 10_000), rule.id,
-                                            candidate.cache["cited"])
-        found.sort(key=lambda c: c.cache["order"])
-        starts = [starts for eid, _, _, starts in state.expected if eid in valid]
-        limits = [int(c.due) for c in open_]          # one leaves the list once the clock passes its due
-        limits += [start - 1 for start in starts]      # a test stops being expected at its start
-        until = min(limits, default=clock + _LONG_AFTER)
-        listed = tuple(found)
-        state.open_cache = (depends, clock, until, listed, frozenset(hiding))
-        return listed
+            key = candidate.cache.get("key")
+            if key is None:
+                key = candidate.cache["key"] = (rule.id, tuple(sorted(
+                    {i for alias in rule.evidence for i in candidate.named[alias]["src"]})))
+                candidate.cache["cited"] = key[1]
+            reps = groups.get(key)
+            if reps is None:
+                groups[key] = [candidate]
+                found.append(candidate)
+                continue
+            # the same finding as one listed already: listed too only if its message differs
+            message = self._message_fr(candidate, tz)
+            twin = next((c for c in reps if self._message_fr(c, tz) == message), None)
+            if twin is None:
+                reps.append(candidate)
+                found.append(candidate)
+            else:
+                listed.hiding.add(twin)
+        if found:
+            order = self._p.clause_order
+            for candidate in found:
+                if "order" not in candidate.cache:
+                    rule = candidate.plan.check
+                    candidate.cache["order"] = (int(candidate.due), order.get(rule.clause, 10_000), rule.id,
+                                                candidate.cache["cited"])
+            # stable: the candidates listed already come before new ones of the same order
+            listed.listed = tuple(sorted([*listed.listed, *found], key=_order))
+        for candidate in open_:                # one leaves the list once the clock passes its due
+            listed.until = min(listed.until, int(candidate.due))
+        for eid, _, _, start in itertools.islice(state.expected, listed.expected, None):
+            if eid in valid:                   # a test stops being expected at its start
+                listed.until = min(listed.until, start - 1)
+        listed.expected = len(state.expected)
+
+    def _message_fr(self, candidate: live.Candidate, tz: dt.tzinfo) -> str:
+        message = candidate.cache.get("message")
+        if message is None:
+            message = candidate.cache["message"] = self._message(candidate.plan.check, candidate.named, tz, "fr")
+        return message
 
     def _valid(self, state: "_Live", clock: int) -> frozenset[str]:
         """The assumed starts still expected at ``clock``: in the future, the test not started,
@@ -654,14 +700,18 @@ class Checker:
         return _time.zone(session_time_zone(self._events))
 
     def _session_day(self, tz: dt.tzinfo) -> dt.date | None:
-        known = (len(self._events), tz)
-        if self._day[0] != known:
-            self._day = (known, self._day_of(tz))
-        return self._day[1]
-
-    def _day_of(self, tz: dt.tzinfo) -> dt.date | None:
-        opened = [e.at for e in self._events if e.TYPE == "session_opened"] or [e.at for e in self._events]
-        return min(opened).astimezone(tz).date() if opened else None
+        """The session's day in ``tz``: its first opening's (before any opening, its first
+        event's), brought up to date with the events received since the last call."""
+        seen, opened, first = self._day
+        if seen < len(self._events):
+            for event in itertools.islice(self._events, seen, None):
+                if event.TYPE == "session_opened" and (opened is None or event.at < opened):
+                    opened = event.at
+                if first is None or event.at < first:
+                    first = event.at
+            self._day = (len(self._events), opened, first)
+        moment = opened if opened is not None else first
+        return None if moment is None else moment.astimezone(tz).date()
 
     def _session_kind(self) -> str | None:
         """The session's kind (titre, ccp) as planned: which rules' spans apply (None: unknown)."""
@@ -826,6 +876,26 @@ def _made(obligation: Obligation) -> Callable[[], Obligation]:
 
 
 @attrs.define(eq=False)
+class _OpenList:
+    """The open obligations' candidates as last computed, and what they were computed from."""
+    depends: tuple[Any, ...]                 # see Checker._open_candidates
+    since: int                               # the list holds for clocks from ``since`` ...
+    until: int                               # ... to ``until`` (epoch seconds)
+    bounded: list[live.Candidate]            # the pool's candidates of bounded checks ...
+    seen: int = 0                            # ... of which the first ``seen`` were looked at
+    expected: int = 0                        # the expected starts accounted for (in ``until``)
+    listed: tuple[live.Candidate, ...] = ()  # in due order
+    # ``listed`` by finding (rule, cited events), and those standing for others with the same finding
+    groups: dict[tuple[str, tuple[int, ...]], list[live.Candidate]] = attrs.field(factory=dict)
+    hiding: set[live.Candidate] = attrs.field(factory=set)
+
+
+def _order(candidate: live.Candidate) -> tuple[Any, ...]:
+    order: tuple[Any, ...] = candidate.cache["order"]
+    return order
+
+
+@attrs.define(eq=False)
 class _Live:
     """A checker's live engine session and what it has been sent."""
     session: LiveSession
@@ -839,8 +909,9 @@ class _Live:
     counts: Counter[str] = attrs.field(factory=Counter)
     next_check: int = 0
     compacted: int = 0
-    open_cache: tuple[Any, ...] | None = None      # (what it depends on, from clock, until clock, obligations)
+    open_cache: _OpenList | None = None
     owed: tuple[Any, ...] | None = None            # (the candidates of open_cache, as _Owed)
+    caught_up: tuple[int, int] = (-1, -1)          # (events, facts generation) last sent
 
 
 def section_titles(rulebook: Rulebook) -> tuple[tuple[str, Text], ...]:

@@ -306,20 +306,25 @@ class Pool:
         return out
 
     def open(self, clock: int, valid: frozenset[str]) -> list[Candidate]:
-        """Candidates of bounded checks that become findings if nothing more happens: bound not
-        passed at ``clock``, not discharged, resting only on assumed facts in ``valid``, and no
-        assumed fact in ``valid`` filling an absence."""
-        out = []
-        for candidate in self.bounded:
-            if candidate.discharged or candidate.due < clock or not candidate.assumed <= valid:
-                continue
-            if any(marks <= valid for marks in candidate.filled_if):
-                continue
-            out.append(candidate)
-        return out
+        """Candidates of bounded checks that become findings if nothing more happens (see
+        ``open_among``)."""
+        return open_among(self.bounded, clock, valid)
 
     def compact(self, clock: int) -> None:
         """Forget the candidates that can never be open again at ``clock`` or later: discharged,
         or recorded and past due."""
         self.bounded = [c for c in self.bounded if not c.discharged and (c.assumed or c.due >= clock)]
 
+
+def open_among(candidates: Iterable[Candidate], clock: int, valid: frozenset[str]) -> list[Candidate]:
+    """Those of ``candidates`` (of bounded checks) that become findings if nothing more happens:
+    bound not passed at ``clock``, not discharged, resting only on assumed facts in ``valid``,
+    and no assumed fact in ``valid`` filling an absence."""
+    out = []
+    for candidate in candidates:
+        if candidate.discharged or candidate.due < clock or not candidate.assumed <= valid:
+            continue
+        if any(marks <= valid for marks in candidate.filled_if):
+            continue
+        out.append(candidate)
+    return out

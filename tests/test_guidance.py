@@ -175,3 +175,40 @@ def test_check_open_lists_the_obligations_in_json():
     (session,) = json.loads(out.getvalue())["sessions"]
     assert [o["clause"] for o in session["open"]] == ["S2.3", "S3.1", "S4.4", "S4.4", "S5.1"]
     assert session["open"][0]["due"] == "2026-03-10T09:00:00+01:00"
+
+
+@pytest.mark.parametrize("limit, refused", [(1_000, "L66"), (2_000, None)])
+def test_guidance_meets_the_effort_limit_at_the_event_feeding_does(limit, refused, monkeypatch):
+    """The effort limit is the batch run's, on the recorded events: the tests guidance assumes
+    started do not make a session refused sooner (or at all) when it is guided. With a limit of
+    1,000 comparisons the breaches session is refused at L66 (the estimate is made as the facts
+    grow by a quarter); 2,000 is enough for all of it."""
+    from compliance import engine
+    from compliance.engine import EffortLimitError
+    monkeypatch.setattr(engine, "MAX_COMPARISONS", limit)
+    (session,) = read_path(BREACHES)
+    events = sorted(session.events, key=lambda e: e.at)
+
+    def refused_at(method: str) -> str | None:
+        checker = Checker()
+        for event in events:
+            try:
+                getattr(checker, method)(event)
+            except EffortLimitError:
+                return event.id
+        return None
+    assert refused_at("feed") == refused_at("guide") == refused
+
+
+@FEW
+@given(full_size, st.integers(2, 9))
+def test_the_open_list_does_not_depend_on_when_it_was_asked_for_before(scenario, every):
+    """The checklist is kept up to date as obligations come and go: asked for at every event, or
+    only every few events (many changes at once), it is the same list at the same event."""
+    events = sorted(scenario.session().events, key=lambda e: e.at)
+    often, seldom = Checker(), Checker()
+    for step, event in enumerate(events):
+        often.guide(event)
+        seldom.feed(event)
+        if step % every == 0:
+            assert seldom.open_obligations() == often.open_obligations(), step
