@@ -39,6 +39,7 @@ CASES = {
     "capitalisation-absent-apres-midi-deliberation-reprise": ("2026-11-30", [], []),
     "cayenne-titre-soiree": ("2026-07-31T12:00:00-03:00", [], []),
     "ccp-2016-novembre-binome-plusieurs-ccp": ("2016-12-31", [], []),
+    "ccp-grilles-parmi-les-documents-conserves": ("2026-11-15", [], []),
     "ccp-oraux-seuls-sans-brouillons": ("2026-10-15", [], []),
     "convocation-j15-apres-midi": ("2026-07-15", [], []),
     "deux-jours-sans-fermeture-le-soir": ("2026-11-15", [], [_false(
@@ -180,6 +181,13 @@ ONE_BREACH = [
                  'test_ended, at: "2016-11-22T15:30:00+01:00", test: C1-MSP2',
                  'test_ended, at: "2016-11-22T15:35:00+01:00", test: C1-MSP2',   # 125 min for 120
                  ("S5.2", "S5.2-duree-depassee", "violation"), id="second-ccp-msp-overrun"),
+    pytest.param("ccp-grilles-parmi-les-documents-conserves",
+                 'documents_kept, at: "2026-10-13T16:26:00+02:00"',
+                 'documents_kept, at: "2026-10-14T08:30:00+02:00"',    # the next morning
+                 ("S8.6", "S8.6-grilles-conservees-en-retard", "violation"), id="grids-kept-the-next-morning"),
+    pytest.param("ccp-grilles-parmi-les-documents-conserves",
+                 'documents: [grids, pv_copy, dp]', 'documents: [pv_copy, dp]',
+                 ("S8.6", "S8.6-grilles-non-archivees", "violation"), id="grids-not-among-the-kept"),
     pytest.param("amenagements-trois-sortes",
                  'test_ended, at: "2026-11-17T11:55:00+01:00", test: C2-MSP',
                  'test_ended, at: "2026-11-17T12:01:00+01:00", test: C2-MSP',    # 211 min for 180 + 30
