@@ -59,6 +59,7 @@ CASES = {
     "pv-jour15-changement-heure": ("2026-11-30", [], []),
     "questionnaire-surveille-la-veille-sans-jury": (
         "2026-11-17T18:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L120"])], []),
+    "rappel-en-deux-temps-coupure-courant": ("2026-11-30", [], []),
     "retard-incident-meme-jour": ("2026-12-01", [], []),
     "saint-pierre-changement-heure-export-paris": ("2026-04-30", [], []),
     "reunion-ccp-tiers-temps": ("2026-07-15", [], []),
@@ -181,6 +182,18 @@ ONE_BREACH = [
                  'test_ended, at: "2016-11-22T15:30:00+01:00", test: C1-MSP2',
                  'test_ended, at: "2016-11-22T15:35:00+01:00", test: C1-MSP2',   # 125 min for 120
                  ("S5.2", "S5.2-duree-depassee", "violation"), id="second-ccp-msp-overrun"),
+    pytest.param("rappel-en-deux-temps-coupure-courant",
+                 'principles: false, modalities: false, organisation: true, posture: true',
+                 'principles: false, modalities: false, organisation: true, posture: false',
+                 ("S2.3", "S2.3-rappel-jury-incomplet", "warning"), id="posture-in-neither-briefing"),
+    pytest.param("rappel-en-deux-temps-coupure-courant",
+                 'principles: true, modalities: true, organisation: false, posture: false',
+                 'principles: true, modalities: false, organisation: false, posture: false',
+                 ("S2.3", "S2.3-rappel-sans-modalites", "warning"), id="modalities-in-neither-briefing"),
+    pytest.param("rappel-en-deux-temps-coupure-courant",
+                 'test_resumed, at: "2026-11-05T10:40:00+01:00", test: C1-MSP',
+                 'test_resumed, at: "2026-11-05T10:35:00+01:00", test: C1-MSP',   # 185 min of work
+                 ("S5.2", "S5.2-duree-depassee", "violation"), id="power-cut-pause-worked-back"),
     pytest.param("ccp-grilles-parmi-les-documents-conserves",
                  'documents_kept, at: "2026-10-13T16:26:00+02:00"',
                  'documents_kept, at: "2026-10-14T08:30:00+02:00"',    # the next morning
