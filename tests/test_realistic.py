@@ -167,6 +167,10 @@ ONE_BREACH = [
                  '{type: person_arrived, at: "2026-09-24T08:31:00+02:00", person: J2, role: juror}\n'
                  '  - {type: representative_contacted, at: "2026-09-24T08:32:00+02:00", reason: jury_shortfall}',
                  ("S2.1", "S2.1-quorum-absent", "violation"), id="second-juror-arrives-after-the-first-test"),
+    pytest.param("longue-journee-trois-responsables-desordre",
+                 'test_ended, at: "2026-06-16T14:12:00+02:00", test: C1-ET',
+                 'test_ended, at: "2026-06-16T14:17:00+02:00", test: C1-ET',   # late: 14:15 at most
+                 ("S5.5", "S5.5-retard-fin-decalee", "violation"), id="late-candidate-given-full-time"),
     pytest.param("capitalisation-absent-apres-midi-deliberation-reprise",
                  '  - {type: absence_recorded_on_pv, at: "2026-10-15T17:38:00+02:00", candidate: C4, test: C4-EF}\n', '',
                  ("S3.2", "S3.2-absence-a-une-epreuve-non-portee-au-pv", "violation"), id="one-test-absence-off-pv"),
