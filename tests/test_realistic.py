@@ -56,6 +56,7 @@ CASES = {
     "longue-journee-trois-responsables-desordre": ("2026-07-31", [], []),
     "martinique-ccp-pv-j15-soir": ("2026-11-15T12:00:00-04:00", [], []),
     "martinique-export-utc": ("2026-11-15T12:00:00-04:00", [], []),
+    "pv-deposes-dans-ceres-validation-reprise": ("2026-10-31", [], []),
     "pv-jour15-changement-heure": ("2026-11-30", [], []),
     "questionnaire-surveille-la-veille-sans-jury": (
         "2026-11-17T18:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L120"])], []),
@@ -186,6 +187,12 @@ ONE_BREACH = [
                  'test_ended, at: "2016-11-22T15:30:00+01:00", test: C1-MSP2',
                  'test_ended, at: "2016-11-22T15:35:00+01:00", test: C1-MSP2',   # 125 min for 120
                  ("S5.2", "S5.2-duree-depassee", "violation"), id="second-ccp-msp-overrun"),
+    pytest.param("pv-deposes-dans-ceres-validation-reprise",
+                 'results_validated, at: "2026-10-09T10:00:00+02:00", by: "DDETS de Loire-Atlantique"}\n'
+                 '  - {type: results_notified, at: "2026-10-14T09:00:00+02:00"}',
+                 'results_validated, at: "2026-10-17T10:00:00+02:00", by: "DDETS de Loire-Atlantique"}\n'
+                 '  - {type: results_notified, at: "2026-10-19T09:00:00+02:00"}',   # day 16: no proof in time
+                 ("S8.5", "S8.5-pv-transmis-hors-delai", "violation"), id="validated-on-day-16-sending-unlogged"),
     pytest.param("rappel-en-deux-temps-coupure-courant",
                  'principles: false, modalities: false, organisation: true, posture: true',
                  'principles: false, modalities: false, organisation: true, posture: false',
