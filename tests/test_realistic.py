@@ -62,8 +62,8 @@ CASES = {
         "2026-11-17T18:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L120"])], []),
     "rappel-en-deux-temps-coupure-courant": ("2026-11-30", [], []),
     "retard-incident-meme-jour": ("2026-12-01", [], []),
-    "saint-pierre-changement-heure-export-paris": ("2026-04-30", [], []),
     "reunion-ccp-tiers-temps": ("2026-07-15", [], []),
+    "saint-pierre-changement-heure-export-paris": ("2026-04-30", [], []),
     "session-2016-juillet-plis-jures": ("2016-08-31", [], []),
     "session-2016-juin-formateur-securite": ("2016-07-31", [], []),
     "session-2019-convocation-un-mois": ("2019-04-30", [], [_false(
