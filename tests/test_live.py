@@ -392,8 +392,9 @@ START, CLOSING = Ref("start", "at"), Ref("closing", "at")
     # each candidate's first test (an earlier start, at < start.at) without an identity check
     # at <= start.at
     ("S3.1-identite-non-controlee", Certainty.BOUNDED, (START, START)),
-    # at <= closing.pv_due (the last second of day 15)
-    ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED, (Ref("closing", "pv_due"), Ref("closing", "pv_due"))),
+    # at <= closing.pv_due (the last second of day 15): a later closing, the transmission, the
+    # representative's validation or notification
+    ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED, (Ref("closing", "pv_due"),) * 4),
     # whole days: certain by 13:00 on day D - N + 1 (37 h after midnight starting day D - N)
     ("R5-convocation-tardive", Certainty.BOUNDED,
      (Ref("opening", "at"), Arith(Arith(Ref("opening", "day_start"), "-", Ref("plan", "convocation_lead")),

@@ -35,19 +35,31 @@ CASES = {
     "abandon-malaise-entretien-final-manque": ("2026-07-31", [], []),
     "agrement-renouvele-en-session": ("2026-11-15", [], []),
     "amenagement-temps-majore": ("2026-07-31", [], []),
+    "amenagements-trois-sortes": ("2026-12-01", [], []),
+    "capitalisation-absent-apres-midi-deliberation-reprise": ("2026-11-30", [], []),
     "cayenne-titre-soiree": ("2026-07-31T12:00:00-03:00", [], []),
+    "ccp-2016-novembre-binome-plusieurs-ccp": ("2016-12-31", [], []),
+    "ccp-grilles-parmi-les-documents-conserves": ("2026-11-15", [], []),
     "ccp-oraux-seuls-sans-brouillons": ("2026-10-15", [], []),
     "convocation-j15-apres-midi": ("2026-07-15", [], []),
     "deux-jours-sans-fermeture-le-soir": ("2026-11-15", [], []),
     "deux-jours-suppleant-jour2": ("2026-04-30", [], []),
     "dossier-etudie-en-deux-temps": ("2026-07-31", [], []),
     "distance-ccp-2025": ("2025-04-30", [], []),
+    "distance-ccp-deux-jours-changement-heure": ("2026-11-30", [], []),
+    "emargement-numerique-arrivees-de-tous": ("2026-10-31", [], []),
     "fraude-exclusion-sans-entretien-final": ("2026-12-01", [], []),
+    "longue-journee-trois-responsables-desordre": ("2026-07-31", [], []),
     "martinique-ccp-pv-j15-soir": ("2026-11-15T12:00:00-04:00", [], []),
     "martinique-export-utc": ("2026-11-15T12:00:00-04:00", [], []),
+    "pv-deposes-dans-ceres-validation-reprise": ("2026-10-31", [], []),
     "pv-jour15-changement-heure": ("2026-11-30", [], []),
+    "questionnaire-surveille-la-veille-sans-jury": (
+        "2026-11-17T18:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L120"])], []),
+    "rappel-en-deux-temps-coupure-courant": ("2026-11-30", [], []),
     "retard-incident-meme-jour": ("2026-12-01", [], []),
     "reunion-ccp-tiers-temps": ("2026-07-15", [], []),
+    "saint-pierre-changement-heure-export-paris": ("2026-04-30", [], []),
     "session-2016-juillet-plis-jures": ("2016-08-31", [], []),
     "session-2016-juin-formateur-securite": ("2016-07-31", [], []),
     "session-2019-convocation-un-mois": ("2019-04-30", [], [_false(
@@ -56,6 +68,7 @@ CASES = {
         "(28 days); the setting reads a month as 30 days")]),
     "soir-de-cloture-archivage-pas-encore-du": (
         "2026-11-20T17:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L90"])], []),
+    "titre-2017-jure-remplacant-le-matin": ("2017-03-31", [], []),
     "titre-jure-deporte-absent-session": ("2026-06-15", [], []),
     "vae-seule-pv-en-attente": ("2026-11-30", [("S8.5", "S8.5-pv-en-attente", ["L91"])], []),
 }
@@ -121,6 +134,101 @@ def test_every_format_renders_the_realistic_record(record, fmt):
     if fmt == "json":
         (report,) = json.loads(out)["reports"]
         assert report["session"] == record.read_text(encoding="utf-8").split("\nsession: ", 1)[1].split("\n", 1)[0]
+
+
+# One real breach written into a compliant record gives exactly that finding, and nothing
+# else: (record stem, line as written, line with the breach, the finding expected by hand as
+# (clause, rule, severity)). The compliant record stays silent (above); this shows the rule
+# still sees the shape around it (out-of-order lines, a foreign UTC offset, a clock change...).
+ONE_BREACH = [
+    pytest.param("saint-pierre-changement-heure-export-paris",
+                 'pv_transmitted, at: "2026-03-25T01:15:00+01:00"',
+                 'pv_transmitted, at: "2026-03-26T01:15:00+01:00"',    # 25 March in Saint-Pierre: day 16
+                 ("S8.5", "S8.5-pv-transmis-hors-delai", "violation"), id="pv-day-16-local"),
+    pytest.param("saint-pierre-changement-heure-export-paris",
+                 'candidate_convened, at: "2026-02-05T02:00:00+01:00", candidate: C1',
+                 'candidate_convened, at: "2026-02-06T02:00:00+01:00", candidate: C1',  # 5 Feb local: 29 days
+                 ("R5", "R5-convocation-tardive", "warning"), id="convened-29-days-local"),
+    pytest.param("saint-pierre-changement-heure-export-paris",
+                 'grids_archived, at: "2026-03-10T00:30:00+01:00"',
+                 'grids_archived, at: "2026-03-10T04:30:00+01:00"',    # 00:30 on the 10th in Saint-Pierre
+                 ("S8.6", "S8.6-grilles-archivees-en-retard", "violation"), id="grids-after-local-midnight"),
+    pytest.param("longue-journee-trois-responsables-desordre",
+                 '  - {type: identity_checked, at: "2026-06-16T08:02:00+02:00", candidate: C3}\n', '',
+                 ("S3.1", "S3.1-identite-non-controlee", "violation"), id="last-line-identity-dropped"),
+    pytest.param("longue-journee-trois-responsables-desordre",
+                 '  - {type: dte_jury_handed, at: "2026-06-16T13:00:00+02:00", juror: J3}\n', '',
+                 ("S4.5", "S4.5-dte-jury-non-remis", "violation"), id="afternoon-juror-without-dte"),
+    pytest.param("emargement-numerique-arrivees-de-tous",
+                 '{type: person_arrived, at: "2026-09-24T08:02:00+02:00", person: J2, role: juror}',
+                 '{type: person_arrived, at: "2026-09-24T08:31:00+02:00", person: J2, role: juror}\n'
+                 '  - {type: representative_contacted, at: "2026-09-24T08:32:00+02:00", reason: jury_shortfall}',
+                 ("S2.1", "S2.1-quorum-absent", "violation"), id="second-juror-arrives-after-the-first-test"),
+    pytest.param("longue-journee-trois-responsables-desordre",
+                 'test_ended, at: "2026-06-16T14:12:00+02:00", test: C1-ET',
+                 'test_ended, at: "2026-06-16T14:17:00+02:00", test: C1-ET',   # late: 14:15 at most
+                 ("S5.5", "S5.5-retard-fin-decalee", "violation"), id="late-candidate-given-full-time"),
+    pytest.param("capitalisation-absent-apres-midi-deliberation-reprise",
+                 '  - {type: absence_recorded_on_pv, at: "2026-10-15T17:38:00+02:00", candidate: C4, test: C4-EF}\n', '',
+                 ("S3.2", "S3.2-absence-a-une-epreuve-non-portee-au-pv", "violation"), id="one-test-absence-off-pv"),
+    pytest.param("capitalisation-absent-apres-midi-deliberation-reprise",
+                 '  - {type: deliberation_presence, at: "2026-10-15T17:15:00+02:00", person: J2}\n',
+                 '  - {type: deliberation_presence, at: "2026-10-15T17:15:00+02:00", person: J2}\n'
+                 '  - {type: deliberation_presence, at: "2026-10-15T17:20:00+02:00", person: RS1}\n',
+                 ("S6.2", "S6.2-personne-etrangere-au-jury", "violation"), id="manager-in-resumed-deliberation"),
+    pytest.param("titre-2017-jure-remplacant-le-matin",
+                 '  - {type: link_checked, at: "2017-02-16T08:25:00+01:00", juror: J3, candidate: C2, linked: false}\n', '',
+                 ("S3.4", "S3.4-liens-non-verifies", "warning"), id="substitute-juror-link-unchecked"),
+    pytest.param("ccp-2016-novembre-binome-plusieurs-ccp",
+                 'test_ended, at: "2016-11-22T15:30:00+01:00", test: C1-MSP2',
+                 'test_ended, at: "2016-11-22T15:35:00+01:00", test: C1-MSP2',   # 125 min for 120
+                 ("S5.2", "S5.2-duree-depassee", "violation"), id="second-ccp-msp-overrun"),
+    pytest.param("pv-deposes-dans-ceres-validation-reprise",
+                 'results_validated, at: "2026-10-09T10:00:00+02:00", by: "DDETS de Loire-Atlantique"}\n'
+                 '  - {type: results_notified, at: "2026-10-14T09:00:00+02:00"}',
+                 'results_validated, at: "2026-10-17T10:00:00+02:00", by: "DDETS de Loire-Atlantique"}\n'
+                 '  - {type: results_notified, at: "2026-10-19T09:00:00+02:00"}',   # day 16: no proof in time
+                 ("S8.5", "S8.5-pv-transmis-hors-delai", "violation"), id="validated-on-day-16-sending-unlogged"),
+    pytest.param("rappel-en-deux-temps-coupure-courant",
+                 'principles: false, modalities: false, organisation: true, posture: true',
+                 'principles: false, modalities: false, organisation: true, posture: false',
+                 ("S2.3", "S2.3-rappel-jury-incomplet", "warning"), id="posture-in-neither-briefing"),
+    pytest.param("rappel-en-deux-temps-coupure-courant",
+                 'principles: true, modalities: true, organisation: false, posture: false',
+                 'principles: true, modalities: false, organisation: false, posture: false',
+                 ("S2.3", "S2.3-rappel-sans-modalites", "warning"), id="modalities-in-neither-briefing"),
+    pytest.param("rappel-en-deux-temps-coupure-courant",
+                 'test_resumed, at: "2026-11-05T10:40:00+01:00", test: C1-MSP',
+                 'test_resumed, at: "2026-11-05T10:35:00+01:00", test: C1-MSP',   # 185 min of work
+                 ("S5.2", "S5.2-duree-depassee", "violation"), id="power-cut-pause-worked-back"),
+    pytest.param("ccp-grilles-parmi-les-documents-conserves",
+                 'documents_kept, at: "2026-10-13T16:26:00+02:00"',
+                 'documents_kept, at: "2026-10-14T08:30:00+02:00"',    # the next morning
+                 ("S8.6", "S8.6-grilles-conservees-en-retard", "violation"), id="grids-kept-the-next-morning"),
+    pytest.param("ccp-grilles-parmi-les-documents-conserves",
+                 'documents: [grids, pv_copy, dp]', 'documents: [pv_copy, dp]',
+                 ("S8.6", "S8.6-grilles-non-archivees", "violation"), id="grids-not-among-the-kept"),
+    pytest.param("amenagements-trois-sortes",
+                 'test_ended, at: "2026-11-17T11:55:00+01:00", test: C2-MSP',
+                 'test_ended, at: "2026-11-17T12:01:00+01:00", test: C2-MSP',    # 211 min for 180 + 30
+                 ("R7", "R7-temps-majore-depasse-epreuve", "violation"), id="extra-time-for-one-test-exceeded"),
+    pytest.param("amenagements-trois-sortes",
+                 'test_ended, at: "2026-11-17T15:00:00+01:00", test: C2-EF',
+                 'test_ended, at: "2026-11-17T15:05:00+01:00", test: C2-EF',     # equipment only: 20 min
+                 ("R7", "R7-temps-majore-depasse", "violation"), id="equipment-grant-gives-no-time"),
+]
+
+
+@pytest.mark.parametrize("stem, written, breach, finding", ONE_BREACH)
+def test_one_real_breach_in_a_realistic_record_gives_exactly_its_finding(tmp_path, stem, written, breach, finding):
+    text = (REALISTIC / f"{stem}.yaml").read_text(encoding="utf-8")
+    assert text.count(written) == 1
+    record = tmp_path / f"{stem}.yaml"
+    record.write_text(text.replace(written, breach), encoding="utf-8")
+    code, out, err = _check(record, CASES[stem][0], "json")
+    (report,) = json.loads(out)["reports"]
+    assert [(f["clause"], f["rule"], f["severity"]) for f in report["findings"]] == [finding]
+    assert code == (1 if finding[2] == "violation" else 0), err
 
 
 def test_audit_of_the_realistic_directory_reads_every_record():

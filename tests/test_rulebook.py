@@ -290,7 +290,7 @@ def test_checks_and_derivations_are_two_types():
         "jure-habilite-pour-le-titre", "jury-habilite-present", "jury-quorum-atteint",
         "entretien-final-manque-par-absence", "epreuve-evaluee-par-le-jury", "acte-de-releve",
         "acte-de-suppleant-admission", "acte-de-suppleant-contreseing", "acte-de-suppleant-ceres",
-        "acte-de-suppleant-transmission",
+        "acte-de-suppleant-transmission", "jury-habilite-arrive",
         "autre-evaluateur-habilite-apres-retrait", "formateur-declare-du-candidat",
         "formateur-de-l-organisme-du-candidat", "evaluation-par-un-jure-habilite",
         "deux-jures-habilites-par-epreuve", "jure-en-retrait-pour-un-candidat", "jure-lie-a-un-candidat",
