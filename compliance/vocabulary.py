@@ -16,6 +16,7 @@ Kinds are the words of ``events`` (``time``, ``day``, ``duration``, ``int``, ``b
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any, Callable, Mapping
 
 from . import _time, deadlines, events
@@ -26,7 +27,7 @@ FieldKinds = dict[str, str]
 """field name -> kind, for one type a rule may match."""
 
 Settings = Mapping[str, Any]
-Compute = Callable[[Any, Settings, dt.tzinfo], int]
+Compute = Callable[[Any, Settings, dt.tzinfo], Any]    # engine units: int, bool or text
 
 
 def _convocation_lead(event: events.SessionPlanned, settings: Settings, _tz: dt.tzinfo) -> int:
@@ -60,11 +61,35 @@ def _remote_experiment_ccp(event: events.TestScheduled, settings: Settings, _tz:
     return event.ccp in settings.get("remote_experiment_ccps", ())
 
 
+def identifier_key(text: str) -> str:
+    """A code or a name as rules compare it: without case, accents or punctuation, so that one
+    system's « Saint-Étienne » or « TP-00417 » is another's « SAINT ETIENNE » or « tp 00417 »
+    (R1, R4, R12 and S2.1 compare what different systems recorded).
+
+    >>> identifier_key("  Saint-Étienne (Loire) "), identifier_key("TP_00417")
+    ('saint etienne loire', 'tp 00417')
+    """
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalnum() else " " for c in bare.casefold()).split())
+
+
+def _key_of(field: str) -> Compute:
+    def compute(event: events.Event, _settings: Settings, _tz: dt.tzinfo) -> str:
+        return identifier_key(getattr(event, field) or "")
+    return compute
+
+
 # Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}; a compute
 # function returns the fact's value in engine units (seconds for a duration).
 COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
     # R5: the record's own lead time, else the rule base's setting for the session kind
-    "session_planned": {"convocation_lead": ("duration", _convocation_lead)},
+    "session_planned": {"convocation_lead": ("duration", _convocation_lead),
+                        **{f"{name}_key": ("text", _key_of(name)) for name in ("title", "centre", "site")}},
+    # R1, R12: an approval's codes and names as they compare (``identifier_key``); R4, S2.1: a
+    # juror's habilitation title; R12: a test's site
+    "agrement_recorded": {f"{name}_key": ("text", _key_of(name)) for name in ("title", "centre", "site")},
+    "juror_appointed": {"habilitation_title_key": ("text", _key_of("habilitation_title"))},
+    "test_started": {"site_key": ("text", _key_of("site"))},
     # S8.5: the last second to send the PVs, counted from this closing (``deadlines``); S8.3,
     # S8.4, S8.6, S8.7: the last second of the closing day, plus the grace days
     "session_closed": {"pv_due": ("time", _pv_due), "duties_due": ("time", _duties_due)},

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import operator
+import re
+import unicodedata
 import zoneinfo
 from typing import Any, Iterable
 
@@ -96,8 +98,23 @@ def _off(day: dt.date) -> bool:
     return day.weekday() >= 5 or (day.month, day.day) in fixed or day in moving
 
 
+COMPARED_AS_KEYS = {"session_planned": ("title", "centre", "site"), "agrement_recorded": ("title", "centre", "site"),
+                    "juror_appointed": ("habilitation_title",), "test_started": ("site",)}
+
+
+def _as_key(text: str) -> str:
+    """docs/rules.md: codes and names compared without case, accents or punctuation."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) != "Mn")
+    return re.sub(r"[\W_]+", " ", letters.casefold()).strip()
+
+
 def _computed(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]:
     """docs/rules.md, Computed fields."""
+    keys = {f"{name}_key": _as_key(getattr(event, name) or "") for name in COMPARED_AS_KEYS.get(event.type, ())}
+    return {**keys, **_settled(event, settings, zone)}
+
+
+def _settled(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]:
     if event.type == "session_planned":
         days = event.convocation_lead_days or settings[f"convocation_lead_days_{event.kind.value}"]
         return {"convocation_lead": days * 86_400}
