@@ -822,7 +822,7 @@ class DocumentsDestroyed(Event):
 @event_type("documents_kept", label=("Conservation de documents", "Documents kept"))
 @attrs.frozen(kw_only=True)
 class DocumentsKept(Event):
-    """Session documents other than the grids were kept (archived or returned to the candidate)."""
+    """Session documents were kept (archived or returned to the candidate); grids named here count as archived (S8.6)."""
     documents: tuple[str, ...] = _strs("what was kept: " + ", ".join(DOCUMENTS), choices=DOCUMENTS)
 
 
