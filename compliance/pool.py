@@ -8,9 +8,9 @@ being checked) it is on:
 * a task announces each step with ``beat(label)``; a step (or the part of a task before its first
   step) that runs longer than ``time_limit`` seconds has its worker killed, becomes a
   ``Failure`` of kind ``"exceeded"``, and the task goes on without that step in another worker.
-  A beat is written to memory the worker shares with the pool (``_StepSlot``), not sent: the
-  pool reads it only when it needs to know (a worker died, or a step's time is up), so it is
-  not woken for every session;
+  A forked worker writes its beats to memory it shares with the pool (``_StepSlot``) rather
+  than sending them: the pool reads the last one only when it needs to know (a worker died, or
+  a step's time is up), so it is not woken for every session (a spawned worker sends them);
 * a worker that dies (a crash in the engine, a kill) has its task run again in another worker;
   dying twice on the same step makes it a ``Failure`` of kind ``"died"`` and the task goes on
   without it; dying twice before any step fails the whole task (its value is ``None``);
@@ -39,10 +39,11 @@ The choice is made for each worker started, since a worker may be replaced mid-a
 """
 from __future__ import annotations
 
-import ctypes
+import mmap
 import multiprocessing
 import os
 import signal
+import struct
 import sys
 import threading
 import time
@@ -117,10 +118,12 @@ def _die_with_parent(parent: int) -> None:
 Runner = Callable[[Any, Callable[[str], None]], Any]    # (task, beat) -> value
 
 _LABEL = 4096      # bytes of a step's label kept (a session id is at most 1,000 characters)
+_HEADER = struct.Struct("qq2q2d")      # current half, seq, label bytes of each half (-1: no step), start times
 
 
 class _StepSlot:
-    """The step a worker is on, in memory it shares with the pool: the worker writes each step
+    """The step a forked worker is on, in memory it shares with the pool (an anonymous shared
+    mapping: no file, which a file-size limit would refuse): the worker writes each step
     (``beat``), the pool reads the last one when it needs it (``read``) and clears it before
     sending a task (``clear``, while the worker waits for it).
 
@@ -129,11 +132,8 @@ class _StepSlot:
     new step from the one it knew, and a read that a write overlapped is made again.
     """
 
-    def __init__(self, context: Any):
-        self._state = context.RawArray(ctypes.c_longlong, 2)       # current half, seq
-        self._sizes = context.RawArray(ctypes.c_longlong, 2)       # label bytes in each half; -1: no step
-        self._times = context.RawArray(ctypes.c_double, 2)         # when each half's step began (monotonic)
-        self._labels = context.RawArray(ctypes.c_char, 2 * _LABEL)
+    def __init__(self) -> None:
+        self._memory = mmap.mmap(-1, _HEADER.size + 2 * _LABEL)
         self.clear()
 
     def beat(self, label: str) -> None:
@@ -143,27 +143,30 @@ class _StepSlot:
         self._write(None)
 
     def _write(self, data: bytes | None) -> None:
-        half = 1 - self._state[0]
+        half, seq, *sizes_times = _HEADER.unpack_from(self._memory)
+        sizes, times = sizes_times[:2], sizes_times[2:]
+        half = 1 - half
         if data is not None:
-            self._labels[half * _LABEL:half * _LABEL + len(data)] = data
-        self._sizes[half] = -1 if data is None else len(data)
-        self._times[half] = time.monotonic()
-        self._state[0] = half
-        self._state[1] += 1
+            start = _HEADER.size + half * _LABEL
+            self._memory[start:start + len(data)] = data
+        sizes[half], times[half] = (-1 if data is None else len(data)), time.monotonic()
+        struct.pack_into("2q2d", self._memory, 16, *sizes, *times)       # the new half's step first,
+        struct.pack_into("q", self._memory, 0, half)                     # then made current,
+        struct.pack_into("q", self._memory, 8, seq + 1)                  # then counted
 
     def read(self) -> tuple[int, str | None, float]:
         """(seq, the step's label or None before the first, when it began)."""
         while True:
-            seq, half = self._state[1], self._state[0]
-            size, began = self._sizes[half], self._times[half]
-            data = self._labels[half * _LABEL:half * _LABEL + max(size, 0)]
-            if self._state[1] == seq:
-                label = None if size < 0 else data.decode("utf-8", "surrogatepass")
-                return seq, label, began
+            half, seq, size0, size1, time0, time1 = _HEADER.unpack_from(self._memory)
+            size, began = (size0, time0) if half == 0 else (size1, time1)
+            start = _HEADER.size + half * _LABEL
+            data = self._memory[start:start + max(size, 0)]
+            if struct.unpack_from("q", self._memory, 8)[0] == seq:
+                return seq, None if size < 0 else data.decode("utf-8", "surrogatepass"), began
 
 
 def _serve(conn: Connection, parent: int, init: Callable[..., None], init_args: tuple[Any, ...],
-           runner: Runner, slot: _StepSlot) -> None:
+           runner: Runner, slot: _StepSlot | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
@@ -174,7 +177,7 @@ def _serve(conn: Connection, parent: int, init: Callable[..., None], init_args: 
             if message is None:
                 return
             try:
-                value = runner(message, slot.beat)
+                value = runner(message, slot.beat if slot is not None else lambda label: conn.send(("step", label)))
             except Exception:      # a bug: report it, and leave (this process may be damaged)
                 conn.send(("error", traceback.format_exc()))
                 return
@@ -191,7 +194,8 @@ class _Worker:
         fork = start_method() == "fork"
         context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        self.slot = _StepSlot(context)
+        # forked, the worker shares the slot; spawned (a fresh interpreter), it sends its steps
+        self.slot = _StepSlot() if fork else None
         self.seen = -1                 # the slot's seq when the pool last read it
         self.process = context.Process(target=_serve, daemon=True,
                                        args=(child, os.getpid(), pool._init, pool._init_args, pool._runner,
@@ -204,6 +208,8 @@ class _Worker:
 
     def read_step(self, job: "_Job", time_limit: float | None) -> None:
         """Bring ``job.step`` (and the deadline, which each step moves) up to the worker's last beat."""
+        if self.slot is None:
+            return
         seq, label, began = self.slot.read()
         if seq != self.seen:
             self.seen = seq
@@ -308,8 +314,9 @@ class Pool:
                 self._workers.append(worker)
             job = queue.popleft()
             job.step = None
-            worker.slot.clear()         # the worker waits for a task: it writes nothing now
-            worker.seen = worker.slot.read()[0]
+            if worker.slot is not None:     # the worker waits for a task: it writes nothing now
+                worker.slot.clear()
+                worker.seen = worker.slot.read()[0]
             try:
                 worker.conn.send(job.task)
             except OSError:             # died while idle: not the task's fault
@@ -337,7 +344,11 @@ class Pool:
         try:
             while job is worker.job and worker.conn.poll():
                 kind, payload = worker.conn.recv()
-                if kind == "done":
+                if kind == "step":        # from a spawned worker
+                    job.step = payload
+                    if self.time_limit:
+                        worker.deadline = time.monotonic() + self.time_limit
+                elif kind == "done":
                     worker.job = None
                     results[job.seq] = Done(payload, tuple(job.failures), job.task)
                     if getattr(payload, "retire_worker", False):

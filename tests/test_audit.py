@@ -261,13 +261,13 @@ def test_an_unreadable_record_is_a_d1_finding_in_json_and_text(tmp_path):
 
 
 def test_the_step_slot_gives_the_last_step_whole_even_if_a_write_was_cut_short():
-    """The step a worker is on, shared with the pool (pool._StepSlot): the last beat is read back
-    as written (any text, cut at 4 KiB), the pool's clear means no step yet, and a write the
-    worker died in the middle of (the half not in use) leaves the previous step readable."""
-    import multiprocessing
+    """The step a forked worker is on, shared with the pool (pool._StepSlot): the last beat is
+    read back as written (any text, cut at 4 KiB), the pool's clear means no step yet, and a
+    write the worker died in the middle of (into the half not in use) leaves the previous step."""
+    import struct
     import time
-    from compliance.pool import _StepSlot
-    slot = _StepSlot(multiprocessing.get_context("spawn"))
+    from compliance.pool import _HEADER, _StepSlot
+    slot = _StepSlot()
     seq, label, _began = slot.read()
     assert label is None
     slot.beat("TP-00417-é-\udce9")
@@ -276,9 +276,10 @@ def test_the_step_slot_gives_the_last_step_whole_even_if_a_write_was_cut_short()
     slot.beat("x" * 5000)
     assert slot.read()[1] == "x" * 4096
     slot.beat("S-2")
-    half = 1 - slot._state[0]
-    slot._labels[half * 4096:half * 4096 + 3] = b"S-3"        # the next beat, written but not made current
-    slot._sizes[half] = 3
+    spare = 1 - struct.unpack_from("q", slot._memory, 0)[0]
+    start = _HEADER.size + spare * 4096
+    slot._memory[start:start + 3] = b"S-3"                   # the next beat, written but not made current
+    struct.pack_into("q", slot._memory, 16 + 8 * spare, 3)
     assert slot.read()[1] == "S-2"
     slot.clear()
     assert slot.read()[1] is None
