@@ -248,15 +248,15 @@ def audit_figures(args: argparse.Namespace) -> None:
                   f"{events / results[jobs]:9.0f} events/s ({args.sessions} sessions, {events} events, "
                   f"{results[jobs]:.1f} s); {events / cpus[jobs]:.0f} events per CPU-second (parent and workers)")
         print(f"parallel speed-up (jobs 2 / jobs 1): {results[1] / results[2]:.2f}x")
+        print(f"rules / read: the audit (jobs 1) adds {(results[1] - per_read) / per_read:.2f}x the read-and-validate "
+              f"time (target: at most 3x); in CPU time {(cpus[1] - cpu_read) / cpu_read:.2f}x")
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak RSS of an audit process: {child:.0f} MiB")
         for fmt in ("jsonl", "csv", "json"):
             parent, workers = cpu_split(archive, fmt, 1, args.repeat)
             print(f"CPU per session, --format {fmt:5} --jobs 1: parent {parent / args.sessions * 1e3:.3f} ms, "
                   f"workers {workers / args.sessions * 1e3:.3f} ms (one parent core keeps "
                   f"{workers / max(parent, 1e-9):.0f} workers busy)")
-        print(f"rules / read: the audit (jobs 1) adds {(results[1] - per_read) / per_read:.2f}x the read-and-validate "
-              f"time (target: at most 3x); in CPU time {(cpus[1] - cpu_read) / cpu_read:.2f}x")
-        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"peak RSS of an audit process: {child:.0f} MiB")
         dask_figures(archive, Path(tmp), events, args.repeat)
         peer_figures(files, events, args.repeat, events / results[2])
 
