@@ -18,8 +18,10 @@ A file that gives no session at all (not UTF-8, invalid YAML or JSON, empty, too
 unreadable record: besides its problems, its outcome carries a report with a D1 finding for each
 (``FileOutcome.unreadable_report``), so every audit format shows it as a finding too.
 
-Results cross from the workers as typed values (``FileOutcome`` of ``Report``s and ``Problem``s);
-the parent renders them.
+Results cross from the workers as ``FileOutcome``s of ``Problem``s and of each session's output
+already made (``session_output``: the lines the chosen format writes for it, or the JSON form a
+gathering format reads back at the end, with what the summary counts): the parent only writes
+them, in input order.
 
 Any error while reading or checking one session makes that session a problem, and the audit
 goes on: invalid input, an audit date before its events, our own bug (``internal``), a worker
@@ -47,12 +49,13 @@ import attrs
 from .checker import check_session, default_rulebook, unreadable_report
 from .cli_words import progress as progress_line
 from .errors import ComplianceError, InputError
-from .model import Report, Session, Severity, Waiver
+from .model import Report, Session, Waiver
 from .pool import Done, Failure, Pool, Ready
 from .readers import (SUFFIXES, ReadResult, merge_sessions, read_bytes, read_file, special_file_kind,
                       why_unreadable, with_digest)
 from .readers.log_index import SessionLines, cheap_session, index_log, open_log, read_indexed
 from .rulebook import Rulebook, load_rulebook
+from .session_output import WHOLE_REPORTS, SessionOutput, View, session_output
 from .waivers import apply_waivers
 
 TIME_LIMIT = 300.0          # seconds: no session check (nor file read) may run longer
@@ -75,15 +78,19 @@ class Problem:
     detail: str | None = None      # the traceback of an internal error, shown under --debug
 
 
+Reported = Report | SessionOutput    # a report checked in this process, or a session's output
+
+
 @attrs.frozen
 class FileOutcome:
     """What one task gave: session reports and problems.
 
     A file gives one outcome, or several when split (``last`` marks the one that closes it);
     merged sessions come in outcomes of their own (``last`` False, they close no file).
+    An audit's workers send ``SessionOutput``s; ``check`` and standard input give ``Report``s.
     """
     file: str
-    reports: tuple[Report, ...]
+    reports: tuple[Reported, ...]
     problems: tuple[Problem, ...]
     last: bool = True
     sessions_in_file: int = -1      # on the closing outcome of a file: the sessions it holds
@@ -91,7 +98,7 @@ class FileOutcome:
     not_read: int = 0               # from discovery: files of other suffixes
     not_read_files: tuple[str, ...] = ()   # from discovery: their paths
     retire_worker: bool = False     # the worker met an internal error: replace it
-    unreadable_report: Report | None = None   # a file of no session: its D1 findings (not a session)
+    unreadable_report: Reported | None = None   # a file of no session: its D1 findings (not a session)
 
     @property
     def unreadable(self) -> bool:
@@ -117,7 +124,9 @@ class Summary:
     waivers_applied: set[tuple[str | None, int | None]] = attrs.field(factory=set)
     waivers_expired: set[tuple[str | None, int | None]] = attrs.field(factory=set)
 
-    def add(self, outcome: FileOutcome) -> None:
+    def add(self, outcome: FileOutcome, outputs: Iterable[SessionOutput] = (),
+            unreadable: SessionOutput | None = None) -> None:
+        """Count ``outcome``, whose reports are ``outputs`` (and its unreadable report ``unreadable``)."""
         self.files += outcome.last
         self.not_read += outcome.not_read
         self.not_read_files.extend(outcome.not_read_files)
@@ -130,25 +139,22 @@ class Summary:
             self.internal_errors += problem.internal
         if outcome.unreadable:
             self.unreadable_files.append(outcome.file)
-        for report in outcome.reports:
+        for output in outputs:
             self.sessions += 1
-            for use in report.waivers:
-                key = (use.waiver.file, use.waiver.line)
-                if use.outcome == "applied":
-                    self.waivers_applied.add(key)
-                elif use.outcome == "expired":
-                    self.waivers_expired.add(key)
-            self.sessions_with_violations += bool(report.violations)
-            self.sessions_with_warnings += bool(report.warnings)
-            self._count_findings(report)
-        if outcome.unreadable_report is not None:     # counted as findings, not as a session
-            self._count_findings(outcome.unreadable_report)
+            for file, line, how in output.waivers:
+                if how == "applied":
+                    self.waivers_applied.add((file, line))
+                elif how == "expired":
+                    self.waivers_expired.add((file, line))
+            self.sessions_with_violations += "violation" in output.live
+            self.sessions_with_warnings += "warning" in output.live
+            self._count_findings(output)
+        if unreadable is not None:     # counted as findings, not as a session
+            self._count_findings(unreadable)
 
-    def _count_findings(self, report: Report) -> None:
-        for finding in report.findings:
-            self.findings_by_clause[finding.clause] += 1
-            if finding.severity is Severity.VIOLATION and finding.waived is None:
-                self.violations_by_clause[finding.clause] += 1
+    def _count_findings(self, output: SessionOutput) -> None:
+        self.findings_by_clause.update(output.clauses)
+        self.violations_by_clause.update(output.violated)
 
     def to_json(self) -> dict[str, Any]:
         def ranked(counter: Counter[str]) -> list[list[Any]]:
@@ -306,14 +312,16 @@ class _Setup:
     rulebook: Rulebook | None = None
     as_of: dt.datetime | None = None
     waivers: tuple[Waiver, ...] = ()
+    view: View = WHOLE_REPORTS          # how the output shows each session: made here
 
 
 _setup = _Setup()
 
 
-def _init_worker(rulebook: Rulebook, as_of: dt.datetime, waivers: tuple[Waiver, ...]) -> None:
+def _init_worker(rulebook: Rulebook, as_of: dt.datetime, waivers: tuple[Waiver, ...],
+                 view: View = WHOLE_REPORTS) -> None:
     global _setup
-    _setup = _Setup(rulebook, as_of, waivers)
+    _setup = _Setup(rulebook, as_of, waivers, view)
     # compile the rule base now, then leave everything alive so far out of the garbage
     # collector's scans: a worker checks thousands of sessions with it
     from .checker import _prepare
@@ -342,7 +350,7 @@ def _run_task(task: Any, beat: Callable[[str], None]) -> Any:
     return FileOutcome(task.label, tuple(reports), tuple(problems + more), last=False, retire_worker=damaged)
 
 
-def _unreadable_report(file: str, result: ReadResult) -> Report | None:
+def _unreadable_report(file: str, result: ReadResult) -> SessionOutput | None:
     """For a file that gave no session, a report of its D1 findings (one per problem), else None.
 
     Its ``session`` is empty (no id could be read) and its ``source`` is the file.
@@ -350,8 +358,8 @@ def _unreadable_report(file: str, result: ReadResult) -> Report | None:
     if result.sessions or not result.problems:
         return None
     assert _setup.as_of is not None, "the worker was not set up"
-    return apply_waivers(unreadable_report(file, result.problems, _setup.rulebook, _setup.as_of),
-                         _setup.waivers, _setup.as_of)
+    return session_output(apply_waivers(unreadable_report(file, result.problems, _setup.rulebook, _setup.as_of),
+                                        _setup.waivers, _setup.as_of), _setup.view)
 
 
 def _judge(session: Session) -> Report:
@@ -362,8 +370,8 @@ def _judge(session: Session) -> Report:
 
 
 def _check_sessions(sessions: Iterable[Session], skip: frozenset[str],
-                    beat: Callable[[str], None]) -> tuple[list[Report], list[Problem], bool]:
-    reports: list[Report] = []
+                    beat: Callable[[str], None]) -> tuple[list[SessionOutput], list[Problem], bool]:
+    reports: list[SessionOutput] = []
     problems: list[Problem] = []
     damaged = False
     for session in sessions:
@@ -373,7 +381,7 @@ def _check_sessions(sessions: Iterable[Session], skip: frozenset[str],
         try:
             if _fault_hook is not None:
                 _fault_hook(session)
-            reports.append(_judge(session))
+            reports.append(session_output(_judge(session), _setup.view))
         except Exception as error:   # noqa: BLE001 - one session never stops the audit
             problem = session_problem(session.source, session.id, error)
             damaged |= problem.internal
@@ -510,8 +518,12 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
               rulebook: Rulebook | None = None, jobs: int | None = None, waivers: tuple[Waiver, ...] = (),
               time_limit: float | None = TIME_LIMIT,
               progress: Callable[[int, int, int, int, int], None] | None = None,
-              scheduler: Any = None) -> Generator[FileOutcome, None, None]:
+              scheduler: Any = None, view: View | None = None) -> Generator[FileOutcome, None, None]:
     """Yield the outcomes in input order: discovery's first, then one or more per file.
+
+    Each session comes as a ``SessionOutput`` made by the worker that checked it, for ``view``
+    (the output's format, language and options); without a view, its whole JSON report
+    (``SessionOutput.report()`` reads it back).
 
     ``progress(files_done, files_total, sessions_done, bytes_done, bytes_total)`` is called
     after each outcome (bytes: of the files read so far, and of all of them).
@@ -529,7 +541,7 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     done = sessions = read = 0
     sizes = {file: _size(file) for file in found.files}      # the time left is estimated by bytes
     total = sum(sizes.values())
-    with _pool(scheduler, jobs, (rulebook, as_of, waivers), time_limit) as pool:
+    with _pool(scheduler, jobs, (rulebook, as_of, waivers, view or WHOLE_REPORTS), time_limit) as pool:
         pool.start()        # forked before a large log is indexed: the workers do not copy the index
         merged = _plan_merges(pool, found.files) if len(found.files) > 1 else {}
         for result in pool.run(_tasks(found.files, merged)):

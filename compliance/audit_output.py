@@ -19,20 +19,25 @@ from typing import Any, BinaryIO, Iterator, Literal, TextIO
 
 import attrs
 
-from .audit import TIME_LIMIT, FileOutcome, Problem, Progress, Summary, run_audit
+from .audit import TIME_LIMIT, FileOutcome, Problem, Progress, Reported, Summary, run_audit
 from .errors import ComplianceError, printable
 from .readers import special_file_kind
 from .reporters import REPORTERS
 from .reporters._labels import utf8_json
-from .reporters.audit_text import render_audit_session, render_audit_summary
+from .reporters.audit_text import render_audit_summary
 from .reporters.junit import render_junit
 from .reporters.sarif import render_sarif
 from .reporters.text import render_text
-from .reporters.table import FINDING_COLUMNS, SESSION_COLUMNS, csv_header, csv_rows, finding_rows, session_row
-from .model import Report, Severity
+from .reporters.table import FINDING_COLUMNS, SESSION_COLUMNS, csv_header, csv_rows
+from .model import Report
 from .rulebook import Rulebook
 from .checker import default_rulebook, section_titles
+from .session_output import (SessionOutput, View, failing_severities, json_line, lean_session, only_failing,
+                             session_output)
 from .waivers import load_waivers
+
+__all__ = ["AuditOptions", "OutcomeWriter", "View", "write_audit", "atomic_output", "lean_session", "only_failing",
+           "failing_severities", "audit_head", "catalogue_json", "OutputError", "GuardedStream"]
 
 AUDIT_SCHEMA = "tp-compliance/audit/2"
 EXIT_INTERNAL, EXIT_UNUSABLE, EXIT_FINDINGS, EXIT_OK = 70, 2, 1, 0
@@ -42,9 +47,6 @@ FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "csv", "csv-sessions", "mar
 AUDIT_FORMATS = FORMATS
 _CSV_COLUMNS = {"csv": FINDING_COLUMNS, "csv-sessions": SESSION_COLUMNS}
 FailOn = Literal["violation", "warning", "never"]
-_FAILING: dict[str, frozenset[Severity]] = {
-    "violation": frozenset({Severity.VIOLATION}),
-    "warning": frozenset({Severity.VIOLATION, Severity.WARNING}), "never": frozenset()}
 
 
 def _paths(value: Any) -> tuple[str, ...]:
@@ -184,10 +186,6 @@ def atomic_output(path: str | None, stdout: TextIO | GuardedStream | None) -> It
         raise
 
 
-def _line(document: dict[str, Any]) -> str:
-    return utf8_json(json.dumps(document, ensure_ascii=False, sort_keys=True)) + "\n"
-
-
 def catalogue_json(rulebook: Rulebook) -> dict[str, Any]:
     """The clause catalogue once (ids, sections, titles in both languages): an audit's session
     lines name clauses by id only, so 13 KB of titles are not repeated on every line."""
@@ -203,16 +201,6 @@ def audit_head(as_of: dt.datetime, rulebook: Rulebook) -> dict[str, Any]:
     return {"schema": AUDIT_SCHEMA, "as_of": as_of.isoformat(), **catalogue_json(rulebook)}
 
 
-def lean_session(report: Report) -> dict[str, Any]:
-    """A report as an audit line: every key of the JSON report but the timeline (empty in audits),
-    each clause as its id, status and count of findings (the titles are in the head)."""
-    document = report.to_json()
-    document.pop("timeline", None)
-    document["clauses"] = [{"clause": c["clause"], "status": c["status"], "findings": c["findings"]}
-                           for c in document["clauses"]]
-    return document
-
-
 def _problem_line(problem: Problem) -> dict[str, Any]:
     line: dict[str, Any] = {"kind": "problem", "file": problem.file, "error": problem.message}
     for key in ("session", "line"):
@@ -221,38 +209,6 @@ def _problem_line(problem: Problem) -> dict[str, Any]:
     if problem.internal:
         line["internal"] = True
     return line
-
-
-def failing_severities(fail_on: str) -> frozenset[Severity]:
-    """The severities that make the exit code 1 under ``--fail-on``."""
-    return _FAILING[fail_on]
-
-
-def only_failing(report: Report, severities: frozenset[Severity]) -> Report | None:
-    """The report cut to its clauses of a failing status and their unwaived failing findings;
-    None when nothing of it fails (``--only-failing``; with ``--fail-on never``: violations)."""
-    severities = severities or _FAILING["violation"]
-    statuses = {s.value for s in severities}
-    clauses = tuple(c for c in report.clauses if c.status.value in statuses)
-    if not clauses:
-        return None
-    kept = {c.clause for c in clauses}
-    findings = tuple(f for f in report.findings
-                     if f.clause in kept and f.severity in severities and f.waived is None)
-    return attrs.evolve(report, clauses=clauses, findings=findings)
-
-
-@attrs.frozen(kw_only=True)
-class View:
-    """How the outcomes are shown: the same for ``check`` and ``audit`` but for ``text`` and
-    ``json`` (check: the full report of each session; audit: a line each and the summary)."""
-    command: Literal["check", "audit"]
-    format: str = "text"
-    lang: str = "fr"
-    fail_on: str = "violation"
-    quiet: bool = False           # text: the summary only; jsonl: no session lines
-    only_failing: bool = False
-    colour: bool = False          # check's text on a terminal
 
 
 class OutcomeWriter:
@@ -266,8 +222,8 @@ class OutcomeWriter:
         self.problems: list[Problem] = []
         self.failing = False
         self.sessions_seen: set[str] = set()
-        self._gathered: list[Report] = []
-        self._fail = _FAILING[view.fail_on]
+        self._gathered: list[SessionOutput] = []
+        self._fail = frozenset(s.value for s in failing_severities(view.fail_on))
 
     @property
     def problems_in_output(self) -> bool:
@@ -278,73 +234,76 @@ class OutcomeWriter:
     def begin(self) -> None:
         fmt = self.view.format
         if fmt == "jsonl":
-            self.out.write(_line({"kind": "audit", **audit_head(self.as_of, self.rulebook)}))
+            self.out.write(json_line({"kind": "audit", **audit_head(self.as_of, self.rulebook)}))
         elif fmt in _CSV_COLUMNS:
             self.out.write(csv_header(_CSV_COLUMNS[fmt]))
 
     def add(self, outcome: FileOutcome) -> None:
-        self.summary.add(outcome)
+        """Count and write an outcome: its sessions (made by the audit's workers, or reports of
+        this process, made here alike), then its problems."""
+        outputs = [self._output(r) for r in outcome.reports]
+        unreadable = self._output(outcome.unreadable_report) if outcome.unreadable_report is not None else None
+        self.summary.add(outcome, outputs, unreadable)
         self.problems.extend(outcome.problems)
-        reports: tuple[Report, ...] = outcome.reports
-        if outcome.unreadable_report is not None:       # an unreadable record's D1 findings
-            reports += (outcome.unreadable_report,)
-        for report in reports:
-            self.sessions_seen.add(report.session)
-            self.failing |= any(f.severity in self._fail and f.waived is None for f in report.findings)
-            shown = only_failing(report, self._fail) if self.view.only_failing else report
-            if shown is not None:
-                self._report(shown)
-        for problem in outcome.problems:
-            self._problem(problem)
+        if unreadable is not None:       # an unreadable record's D1 findings
+            outputs.append(unreadable)
+        texts = []
+        for output in outputs:
+            self.sessions_seen.add(output.session)
+            self.failing |= not self._fail.isdisjoint(output.live)
+            if not output.shown:
+                continue
+            if output.text:
+                texts.append(output.text)
+            elif output.data or output.kept is not None:
+                self._gathered.append(output)
+        texts += [self._problem(problem) for problem in outcome.problems]
+        if texts:
+            self.out.write("".join(texts))
 
-    def _report(self, report: Report) -> None:
-        fmt, lang = self.view.format, self.view.lang
-        if fmt == "jsonl":
-            if not self.view.quiet:
-                self.out.write(_line({"kind": "session", **lean_session(report)}))
-        elif fmt == "csv":
-            self.out.write(csv_rows(finding_rows(report, lang)))
-        elif fmt == "csv-sessions":
-            self.out.write(csv_rows([session_row(report)]))
-        elif fmt == "text" and self.view.command == "audit":
-            if not self.view.quiet:
-                self.out.write(render_audit_session(report.to_json(), lang))
-        elif fmt == "text" and self.view.quiet:         # check --quiet: the session's line
-            self.out.write(render_audit_session(report.to_json(), lang))
-        else:
-            self._gathered.append(report)
+    def _output(self, report: Reported) -> SessionOutput:
+        if isinstance(report, SessionOutput):
+            return report
+        return session_output(report, self.view, keep=True)
 
-    def _problem(self, problem: Problem) -> None:
+    def _problem(self, problem: Problem) -> str:
         fmt = self.view.format
         if fmt == "jsonl":
-            self.out.write(_line(_problem_line(problem)))
-        elif fmt == "text" and self.view.command == "audit":
-            self.out.write(f"!! {printable(problem.message)}\n")
-        elif fmt in _CSV_COLUMNS:     # every input accounted for, in the table too
-            self.out.write(csv_rows([_problem_row(problem, fmt)]))
+            return json_line(_problem_line(problem))
+        if fmt == "text" and self.view.command == "audit":
+            return f"!! {printable(problem.message)}\n"
+        if fmt in _CSV_COLUMNS:     # every input accounted for, in the table too
+            return csv_rows([_problem_row(problem, fmt)])
+        return ""
+
+    def _reports(self) -> list[Report]:
+        """The gathered reports; those read back from their JSON form get the section titles."""
+        sections = section_titles(self.rulebook)
+        return [output.report(sections) for output in self._gathered]
 
     def end(self, unused_waivers: list[str]) -> dict[str, Any]:
         """Writes what was gathered and the summary; returns the summary's JSON form."""
         fmt, lang = self.view.format, self.view.lang
         summary_json = dict(self.summary.to_json(), unused_waivers=unused_waivers)
         if fmt == "jsonl":
-            self.out.write(_line({"kind": "summary", **summary_json}))
+            self.out.write(json_line({"kind": "summary", **summary_json}))
         elif fmt == "json" and self.view.command == "audit":
+            sessions = [lean_session(o.kept) if o.kept is not None else o.document() for o in self._gathered]
             self.out.write(utf8_json(json.dumps({**audit_head(self.as_of, self.rulebook),
-                                                 "sessions": [lean_session(r) for r in self._gathered],
+                                                 "sessions": sessions,
                                                  "problems": [p.message for p in self.problems],
                                                  "summary": summary_json},
                                                 ensure_ascii=False, indent=2, sort_keys=True)) + "\n")
         elif fmt == "text" and self.view.command == "audit":
             self.out.write(render_audit_summary(summary_json, lang))
         elif fmt == "text" and not self.view.quiet:
-            self.out.write(render_text(self._gathered, lang, colour=self.view.colour))
+            self.out.write(render_text(self._reports(), lang, colour=self.view.colour))
         elif fmt in ("sarif", "junit"):       # dashboards: the inputs not used are in the file too
             problems = [(p.file, p.line, p.message) for p in self.problems]
             renderer = render_sarif if fmt == "sarif" else render_junit
-            self.out.write(renderer(self._gathered, lang, problems))
+            self.out.write(renderer(self._reports(), lang, problems))
         elif fmt != "text" and fmt not in _CSV_COLUMNS:
-            self.out.write(REPORTERS[fmt](self._gathered, lang))
+            self.out.write(REPORTERS[fmt](self._reports(), lang))
         return summary_json
 
     def exit_code(self) -> int:
@@ -384,7 +343,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
     with atomic_output(options.output, stdout) as out, \
             contextlib.closing(run_audit(paths, as_of=as_of, rule_dirs=options.rule_dirs, rulebook=rulebook,
                                          jobs=options.jobs or None, waivers=waivers, time_limit=options.time_limit,
-                                         progress=progress, scheduler=options.scheduler)) as outcomes:
+                                         progress=progress, scheduler=options.scheduler, view=view)) as outcomes:
         writer = OutcomeWriter(out, view, as_of, rulebook)
         writer.begin()
         if len(paths) < len(options.paths):

@@ -968,16 +968,18 @@ def parse_event(raw: Any, location: Location = API_LOCATION, *, session: str | N
         raise InputError(f"unknown event type {shown(type_name)}", location=location,
                          hint=did_you_mean(type_name, EVENT_TYPES) or "see docs/events.md")
     cls = EVENT_TYPES[type_name]
-    specs = _specs_by_name(cls)
-    subject = f"event '{type_name}'"
-    unknown = [k for k in raw if k not in specs and k not in COMMON_FIELDS]
-    if unknown:
+    plan = _plan(cls)
+    subject = plan.subject
+    if not plan.known.issuperset(raw):
+        specs = _specs_by_name(cls)
+        unknown = [k for k in raw if k not in specs and k not in COMMON_FIELDS]
         raise InputError(f"unknown field {shown(unknown[0])}", location=location, subject=subject,
                          hint=did_you_mean(str(unknown[0]), list(specs) + list(COMMON_FIELDS)))
-    for name, value in raw.items():
-        if isinstance(value, Unreadable):
-            raise InputError(f"field {shown(name)}: {value.reason}", location=location, subject=subject,
-                             expected=value.expected)
+    if Unreadable in map(type, raw.values()):
+        for name, value in raw.items():
+            if isinstance(value, Unreadable):
+                raise InputError(f"field {shown(name)}: {value.reason}", location=location, subject=subject,
+                                 expected=value.expected)
     values: dict[str, Any] = {}
     try:
         written_at: Any = raw.get("at")         # parse_time refuses what is not a text
@@ -989,19 +991,97 @@ def parse_event(raw: Any, location: Location = API_LOCATION, *, session: str | N
     if session is not None and "session" in raw and raw["session"] != session:
         raise InputError("field 'session'", location=location, subject=subject,
                          expected=f"the record's session '{session}'", got=raw["session"])
-    values["session"] = _text(session_id, "session", location, subject)
+    values["session"] = session_id if _plain_id(session_id) else _text(session_id, "session", location, subject)
     event_id = raw.get("id", default_id)
-    if isinstance(event_id, int) and not isinstance(event_id, bool) and abs(event_id) < 10 ** MAX_TEXT:
-        event_id = str(event_id)
-    values["id"] = _text(event_id, "id", location, subject)
-    for name, spec in specs.items():
+    if not _plain_id(event_id):
+        if isinstance(event_id, int) and not isinstance(event_id, bool) and abs(event_id) < 10 ** MAX_TEXT:
+            event_id = str(event_id)
+        event_id = _text(event_id, "id", location, subject)
+    values["id"] = event_id
+    for spec, read in plan.fields:
+        name = spec.name
         if name not in raw:
             if spec.required:
                 raise InputError(f"missing field '{name}'", location=location, subject=subject,
                                  expected=spec.doc)
             continue
-        values[spec.attr] = _convert(raw[name], spec, cls, location, subject)
+        value = read(raw[name])
+        # the usual value is read by the field's own quick test; anything else (to refuse, or a
+        # text to normalise) by ``_convert``, which says exactly what is wrong
+        values[spec.attr] = _convert(raw[name], spec, cls, location, subject) if value is _UNUSUAL else value
     return cls(location=location, **values)
+
+
+def _plain_id(value: Any) -> bool:
+    """A text ``_text`` takes as it is (ASCII, not blank, not too long), so it need not see it."""
+    return type(value) is str and 0 < len(value) <= MAX_TEXT and value.isascii() and not value.isspace()
+
+
+# -- what parse_event needs of an event class, worked out once per class
+_UNUSUAL: Any = object()       # a quick reader's answer for a value it leaves to ``_convert``
+Reader = Callable[[Any], Any]   # a field's quick reader: the value as the event holds it, or _UNUSUAL
+
+
+@attrs.frozen
+class _Plan:
+    subject: str                                    # "event 'test_started'", as errors name it
+    known: frozenset[str]                           # every field name the type allows
+    fields: tuple[tuple[FieldSpec, Reader], ...]    # its own fields, in declaration order
+
+
+_PLANS: dict[type[Event], _Plan] = {}
+
+
+def _plan(cls: type[Event]) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        specs = specific_fields(cls)
+        plan = _PLANS[cls] = _Plan(f"event '{cls.TYPE}'", frozenset(s.name for s in specs) | frozenset(COMMON_FIELDS),
+                                   tuple((spec, _quick_reader(cls, spec)) for spec in specs))
+    return plan
+
+
+def _quick_reader(cls: type[Event], spec: FieldSpec) -> Reader:
+    """The reader of a field's usual value (what ``_convert`` accepts as it is); it answers
+    _UNUSUAL for anything else, which ``_convert`` then reads or refuses."""
+    kind = spec.kind
+    if kind == "text":
+        check = _attribute(cls, spec.attr).metadata.get("check")
+
+        def text(value: Any) -> Any:     # ASCII: already NFC, no surrogate
+            if type(value) is str and len(value) <= MAX_TEXT and value.isascii() and not (check and check(value)):
+                return value
+            return _UNUSUAL
+        return text
+    if kind == "bool":
+        return lambda value: value if type(value) is bool else _UNUSUAL
+    if kind in ("int", "duration"):
+        return lambda value: value if type(value) is int and 0 <= value <= 10_000_000 else _UNUSUAL
+    if kind == "enum":
+        enum_type: Any = _attribute(cls, spec.attr).type
+        members = {m.value: m for m in enum_type}
+        return lambda value: members.get(value, _UNUSUAL) if type(value) is str else _UNUSUAL
+    if kind in ("time", "day"):
+        parse = _time.parse_time if kind == "time" else _time.parse_day
+
+        def moment(value: Any) -> Any:
+            try:
+                return parse(value)
+            except _time.TimeFormatError:
+                return _UNUSUAL
+        return moment
+    assert kind == "list", kind
+    choices = frozenset(spec.choices)
+
+    def items(value: Any) -> Any:
+        if type(value) is not list or len(value) > MAX_ITEMS:
+            return _UNUSUAL
+        for item in value:
+            if type(item) is not str or not item or len(item) > MAX_TEXT or not item.isascii() or \
+                    (choices and item not in choices):
+                return _UNUSUAL
+        return tuple(value)
+    return items
 
 
 _BY_NAME: dict[type[Event], dict[str, FieldSpec]] = {}

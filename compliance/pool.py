@@ -1,12 +1,16 @@
 """Worker processes for audits: results in submission order, a dead or stuck worker costs one step.
 
 Why not ``ProcessPoolExecutor``: one dead worker breaks the whole executor (every pending result
-is lost) and it cannot bound the time of a task. Here each worker has its own pipe, so the pool
-always knows which task a worker holds and which *step* of it (a session being checked) it is on:
+is lost) and it cannot bound the time of a task. Here each worker has its own pipe and its own
+step slot, so the pool always knows which task a worker holds and which *step* of it (a session
+being checked) it is on:
 
 * a task announces each step with ``beat(label)``; a step (or the part of a task before its first
   step) that runs longer than ``time_limit`` seconds has its worker killed, becomes a
-  ``Failure`` of kind ``"exceeded"``, and the task goes on without that step in another worker;
+  ``Failure`` of kind ``"exceeded"``, and the task goes on without that step in another worker.
+  A forked worker writes its beats to memory it shares with the pool (``_StepSlot``) rather
+  than sending them: the pool reads the last one only when it needs to know (a worker died, or
+  a step's time is up), so it is not woken for every session (a spawned worker sends them);
 * a worker that dies (a crash in the engine, a kill) has its task run again in another worker;
   dying twice on the same step makes it a ``Failure`` of kind ``"died"`` and the task goes on
   without it; dying twice before any step fails the whole task (its value is ``None``);
@@ -35,9 +39,11 @@ The choice is made for each worker started, since a worker may be replaced mid-a
 """
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 import signal
+import struct
 import sys
 import threading
 import time
@@ -111,9 +117,56 @@ def _die_with_parent(parent: int) -> None:
 
 Runner = Callable[[Any, Callable[[str], None]], Any]    # (task, beat) -> value
 
+_LABEL = 4096      # bytes of a step's label kept (a session id is at most 1,000 characters)
+_HEADER = struct.Struct("qq2q2d")      # current half, seq, label bytes of each half (-1: no step), start times
+
+
+class _StepSlot:
+    """The step a forked worker is on, in memory it shares with the pool (an anonymous shared
+    mapping: no file, which a file-size limit would refuse): the worker writes each step
+    (``beat``), the pool reads the last one when it needs it (``read``) and clears it before
+    sending a task (``clear``, while the worker waits for it).
+
+    A step is written into the half not in use, then that half is made current: a worker killed
+    while writing leaves the previous step whole. ``seq`` counts the steps, so the pool tells a
+    new step from the one it knew, and a read that a write overlapped is made again.
+    """
+
+    def __init__(self) -> None:
+        self._memory = mmap.mmap(-1, _HEADER.size + 2 * _LABEL)
+        self.clear()
+
+    def beat(self, label: str) -> None:
+        self._write(label.encode("utf-8", "surrogatepass")[:_LABEL])
+
+    def clear(self) -> None:
+        self._write(None)
+
+    def _write(self, data: bytes | None) -> None:
+        half, seq, *sizes_times = _HEADER.unpack_from(self._memory)
+        sizes, times = sizes_times[:2], sizes_times[2:]
+        half = 1 - half
+        if data is not None:
+            start = _HEADER.size + half * _LABEL
+            self._memory[start:start + len(data)] = data
+        sizes[half], times[half] = (-1 if data is None else len(data)), time.monotonic()
+        struct.pack_into("2q2d", self._memory, 16, *sizes, *times)       # the new half's step first,
+        struct.pack_into("q", self._memory, 0, half)                     # then made current,
+        struct.pack_into("q", self._memory, 8, seq + 1)                  # then counted
+
+    def read(self) -> tuple[int, str | None, float]:
+        """(seq, the step's label or None before the first, when it began)."""
+        while True:
+            half, seq, size0, size1, time0, time1 = _HEADER.unpack_from(self._memory)
+            size, began = (size0, time0) if half == 0 else (size1, time1)
+            start = _HEADER.size + half * _LABEL
+            data = self._memory[start:start + max(size, 0)]
+            if struct.unpack_from("q", self._memory, 8)[0] == seq:
+                return seq, None if size < 0 else data.decode("utf-8", "surrogatepass"), began
+
 
 def _serve(conn: Connection, parent: int, init: Callable[..., None], init_args: tuple[Any, ...],
-           runner: Runner) -> None:
+           runner: Runner, slot: _StepSlot | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
@@ -124,7 +177,7 @@ def _serve(conn: Connection, parent: int, init: Callable[..., None], init_args: 
             if message is None:
                 return
             try:
-                value = runner(message, lambda label: conn.send(("step", label)))
+                value = runner(message, slot.beat if slot is not None else lambda label: conn.send(("step", label)))
             except Exception:      # a bug: report it, and leave (this process may be damaged)
                 conn.send(("error", traceback.format_exc()))
                 return
@@ -141,13 +194,28 @@ class _Worker:
         fork = start_method() == "fork"
         context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
+        # forked, the worker shares the slot; spawned (a fresh interpreter), it sends its steps
+        self.slot = _StepSlot() if fork else None
+        self.seen = -1                 # the slot's seq when the pool last read it
         self.process = context.Process(target=_serve, daemon=True,
-                                       args=(child, os.getpid(), pool._init, pool._init_args, pool._runner))
+                                       args=(child, os.getpid(), pool._init, pool._init_args, pool._runner,
+                                             self.slot))
         self.process.start()
         child.close()
         self.conn = parent
         self.job: _Job | None = None
         self.deadline = float("inf")
+
+    def read_step(self, job: "_Job", time_limit: float | None) -> None:
+        """Bring ``job.step`` (and the deadline, which each step moves) up to the worker's last beat."""
+        if self.slot is None:
+            return
+        seq, label, began = self.slot.read()
+        if seq != self.seen:
+            self.seen = seq
+            job.step = label
+            if time_limit:
+                self.deadline = began + time_limit
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -246,6 +314,9 @@ class Pool:
                 self._workers.append(worker)
             job = queue.popleft()
             job.step = None
+            if worker.slot is not None:     # the worker waits for a task: it writes nothing now
+                worker.slot.clear()
+                worker.seen = worker.slot.read()[0]
             try:
                 worker.conn.send(job.task)
             except OSError:             # died while idle: not the task's fault
@@ -269,10 +340,11 @@ class Pool:
         job = worker.job
         if job is None:
             return
+        worker.read_step(job, self.time_limit)      # the step an error message is about
         try:
             while job is worker.job and worker.conn.poll():
                 kind, payload = worker.conn.recv()
-                if kind == "step":
+                if kind == "step":        # from a spawned worker
                     job.step = payload
                     if self.time_limit:
                         worker.deadline = time.monotonic() + self.time_limit
@@ -290,7 +362,9 @@ class Pool:
             pass                     # the worker died; its exit is handled below
         if worker.job is None:
             return
-        if not worker.process.is_alive():
+        alive = worker.process.is_alive()
+        worker.read_step(job, self.time_limit)      # after: a dead worker's last step is final
+        if not alive:
             worker.process.join()
             detail = _how_it_died(worker.process.exitcode)
             self._remove(worker)

@@ -258,3 +258,28 @@ def test_an_unreadable_record_is_a_d1_finding_in_json_and_text(tmp_path):
     assert code == 2
     assert out.splitlines()[:2] == [f"✗  ({bad}): 1 violation, 0 warnings, 0 pending — D1",
                                     f"!! {bad}:2: not UTF-8 text: expected a UTF-8 encoded file"]
+
+
+def test_the_step_slot_gives_the_last_step_whole_even_if_a_write_was_cut_short():
+    """The step a forked worker is on, shared with the pool (pool._StepSlot): the last beat is
+    read back as written (any text, cut at 4 KiB), the pool's clear means no step yet, and a
+    write the worker died in the middle of (into the half not in use) leaves the previous step."""
+    import struct
+    import time
+    from compliance.pool import _HEADER, _StepSlot
+    slot = _StepSlot()
+    seq, label, _began = slot.read()
+    assert label is None
+    slot.beat("TP-00417-é-\udce9")
+    seq2, label, began = slot.read()
+    assert (seq2, label) == (seq + 1, "TP-00417-é-\udce9") and began <= time.monotonic()
+    slot.beat("x" * 5000)
+    assert slot.read()[1] == "x" * 4096
+    slot.beat("S-2")
+    spare = 1 - struct.unpack_from("q", slot._memory, 0)[0]
+    start = _HEADER.size + spare * 4096
+    slot._memory[start:start + 3] = b"S-3"                   # the next beat, written but not made current
+    struct.pack_into("q", slot._memory, 16 + 8 * spare, 3)
+    assert slot.read()[1] == "S-2"
+    slot.clear()
+    assert slot.read()[1] is None

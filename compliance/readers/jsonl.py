@@ -9,6 +9,8 @@ import json
 import re
 from typing import Any, Sequence
 
+import orjson
+
 from .._yaml import Unreadable
 from ..errors import InputError, Location
 from ..events import MAX_TEXT, checked_text, parse_event
@@ -17,6 +19,8 @@ from ._result import ReadResult, SessionBuilder, finish
 
 MAX_LINE = 1_000_000     # characters; an event is a few hundred
 _SESSION = re.compile(r'"session"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
+_MINUS_ZERO = re.compile(r'[:,\[][ \t\r\n]*-0')   # the number -0 (or what might be one)
+_PLAIN_KINDS = frozenset({str, int, bool, type(None), list})   # a list: of texts only
 
 
 LogLine = tuple[int, "dict[str, Any] | InputError"]    # (line number, decoded event or its problem)
@@ -50,15 +54,46 @@ def decode_line(line: str, number: int, file: str) -> tuple[str | None, "dict[st
     line = line.removesuffix("\r")
     if not line.strip():
         return None
-    try:
-        raw = _json.decode(line) if len(line) <= MAX_LINE else None
-    except (json.JSONDecodeError, RecursionError):
-        raw = None
+    raw = _plain_event(line)
+    if raw is None:
+        try:
+            raw = _json.decode(line) if len(line) <= MAX_LINE else None
+        except (json.JSONDecodeError, RecursionError):
+            raw = None
     if isinstance(raw, dict):
         sid = raw.get("session")
         if isinstance(sid, str) and sid.isascii() and sid.strip() and len(sid) <= MAX_TEXT:
             return sid, raw       # the usual line: nothing more to check, no location to build
     return _unusual_line(line, number, file)
+
+
+def _plain_event(line: str) -> dict[str, Any] | None:
+    """The usual line decoded by orjson, when that gives exactly what ``_json.decode`` gives,
+    errors included; else None (then ``_json.decode`` reads it, and says what is wrong).
+
+    The two agree on an object whose values are texts, booleans, nulls, lists of texts and
+    plain integers (orjson reads an integer beyond 64 bits as a float, and ``-0`` as 0, where
+    ``_json`` keeps how a number was written, for the errors to show it), whose ``id`` if any is
+    a text, and with no key given twice (orjson keeps the last one): with no space before any
+    colon, each key is one ``":`` of the line, so as many of them as keys rules a second one out.
+    """
+    if len(line) > MAX_LINE:
+        return None
+    try:
+        raw = orjson.loads(line)
+    except orjson.JSONDecodeError:      # invalid JSON, a lone surrogate, NaN, too deep
+        return None
+    if type(raw) is not dict or line.count('":') != len(raw) or type(raw.get("id", "")) is not str or \
+            " :" in line or "\t:" in line or "\r:" in line:       # a space before a colon (after a key?)
+        return None
+    kinds = set(map(type, raw.values()))
+    if not kinds <= _PLAIN_KINDS:
+        return None
+    if list in kinds and not all(type(item) is str for value in raw.values() if type(value) is list for item in value):
+        return None
+    if int in kinds and any(type(value) is int and value == 0 for value in raw.values()):
+        return None if _MINUS_ZERO.search(line) else raw
+    return raw
 
 
 def _unusual_line(line: str, number: int, file: str) -> tuple[str | None, "dict[str, Any] | InputError"]:
