@@ -132,7 +132,21 @@ def condition_test(cond: Condition) -> Test:
 def pattern_test(pattern: Pattern) -> Test:
     """All the conditions of an entry (an absence: whether a fact fills it)."""
     tests = tuple(condition_test(cond) for cond in pattern.conditions)
-    return lambda fact, named: all(test(fact, named) for test in tests)
+    # run for every candidate against every fact that may fill it: no generator for one or two
+    if not tests:
+        return lambda fact, named: True
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda fact, named: first(fact, named) and second(fact, named)
+
+    def every(fact: Fact, named: Mapping[str, Fact]) -> bool:
+        for test in tests:
+            if not test(fact, named):
+                return False
+        return True
+    return every
 
 
 # ----------------------------------------------------------------------------- the pool
