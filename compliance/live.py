@@ -279,15 +279,18 @@ class Pool:
             if marks and not marks.isdisjoint(dead):
                 continue
             (self._assumed if marks else self._facts).add(fact)
+            discharged = False
             for candidate, absence in self._waiting_for(fact):
                 if candidate.discharged or not absence.fills(fact, candidate.named):
                     continue
                 if marks:
                     candidate.filled_if = (*candidate.filled_if, marks)
                 else:
-                    candidate.discharged = True
+                    candidate.discharged = discharged = True
                 if candidate.plan.bounded and candidate.due >= now:
                     self.removed += 1
+            if discharged:
+                self._prune(fact)
         for rule_id, named in matches:
             plan = self._plans.get(rule_id)
             if plan is not None:
@@ -306,6 +309,20 @@ class Pool:
                 out += [pair for (k, f, _), pairs in self._waiting.items() if k == kind and f == field
                         for pair in pairs]
         return out
+
+    def _prune(self, fact: Fact) -> None:
+        """Drop the discharged candidates from the lists ``fact`` was looked up in: no fact is
+        tested against them again, and what the pool holds no longer is for the collector to walk."""
+        kind = fact["type"]
+        keys: list[tuple[str, str | None, Any]] = [(kind, None, None)]
+        for field in self._keyed.get(kind, ()):
+            value = fact.get(field, _NONE)
+            if value is not _NONE and _hashable(value):
+                keys.append((kind, field, value))
+        for key in keys:
+            pairs = self._waiting.get(key)
+            if pairs:
+                self._waiting[key] = [pair for pair in pairs if not pair[0].discharged]
 
     def _candidate(self, plan: Plan, named: Named, now: int, dead: frozenset[str] | set[str]) -> None:
         due = max((float(_value(b, named)) for b in plan.check.bounds), default=float("-inf"))
