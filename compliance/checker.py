@@ -26,7 +26,7 @@ import itertools
 import threading
 import time
 from collections import Counter
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -210,6 +210,7 @@ class Checker:
         self._open: tuple[_Owed, ...] = ()           # the open obligations as ``guide`` last saw them
         self._ahead: tuple[tuple[_Owed, ...], int] = ((), 0)     # how far ``_open`` is worded ahead
         self._warned: set[tuple[str, tuple[int, ...]]] = set()
+        self._by: dict[str, tuple[str, ...]] = {}      # each rule's discharging event types
         self._duty = duty.DutyCover(dt.timezone.utc)     # made anew in the session's zone by the first build
         self._facts_latest: dt.datetime | None = None         # latest event whose facts are built
         self._built: list[int] = []          # events in the order their facts were built
@@ -400,8 +401,7 @@ class Checker:
         if state is None or not state.guided or state.caught_up != (len(self._events), self._generation):
             state = self._live_state()      # (just caught up by ``feed`` otherwise)
         if state is None:
-            return tuple(_Owed(o.key, _time.epoch(o.due), o.by, _made(o), lambda: True)
-                         for o in self.open_obligations(at))
+            return tuple(_Owed(o.key, _time.epoch(o.due), o.by, made=o) for o in self.open_obligations(at))
         tz = self._tz()
         candidates = self._open_candidates(state, _time.epoch(at), tz)
         if state.owed is None or state.owed[0] is not candidates:
@@ -413,10 +413,11 @@ class Checker:
         owed = candidate.cache.get("owed")
         if owed is None:
             rule = candidate.plan.check
-            owed = candidate.cache["owed"] = _Owed(
-                (rule.id, candidate.cache["cited"]), int(candidate.due),
-                tuple(p.event.split(".")[0] for p in rule.patterns if p.absent),
-                lambda: self._obligation_of(candidate, tz), lambda: "obligation" in candidate.cache)
+            by = self._by.get(rule.id)
+            if by is None:
+                by = self._by[rule.id] = tuple(p.event.split(".")[0] for p in rule.patterns if p.absent)
+            owed = candidate.cache["owed"] = _Owed(candidate.cache["key"], int(candidate.due), by,
+                                                   candidate=candidate, checker=self, tz=tz)
         return owed
 
     def _obligation_of(self, candidate: live.Candidate, tz: dt.tzinfo) -> Obligation:
@@ -538,7 +539,22 @@ class Checker:
         self._check_effort(state, [fact for fact in facts if ASSUMED not in fact] if state.guided else facts)
         matches, derived = state.session.add(facts)
         assert self._latest is not None
-        state.pool.add(itertools.chain(facts, derived), matches, _time.epoch(self._latest))
+        if state.guided:
+            state.pool.add(itertools.chain(facts, derived), matches, _time.epoch(self._latest), self._dead(state))
+        else:
+            state.pool.add(itertools.chain(facts, derived), matches, _time.epoch(self._latest))
+
+    def _dead(self, state: "_Live") -> set[str]:
+        """The assumed starts never expected again, whatever the clock: their test started,
+        their candidate noted absent (see ``_valid``)."""
+        changed = (len(state.started), len(state.absent))
+        fresh = itertools.islice(state.expected, state.dead_at[2], None) if changed == state.dead_at[:2] \
+            else state.expected
+        for eid, test, candidate, _ in fresh:
+            if test in state.started or (candidate, "") in state.absent or (candidate, test) in state.absent:
+                state.dead.add(eid)
+        state.dead_at = (*changed, len(state.expected))
+        return state.dead
 
     def _assumed(self, state: "_Live", index: int, tz: dt.tzinfo) -> list[dict[str, Any]]:
         """A timetabled test as if it started on time, each fact marked assumed (see live)."""
@@ -549,7 +565,8 @@ class Checker:
         start = TestStarted(at=event.starts_at, session=event.session, id=eid, test=event.test,
                             candidate=event.candidate)
         state.expected.append((eid, event.test, event.candidate, _time.epoch(event.starts_at)))
-        return [dict(fact, **{ASSUMED: [eid]}) for fact in compiler.event_facts(start, index, tz, self._p.settings)]
+        marks = [eid]       # (one list for all its facts: the engine reads them as JSON)
+        return [dict(fact, **{ASSUMED: marks}) for fact in compiler.event_facts(start, index, tz, self._p.settings)]
 
     def _check_effort(self, state: "_Live", facts: list[dict[str, Any]]) -> None:
         """The batch runs' comparison limit, estimated again each time the facts grow by a quarter."""
@@ -858,21 +875,31 @@ _SKELETONS = 4096
 
 @attrs.frozen(eq=False)
 class _Owed:
-    """An open obligation as ``guide`` compares them: made into an ``Obligation`` when reported."""
+    """An open obligation as ``guide`` compares them: made into an ``Obligation`` when reported
+    (``made`` already, or from its live ``candidate`` by ``checker``). Plain fields, no closures:
+    a guided session keeps one per open obligation, for the collector to walk."""
     key: tuple[str, tuple[int, ...]]
     due: int                                 # epoch seconds
     by: tuple[str, ...]
-    obligation: Callable[[], Obligation]
-    ready: Callable[[], bool]                # whether ``obligation`` is built already
+    made: Obligation | None = None
+    candidate: live.Candidate | None = None
+    checker: Checker | None = None
+    tz: dt.tzinfo | None = None
+
+    def obligation(self) -> Obligation:
+        if self.made is not None:
+            return self.made
+        assert self.checker is not None and self.candidate is not None and self.tz is not None
+        return self.checker._obligation_of(self.candidate, self.tz)
+
+    def ready(self) -> bool:
+        """Whether ``obligation`` is built already."""
+        return self.made is not None or (self.candidate is not None and "obligation" in self.candidate.cache)
 
 
 def _still_open(candidate: live.Candidate, valid: frozenset[str]) -> bool:
     return (not candidate.discharged and candidate.assumed <= valid
             and not any(marks <= valid for marks in candidate.filled_if))
-
-
-def _made(obligation: Obligation) -> Callable[[], Obligation]:
-    return lambda: obligation
 
 
 @attrs.define(eq=False)
@@ -906,6 +933,8 @@ class _Live:
     expected: list[tuple[str, str, str, int]] = attrs.field(factory=list)   # (eid, test, candidate, start)
     started: set[str] = attrs.field(factory=set)
     absent: set[tuple[str, str]] = attrs.field(factory=set)
+    dead: set[str] = attrs.field(factory=set)      # see Checker._dead
+    dead_at: tuple[int, int, int] = (0, 0, 0)      # (started, absent, expected) it was judged on
     counts: Counter[str] = attrs.field(factory=Counter)
     next_check: int = 0
     compacted: int = 0

@@ -132,7 +132,21 @@ def condition_test(cond: Condition) -> Test:
 def pattern_test(pattern: Pattern) -> Test:
     """All the conditions of an entry (an absence: whether a fact fills it)."""
     tests = tuple(condition_test(cond) for cond in pattern.conditions)
-    return lambda fact, named: all(test(fact, named) for test in tests)
+    # run for every candidate against every fact that may fill it: no generator for one or two
+    if not tests:
+        return lambda fact, named: True
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda fact, named: first(fact, named) and second(fact, named)
+
+    def every(fact: Fact, named: Mapping[str, Fact]) -> bool:
+        for test in tests:
+            if not test(fact, named):
+                return False
+        return True
+    return every
 
 
 # ----------------------------------------------------------------------------- the pool
@@ -146,13 +160,39 @@ class Candidate:
     assumed: frozenset[str]            # eids of the assumed facts it rests on
     serial: int
     discharged: bool = False           # an absence filled by a recorded fact: never a finding
-    filled_if: list[frozenset[str]] = attrs.field(factory=list)   # marks of assumed facts filling an absence
+    filled_if: tuple[frozenset[str], ...] = ()   # marks of assumed facts filling an absence
     judged: bool = False               # certain, handed to the checker
     cache: dict[str, Any] = attrs.field(factory=dict)    # what the checker renders of it, once
 
 
+_NO_MARKS: frozenset[str] = frozenset()
+# marks by the eids they hold: the few sets of assumed starts a session has, made once each
+# (a guided session otherwise keeps one set per fact and candidate, more for the collector to walk)
+_interned: dict[tuple[str, ...], frozenset[str]] = {}
+
+
 def _marks(fact: Fact) -> frozenset[str]:
-    return frozenset(fact.get(ASSUMED, ()))
+    eids = fact.get(ASSUMED)
+    return _NO_MARKS if not eids else _intern(tuple(eids))
+
+
+def _intern(eids: tuple[str, ...]) -> frozenset[str]:
+    marks = _interned.get(eids)
+    if marks is None:
+        if len(_interned) > 10_000:
+            _interned.clear()
+        marks = _interned[eids] = frozenset(eids)
+    return marks
+
+
+def _marks_of(named: Named) -> frozenset[str]:
+    """The marks of the facts of a match, together."""
+    found = _NO_MARKS
+    for fact in named.values():
+        marks = _marks(fact)
+        if marks and marks is not found:
+            found = marks if not found else _intern(tuple(sorted(found | marks)))
+    return found
 
 
 _NONE = object()
@@ -220,32 +260,41 @@ class Pool:
         self._due: list[tuple[float, int, Candidate]] = []  # recorded candidates not yet judged
         self.bounded: list[Candidate] = []                  # candidates of bounded checks (obligations)
         self._serial = itertools.count()
+        self._cited: dict[str, dict[str, Any]] = {}    # the facts the candidates kept rest on, by engine id
         # bumped whenever an open obligation may have come (``added``) or gone (``removed``) other
         # than by the clock passing a due time (a candidate past due is out of every list then on)
         self.added = self.removed = 0
 
-    def add(self, facts: Iterable[Fact], matches: Iterable[Match], now: int) -> None:
+    def add(self, facts: Iterable[Fact], matches: Iterable[Match], now: int,
+            dead: frozenset[str] | set[str] = _NO_MARKS) -> None:
         """New facts (recorded or assumed, derived ones included), then the matches they made;
-        ``now`` is the clock (epoch seconds)."""
+        ``now`` is the clock (epoch seconds). ``dead``: assumed starts that can never be expected
+        again (the test started, the candidate noted absent): what rests on them is never open,
+        so it is not kept, and an absence they fill stays unfilled for guidance."""
         for fact in facts:
             kind = fact["type"]
             if kind not in self._read:
                 continue
-            assumed = ASSUMED in fact
-            (self._assumed if assumed else self._facts).add(fact)
+            marks = _marks(fact)
+            if marks and not marks.isdisjoint(dead):
+                continue
+            (self._assumed if marks else self._facts).add(fact)
+            discharged = False
             for candidate, absence in self._waiting_for(fact):
                 if candidate.discharged or not absence.fills(fact, candidate.named):
                     continue
-                if assumed:
-                    candidate.filled_if.append(_marks(fact))
+                if marks:
+                    candidate.filled_if = (*candidate.filled_if, marks)
                 else:
-                    candidate.discharged = True
+                    candidate.discharged = discharged = True
                 if candidate.plan.bounded and candidate.due >= now:
                     self.removed += 1
+            if discharged:
+                self._prune(fact)
         for rule_id, named in matches:
             plan = self._plans.get(rule_id)
             if plan is not None:
-                self._candidate(plan, named, now)
+                self._candidate(plan, named, now, dead)
 
     def _waiting_for(self, fact: Fact) -> list[tuple[Candidate, Absence]]:
         kind = fact["type"]
@@ -261,15 +310,35 @@ class Pool:
                         for pair in pairs]
         return out
 
-    def _candidate(self, plan: Plan, named: Named, now: int) -> None:
+    def _prune(self, fact: Fact) -> None:
+        """Drop the discharged candidates from the lists ``fact`` was looked up in: no fact is
+        tested against them again, and what the pool holds no longer is for the collector to walk."""
+        kind = fact["type"]
+        keys: list[tuple[str, str | None, Any]] = [(kind, None, None)]
+        for field in self._keyed.get(kind, ()):
+            value = fact.get(field, _NONE)
+            if value is not _NONE and _hashable(value):
+                keys.append((kind, field, value))
+        for key in keys:
+            pairs = self._waiting.get(key)
+            if pairs:
+                self._waiting[key] = [pair for pair in pairs if not pair[0].discharged]
+
+    def _candidate(self, plan: Plan, named: Named, now: int, dead: frozenset[str] | set[str]) -> None:
         due = max((float(_value(b, named)) for b in plan.check.bounds), default=float("-inf"))
-        assumed = frozenset().union(*(_marks(f) for f in named.values()))
-        candidate = Candidate(plan, named, due, assumed, next(self._serial))
-        candidate.discharged = any(a.fills(f, named) for a in plan.absences for f in self._facts.able(a, named))
-        if candidate.discharged:
-            return
-        candidate.filled_if = [_marks(f) for a in plan.absences for f in self._assumed.able(a, named)
-                               if a.fills(f, named)]
+        assumed = _marks_of(named)
+        serial = next(self._serial)         # (drawn for every match: candidates keep match order)
+        if assumed and not assumed.isdisjoint(dead):
+            return                          # never open: not kept
+        if any(a.fills(f, named) for a in plan.absences for f in self._facts.able(a, named)):
+            return                          # discharged already: never a finding
+        for alias, fact in named.items():   # one dict per fact the candidates cite, not one per match
+            if "id" in fact:                # (derived facts have no id of their own)
+                named[alias] = self._cited.setdefault(fact["id"], fact)
+        candidate = Candidate(plan, named, due, assumed, serial)
+        filled = [_marks(f) for a in plan.absences for f in self._assumed.able(a, named) if a.fills(f, named)]
+        if filled:
+            candidate.filled_if = tuple(filled)
         for absence in plan.absences:
             if absence.key is None:
                 where: tuple[str, str | None, Any] = (absence.event, None, None)

@@ -212,3 +212,36 @@ def test_the_open_list_does_not_depend_on_when_it_was_asked_for_before(scenario,
         seldom.feed(event)
         if step % every == 0:
             assert seldom.open_obligations() == often.open_obligations(), step
+
+
+@FEW
+@given(full_size)
+def test_nothing_is_kept_on_a_timetabled_test_after_it_started(scenario):
+    """A test's assumed start stands for it only until the test starts or its candidate is noted
+    absent (it is never expected again): what the engine matches on it afterwards could never be
+    an open obligation, and a guided session does not keep it (white box: the live pool)."""
+    from compliance.events import AbsenceNoted, TestScheduled, TestStarted
+    checker = Checker()
+    scheduled: dict[str, tuple[str, str]] = {}      # assumed start's eid -> (test, candidate)
+    started: set[str] = set()
+    absent: set[tuple[str, str]] = set()
+    kept: dict[int, object] = {}                     # candidates seen (held: their ids stay theirs)
+    exercised = False
+    for event in sorted(scenario.session().events, key=lambda e: e.at):
+        checker.guide(event)
+        if isinstance(event, TestScheduled):
+            scheduled[f"{event.id}:expected"] = (event.test, event.candidate)
+        elif isinstance(event, TestStarted):
+            started.add(event.test)
+        elif isinstance(event, AbsenceNoted):
+            absent.add((event.candidate, event.test))
+        gone = {eid for eid, (test, candidate) in scheduled.items()
+                if test in started or (candidate, "") in absent or (candidate, test) in absent}
+        state = checker._live
+        assert state is not None
+        for candidate in state.pool.bounded:
+            if id(candidate) not in kept:
+                kept[id(candidate)] = candidate
+                assert candidate.assumed.isdisjoint(gone), (event, sorted(candidate.assumed & gone))
+        exercised = exercised or bool(gone and kept)
+    assert exercised or not started     # a test started while guidance held candidates
