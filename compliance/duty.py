@@ -18,9 +18,10 @@ closing on record has no end, so a stretch still open at the end of the record i
 
 A night is no part of the session's working time. Many centres record a session of several days
 with one opening and one closing: the manager leaves in the evening once every test has stopped
-and comes back the next morning. Such a stretch is not a gap when it crosses a local midnight,
-no test was running when it began, nothing but arrivals and departures happened in it, and it
-ended with someone taking up the duty (not with the closing).
+and comes back the next morning. Such a stretch is not a gap when it holds a night (local
+midnight to 05:00, the core of night work in the Code du travail, L3122-2), no test was running
+when it began, nothing but arrivals, departures and hand-overs happened in it, and it ended with
+someone taking up the duty (not with the closing). A break around midnight is still a gap.
 """
 from __future__ import annotations
 
@@ -113,10 +114,14 @@ class DutyCover:
     def _ended(self, gap: _Gap, now: int, index: int, by: str) -> list[dict[str, Any]]:
         if now <= gap.since:        # nobody missed: the relay came the same second
             return []
-        if gap.quiet and by and self._day(now) > self._day(gap.since):
+        if gap.quiet and by and now >= self._five_am_after(gap.since):
             return []               # a night between two working days (see the module docstring)
         return [{"from": gap.since, "until": now, "left": gap.left, "by": by,
                  "src": sorted({gap.began_by, index})}]
 
-    def _day(self, seconds: int) -> dt.date:
-        return _time.from_epoch(seconds, self._tz).date()
+    def _five_am_after(self, seconds: int) -> int:
+        """05:00 local after the first midnight at or after ``seconds``: a stretch reaching it
+        holds the night's midnight-to-five, as the Code du travail reads night (L3122-2)."""
+        moment = _time.from_epoch(seconds, self._tz)
+        day = moment.date() if moment.time() == dt.time(0, 0) else moment.date() + dt.timedelta(days=1)
+        return _time.epoch(dt.datetime.combine(day, dt.time(5, 0), tzinfo=self._tz))

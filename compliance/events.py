@@ -1132,7 +1132,11 @@ def _checked_text(value: str, name: str, location: Location, subject: str | None
         raise InputError(f"field '{name}': text with a lone surrogate (\\u{ord(surrogate.group()):04x})",
                          location=location,
                          subject=subject, expected="whole characters (a surrogate is half of a UTF-16 pair)")
-    return unicodedata.normalize("NFC", value)
+    normal = unicodedata.normalize("NFC", value)
+    if len(normal) > MAX_TEXT:      # NFC may lengthen a text (U+0958 is two characters)
+        raise InputError(f"field '{name}': text of {len(normal):,} characters once normalised (NFC)",
+                         location=location, subject=subject, expected=f"at most {MAX_TEXT:,} characters")
+    return normal
 
 
 def _not_a_bool(value: Any) -> str | None:

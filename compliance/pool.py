@@ -117,7 +117,9 @@ def _die_with_parent(parent: int) -> None:
 
 Runner = Callable[[Any, Callable[[str], None]], Any]    # (task, beat) -> value
 
-_LABEL = 4096      # bytes of a step's label kept (a session id is at most 1,000 characters)
+# bytes of a step's label (a session id): ids are at most 1,000 characters once normalised, so
+# at most 4,000 bytes of UTF-8; a label never fits in part, since the pool matches it whole
+_LABEL = 4096
 _HEADER = struct.Struct("qq2q2d")      # current half, seq, label bytes of each half (-1: no step), start times
 
 
@@ -137,7 +139,10 @@ class _StepSlot:
         self.clear()
 
     def beat(self, label: str) -> None:
-        self._write(label.encode("utf-8", "surrogatepass")[:_LABEL])
+        data = label.encode("utf-8", "surrogatepass")
+        if len(data) > _LABEL:
+            raise ValueError(f"a step label of {len(data):,} bytes (at most {_LABEL:,})")
+        self._write(data)
 
     def clear(self) -> None:
         self._write(None)
@@ -156,8 +161,9 @@ class _StepSlot:
 
     def read(self) -> tuple[int, str | None, float]:
         """(seq, the step's label or None before the first, when it began)."""
-        while True:
-            half, seq, size0, size1, time0, time1 = _HEADER.unpack_from(self._memory)
+        while True:     # seq read first and again last: a write that overlapped any part shows
+            seq = struct.unpack_from("q", self._memory, 8)[0]
+            half, _seq, size0, size1, time0, time1 = _HEADER.unpack_from(self._memory)
             size, began = (size0, time0) if half == 0 else (size1, time1)
             start = _HEADER.size + half * _LABEL
             data = self._memory[start:start + max(size, 0)]

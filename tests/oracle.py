@@ -249,13 +249,15 @@ OFF_DUTY_EVENTS = {"person_arrived", "person_left", "duty_handover"}
 
 def _quiet_night(events: list[Any], keys: list[tuple], begun: tuple, ended: tuple, by: str, zone: str) -> bool:
     """compliance/duty.py's night between two working days: a stretch begun by a departure with
-    no test running, ended by someone taking the duty on a later local day, with nothing but
-    arrivals, departures and hand-overs between."""
+    no test running, holding local midnight to 05:00, ended by someone taking the duty, with
+    nothing but arrivals, departures and hand-overs between."""
     tz = zoneinfo.ZoneInfo(zone)
     if not by or events[begun[1]].type != "person_left":
         return False
-    if events[ended[1]].at.astimezone(tz).date() <= events[begun[1]].at.astimezone(tz).date():
-        return False
+    left = events[begun[1]].at.astimezone(tz)
+    night = left.date() + dt.timedelta(days=0 if (left.hour, left.minute, left.second) == (0, 0, 0) else 1)
+    if events[ended[1]].at < dt.datetime(night.year, night.month, night.day, 5, tzinfo=tz):
+        return False        # the stretch must hold midnight to 05:00 local
     running: dict[str, bool] = {}
     for key in keys:
         if key >= begun:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from test_cli import run
 
 
@@ -262,7 +263,7 @@ def test_an_unreadable_record_is_a_d1_finding_in_json_and_text(tmp_path):
 
 def test_the_step_slot_gives_the_last_step_whole_even_if_a_write_was_cut_short():
     """The step a forked worker is on, shared with the pool (pool._StepSlot): the last beat is
-    read back as written (any text, cut at 4 KiB), the pool's clear means no step yet, and a
+    read back as written (any text up to 4 KiB, never in part), the pool's clear means no step yet, and a
     write the worker died in the middle of (into the half not in use) leaves the previous step."""
     import struct
     import time
@@ -273,8 +274,12 @@ def test_the_step_slot_gives_the_last_step_whole_even_if_a_write_was_cut_short()
     slot.beat("TP-00417-é-\udce9")
     seq2, label, began = slot.read()
     assert (seq2, label) == (seq + 1, "TP-00417-é-\udce9") and began <= time.monotonic()
-    slot.beat("x" * 5000)
-    assert slot.read()[1] == "x" * 4096
+    longest = "\U0001F600" * 1000                 # the longest id a record may give: 1,000 characters of 4 bytes
+    slot.beat(longest)
+    assert slot.read()[1] == longest
+    with pytest.raises(ValueError):               # never kept in part: the pool matches a label whole
+        slot.beat("x" * 5000)
+    assert slot.read()[1] == longest
     slot.beat("S-2")
     spare = 1 - struct.unpack_from("q", slot._memory, 0)[0]
     start = _HEADER.size + spare * 4096

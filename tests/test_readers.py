@@ -187,6 +187,9 @@ def test_a_long_list_of_ids_is_refused(tmp_path):
     (".yaml", 'session: "S\\ud800"\nevents: []\n', "field 'session': text with a lone surrogate (\\ud800)"),
     (".json", '{"session": "S\\ud800", "events": []}', "field 'session': text with a lone surrogate (\\ud800)"),
     (".yaml", "session: " + "s" * 1001 + "\nevents: []\n", "field 'session': text of 1,001 characters"),
+    # NFC lengthens U+0958 to two characters: 1,000 as written are 2,000 as the report would show them
+    (".yaml", "session: " + "\u0958" * 1000 + "\nevents: []\n",
+     "field 'session': text of 2,000 characters once normalised (NFC): expected at most 1,000"),
     (".json", '{"session": "S", "events": [], "session": "T"}', "invalid JSON (key 'session' given twice)"),
 ])
 def test_a_record_header_that_cannot_name_a_session_makes_the_file_unusable(tmp_path, suffix, body, fragment):
