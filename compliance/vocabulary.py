@@ -62,15 +62,15 @@ def _remote_experiment_ccp(event: events.TestScheduled, settings: Settings, _tz:
 
 
 def identifier_key(text: str) -> str:
-    """A code or a name as rules compare it: without case, accents or punctuation, so that one
-    system's « Saint-Étienne » or « TP-00417 » is another's « SAINT ETIENNE » or « tp 00417 »
-    (R1, R4, R12 and S2.1 compare what different systems recorded).
+    """A code or a name as rules compare it: its letters and digits alone, without case or
+    accents, so that one system's « Saint-Étienne » or « TP-00417 » is another's « SAINT ETIENNE »
+    or « tp00417 » (R1, R4, R12 and S2.1 compare what different systems recorded).
 
-    >>> identifier_key("  Saint-Étienne (Loire) "), identifier_key("TP_00417")
-    ('saint etienne loire', 'tp 00417')
+    >>> identifier_key("  Saint-Étienne (Loire) "), identifier_key("TP_00417"), identifier_key("TP00417")
+    ('saintetienneloire', 'tp00417', 'tp00417')
     """
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join("".join(c if c.isalnum() else " " for c in bare.casefold()).split())
+    return "".join(c for c in bare.casefold() if c.isalnum())
 
 
 def _key_of(field: str) -> Compute:

@@ -103,9 +103,9 @@ COMPARED_AS_KEYS = {"session_planned": ("title", "centre", "site"), "agrement_re
 
 
 def _as_key(text: str) -> str:
-    """docs/rules.md: codes and names compared without case, accents or punctuation."""
+    """docs/rules.md: codes and names compared by their letters and digits, without case or accents."""
     letters = "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) != "Mn")
-    return re.sub(r"[\W_]+", " ", letters.casefold()).strip()
+    return re.sub(r"[\W_]+", "", letters.casefold())
 
 
 def _computed(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]:
