@@ -45,7 +45,7 @@ class _Gap:
     since: int            # epoch seconds
     began_by: int         # index of the event that began it
     left: str             # who left ("" at an opening)
-    quiet: bool           # no test running, and nothing but arrivals and departures, so far
+    quiet: bool           # no test running, nothing but arrivals, departures and hand-overs, so far
 
 
 class DutyCover:
