@@ -63,10 +63,10 @@ class _Prepared:
     clauses_with_rules: frozenset[str]
     _live: tuple[Engine, dict[str, live.Plan]] | None = None
     # (first day, kind, clause-gating event types present) -> each clause's status without findings
-    _skeletons: dict[tuple[Any, ...], tuple[_Skeleton, ...]] = attrs.field(factory=dict)
+    _skeletons: dict[tuple[Any, ...], tuple[ClauseStatus, ...]] = attrs.field(factory=dict)
     _gating: frozenset[str] | None = None      # the event types some clause's applicability needs
 
-    def skeleton(self, day: dt.date | None, kind: str | None, present: set[str]) -> tuple[_Skeleton, ...]:
+    def skeleton(self, day: dt.date | None, kind: str | None, present: set[str]) -> tuple[ClauseStatus, ...]:
         """Each live clause's status when the session has no finding of it: it depends only on
         the session's first day, its kind and which clause-gating events it holds, so sessions
         alike share one (every part is immutable)."""
@@ -86,13 +86,12 @@ class _Prepared:
         return self._gating
 
     def _clause_skeleton(self, clause: Clause, day: dt.date | None, kind: str | None,
-                         present: frozenset[str]) -> _Skeleton:
+                         present: frozenset[str]) -> ClauseStatus:
         rules = [r for r in self.rulebook.checks if r.clause == clause.id]
         why_not = versions.not_applicable(clause, rules, day, kind, set(present))
         applied = () if why_not else versions.applied_versions(rules, day, kind)
-        status = ClauseStatus(clause=clause.id, status=Status.NOT_APPLICABLE if why_not else Status.COMPLIANT,
-                              title=clause.title, versions=applied, not_applicable=why_not)
-        return _Skeleton(status, applied)
+        return ClauseStatus(clause=clause.id, status=Status.NOT_APPLICABLE if why_not else Status.COMPLIANT,
+                            title=clause.title, versions=applied, not_applicable=why_not)
 
     def live(self) -> tuple[Engine, dict[str, live.Plan]]:
         """The live rule base's engine and the plans of the checks it judges, built on first use
@@ -844,12 +843,13 @@ class Checker:
             by_clause.setdefault(finding.clause, []).append(finding)
         statuses = []
         for skeleton in self._p.skeleton(day, kind, present):
-            mine = by_clause.get(skeleton.status.clause)
+            mine = by_clause.get(skeleton.clause)
             if not mine:
-                statuses.append(skeleton.status)
+                statuses.append(skeleton)
                 continue
-            statuses.append(attrs.evolve(skeleton.status, status=judge_clause(mine, skeleton.status.status),
-                                         findings=len(mine), versions=skeleton.versions, not_applicable=()))
+            # a clause with findings is never "not applicable": no reason why not is shown
+            statuses.append(attrs.evolve(skeleton, status=judge_clause(mine, skeleton.status),
+                                         findings=len(mine), not_applicable=()))
         return Report(session=self._session or "", source=source,
                       as_of=as_of.astimezone(_time.zone(tz_name)).isoformat(), time_zone=tz_name,
                       tool_version=__version__, rulebook=self._p.rulebook.fingerprint,
@@ -862,12 +862,6 @@ class Checker:
         tz = self._tz()
         order = sorted(range(len(self._events)), key=lambda i: (self._events[i].at, i))
         return tuple(self._evidence(i, tz) for i in order)
-
-
-@attrs.frozen
-class _Skeleton:
-    status: ClauseStatus                       # without findings: compliant or not applicable
-    versions: tuple[Any, ...]                  # the versions shown when the clause has findings
 
 
 _SKELETONS = 4096
