@@ -381,6 +381,10 @@ def _check_sessions(sessions: Iterable[Session], skip: frozenset[str],
     for session in sessions:
         if session.id in skip:
             continue
+        # an event left out of the record (D2, D4) is a finding of its report and, as ``check``
+        # says, a problem of the input: one line on stderr, exit code 2
+        problems.extend(_file_problem(error.location.file if error.location is not None else session.source, error)
+                        for _clause, error in session.problems)
         beat(session.id)
         try:
             if _fault_hook is not None:
