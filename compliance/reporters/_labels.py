@@ -206,9 +206,9 @@ def waiver_sentence(waiver: Waiver, lang: str) -> str:
 # (singular, plural) of what a summary counts; "en attente" and "pending" do not vary
 COUNTED = {
     "fr": {"violation": ("violation", "violations"), "warning": ("avertissement", "avertissements"),
-           "pending": ("en attente", "en attente")},
+           "pending": ("en attente", "en attente"), "waived": ("sous dérogation", "sous dérogation")},
     "en": {"violation": ("violation", "violations"), "warning": ("warning", "warnings"),
-           "pending": ("pending", "pending")},
+           "pending": ("pending", "pending"), "waived": ("waived", "waived")},
 }
 
 
