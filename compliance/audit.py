@@ -484,7 +484,7 @@ def _merged_sessions(task: MergeSessions) -> tuple[list[Session], list[Problem]]
     problems: list[Problem] = []
     for file in task.files:
         try:
-            for session in _sessions_of(file, wanted):
+            for session in sessions_of(file, wanted):
                 pieces[session.id].append(session)
         except InputError as error:      # the file's own task reports it; its sessions are not whole
             for sid in (s for s in task.ids if s in wanted):
@@ -502,7 +502,7 @@ def _merged_sessions(task: MergeSessions) -> tuple[list[Session], list[Problem]]
     return sessions, problems
 
 
-def _sessions_of(file: str, wanted: set[str]) -> list[Session]:
+def sessions_of(file: str, wanted: set[str]) -> list[Session]:
     """The sessions of ``file`` among ``wanted``. Raises InputError if the file cannot be read."""
     if not file.lower().endswith(_LOGS):
         result = read_file(file)
