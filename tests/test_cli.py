@@ -264,3 +264,19 @@ def test_check_judges_a_session_spread_over_several_files_once_and_whole(tmp_pat
     assert (code, err) == (whole[0], "")
     assert report["source"] == ", ".join(files)
     assert [f["rule"] for f in report["findings"]] == [f["rule"] for f in expected["findings"]]
+
+
+def test_debug_may_follow_the_command_and_output_has_its_short_form(tmp_path):
+    out = tmp_path / "r.txt"
+    code, _, err = run("check", str(EXAMPLES / "session-conforme.yaml"), "--debug", "--as-of", "2026-04-30",
+                       "-o", str(out))
+    assert (code, err) == (0, "")
+    assert out.read_text(encoding="utf-8").startswith("Session ")
+    assert run("rules", "test", "--debug")[0] == 0
+
+
+def test_a_number_of_workers_below_one_is_refused_in_one_line():
+    for written in ("0", "-3", "deux"):
+        code, out, err = run("audit", str(EXAMPLES / "session-conforme.yaml"), "--jobs", written)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and f"got '{written}'" in err
