@@ -62,7 +62,7 @@ TIME_LIMIT = 300.0          # seconds: no session check (nor file read) may run 
 BIG_LOG = 4 * 1024 * 1024   # bytes: above this, a log is split by session across the workers
 SLICE = 64                  # sessions per task of a split log
 MERGE_SLICE = 256           # merged sessions per task (each task reads all their files again)
-_LOGS = (".jsonl", ".ndjson")
+LOG_SUFFIXES = _LOGS = (".jsonl", ".ndjson")
 
 _fault_hook: Callable[[Session], None] | None = None
 

@@ -14,7 +14,7 @@ from typing import BinaryIO, Iterable, Iterator, Sequence
 
 import attrs
 
-from .audit import FileOutcome, Problem, discover, scan_session_ids, session_problem, sessions_of
+from .audit import LOG_SUFFIXES, FileOutcome, Problem, discover, scan_session_ids, session_problem, sessions_of
 from .checker import check_session, unreadable_report
 from .cli_words import no_such_session
 from .errors import InputError, Location
@@ -53,12 +53,14 @@ def _is_log(text: str) -> bool:
 
 
 def _spread_sessions(files: Sequence[str]) -> dict[str, list[str]]:
-    """The sessions found in several of ``files`` (a log per day, say), with their files in
-    order: ``check`` judges each once, whole, as ``audit`` does (by a cheap scan of the ids)."""
-    if len(files) < 2:
+    """The sessions found in several of the logs among ``files`` (a log per day, say), with
+    their files in order: ``check`` judges each once, whole (by a cheap scan of the ids). A
+    record is a whole session: two records of one session are two versions, judged apart."""
+    logs = [file for file in files if file.lower().endswith(LOG_SUFFIXES)]
+    if len(logs) < 2:
         return {}
     where: dict[str, list[str]] = {}
-    for file in files:
+    for file in logs:
         for sid in scan_session_ids(file):
             where.setdefault(sid, []).append(file)
     return {sid: spots for sid, spots in where.items() if len(spots) > 1}
