@@ -62,7 +62,7 @@ TIME_LIMIT = 300.0          # seconds: no session check (nor file read) may run 
 BIG_LOG = 4 * 1024 * 1024   # bytes: above this, a log is split by session across the workers
 SLICE = 64                  # sessions per task of a split log
 MERGE_SLICE = 256           # merged sessions per task (each task reads all their files again)
-LOG_SUFFIXES = _LOGS = (".jsonl", ".ndjson")
+LOG_SUFFIXES = (".jsonl", ".ndjson")
 
 _fault_hook: Callable[[Session], None] | None = None
 
@@ -432,7 +432,7 @@ _RECORD_SESSION = re.compile(r"^session[ \t]*:(.*)$", re.MULTILINE)
 def scan_session_ids(file: str) -> tuple[str, ...]:
     """The session ids of a file, in order, without building its events. Unreadable: none."""
     ids: dict[str, None] = {}
-    if file.lower().endswith(_LOGS):        # a line at a time: flat memory on a huge log
+    if file.lower().endswith(LOG_SUFFIXES):        # a line at a time: flat memory on a huge log
         try:
             with open_log(file) as stream:
                 for raw in stream:
@@ -504,7 +504,7 @@ def _merged_sessions(task: MergeSessions) -> tuple[list[Session], list[Problem]]
 
 def sessions_of(file: str, wanted: set[str]) -> list[Session]:
     """The sessions of ``file`` among ``wanted``. Raises InputError if the file cannot be read."""
-    if not file.lower().endswith(_LOGS):
+    if not file.lower().endswith(LOG_SUFFIXES):
         result = read_file(file)
         if not result.sessions and result.problems:
             raise result.problems[0]
@@ -600,7 +600,7 @@ def _tasks(files: list[str], merged: dict[str, list[int]]) -> Iterator[Any]:
 def _file_tasks(file: str, skip: frozenset[str]) -> Iterator[Any]:
     index = None
     try:
-        if file.lower().endswith(_LOGS) and os.stat(file).st_size > BIG_LOG:
+        if file.lower().endswith(LOG_SUFFIXES) and os.stat(file).st_size > BIG_LOG:
             with open_log(file) as stream:
                 index = index_log(file, stream)
     except (OSError, InputError):
