@@ -51,9 +51,18 @@ def parse_time(text: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as error:
         raise TimeFormatError(f"expected an existing date and time ({error})") from None
-    if not _in_range(value):
+    # Times of one offset share one tzinfo: datetimes with the same tzinfo compare field by
+    # field, about ten times faster than across tzinfos (a session's events are sorted often).
+    # The offsets the pattern allows are bounded (under 24 hours, in minutes).
+    zone = _OFFSETS.setdefault(value.utcoffset(), value.tzinfo)
+    if zone is not value.tzinfo:
+        value = value.replace(tzinfo=zone)
+    if not 1 < value.year < 9999 and not _in_range(value):   # only the first and last years can be out
         raise TimeFormatError(f"expected {_TIME_RANGE}")
     return value
+
+
+_OFFSETS: dict[dt.timedelta | None, dt.tzinfo | None] = {}
 
 
 def _in_range(moment: dt.datetime) -> bool:

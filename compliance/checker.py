@@ -32,7 +32,7 @@ import attrs
 
 from . import __version__, _time, compiler, duty, live, versions, witness, working_time
 from .certainty import evaluate, is_certain
-from .guidance import HORIZON, Guidance, Obligation, obligation
+from .guidance import HORIZON, Guidance, Obligation, discharged_by, obligation
 from .engine import ASSUMED, LIVE_MAX_MATCHES, EffortLimitError, Engine, LiveLimitError, LiveSession
 from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .events import AbsenceNoted, Event, SessionPlanned, TestScheduled, TestStarted, parse_event
@@ -414,7 +414,7 @@ class Checker:
             rule = candidate.plan.check
             by = self._by.get(rule.id)
             if by is None:
-                by = self._by[rule.id] = tuple(p.event.split(".")[0] for p in rule.patterns if p.absent)
+                by = self._by[rule.id] = discharged_by(rule)
             owed = candidate.cache["owed"] = _Owed(candidate.cache["key"], int(candidate.due), by,
                                                    candidate=candidate, checker=self, tz=tz)
         return owed

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or directories (searched recursively), or - (stdin)")
     audit.add_argument("--as-of", dest="as_of", metavar="DATE", help="audit date (as for check); default: now")
     _shared_options(audit)
-    audit.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    audit.add_argument("--jobs", type=_workers, default=0, metavar="N", help="worker processes, 1 or more (default: all cores)")
     audit.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on this Dask cluster (tcp://host:8786) instead of local processes; "
                             "needs the dask extra (see docs/scaling.md)")
@@ -130,7 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
                         choices=["event", "record", "log", "report", "audit", "waivers", "rules"],
                         help="event, record (.yaml/.json), log (a .jsonl line), report (--format json), "
                              "audit (a line of audit --format jsonl), waivers, rules")
+    _debug_anywhere(parser)
     return parser
+
+
+def _debug_anywhere(parser: argparse.ArgumentParser) -> None:
+    """``--debug`` also after the command (``compliance check --debug …``), as users type it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):   # aliases name a parser twice
+                child.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                                   help="show tracebacks of internal errors")
+                _debug_anywhere(child)
 
 
 def _shared_options(parser: argparse.ArgumentParser) -> None:
@@ -140,7 +151,7 @@ def _shared_options(parser: argparse.ArgumentParser) -> None:
                         help="md = markdown; check's text and json "
                              "give each session's full report, audit's a line each and a summary; jsonl "
                              "streams one line per session with the clause catalogue once (default: text)")
-    parser.add_argument("--output", metavar="FILE", help="write there (atomically) instead of stdout")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write there (atomically) instead of stdout")
     parser.add_argument("--fail-on", dest="fail_on", choices=FAIL_ON, default=None,
                         help="which findings make the exit code 1 (default: violation)")
     parser.add_argument("--lang", choices=["fr", "en"], default=None, help="language of reports and messages "
@@ -158,6 +169,16 @@ def _shared_options(parser: argparse.ArgumentParser) -> None:
                                                          "[tool.compliance] or a compliance.toml)")
     parser.add_argument("--no-config", dest="no_config", action="store_true",
                         help="read no configuration file")
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"expected a number of worker processes from 1 to 1024, got '{text}'")
+    return value
 
 
 def _seconds(text: str) -> float:

@@ -70,8 +70,23 @@ def obligation(rule: Check, evidence: tuple[Evidence, ...], matched: Mapping[str
         discharge = _worded[said] = Text(_discharge(rule, matched, "fr"), _discharge(rule, matched, "en"))
     return Obligation(clause=rule.clause, rule=rule.id, title=rule.title,
                       due=dt.datetime.fromtimestamp(due, dt.timezone.utc).astimezone(tz),
-                      opened_by=evidence, discharge=discharge,
-                      by=tuple(p.event.split(".")[0] for p in rule.patterns if p.absent))
+                      opened_by=evidence, discharge=discharge, by=discharged_by(rule))
+
+
+def discharged_by(rule: Check) -> tuple[str, ...]:
+    """The event types that discharge an obligation of ``rule``: its absences' (see ``_absences``)."""
+    return tuple(dict.fromkeys(p.event.split(".")[0] for p in _absences(rule)))
+
+
+def _absences(rule: Check) -> list[Any]:
+    """The rule's absences that a future act could fill. Not ``first``'s own absence (about
+    earlier events), nor one of a kind the rule matches: a later test start (another closing)
+    moves the obligation, it does not discharge it; nor a derived fact or the session's opening
+    and closing, which are not acts anyone does."""
+    matched_types = {p.event for p in rule.patterns if not p.absent}
+    return [p for p in rule.patterns
+            if p.absent and not _about_the_past(p) and p.event not in matched_types
+            and p.event.split(".")[0] in EVENT_TYPES and p.event not in _STRUCTURE]
 
 
 _worded: dict[tuple[str, tuple[Any, ...]], Text] = {}
@@ -81,13 +96,7 @@ def _discharge(rule: Check, matched: Mapping[str, Mapping[str, Any]], lang: str)
     """The rule's absences that a future event could fill, with the values their equality
     conditions take from the match (``first``'s own absence, about earlier events, is left out)."""
     words = []
-    matched_types = {p.event for p in rule.patterns if not p.absent}
-    for pattern in rule.patterns:
-        # a later event of a matched kind (another closing) moves the obligation, not discharges
-        # it; a derived fact or the session's opening and closing are not acts anyone does
-        if not pattern.absent or _about_the_past(pattern) or pattern.event in matched_types \
-                or pattern.event.split(".")[0] not in EVENT_TYPES or pattern.event in _STRUCTURE:
-            continue
+    for pattern in _absences(rule):
         label = event_label(pattern.event.split(".")[0])
         name = label.get(lang) if label is not None else pattern.event
         known = {spec.name: spec for spec in specific_fields(EVENT_TYPES[pattern.event])} \

@@ -12,12 +12,14 @@ import hashlib
 import json
 from typing import BinaryIO, Iterable, Iterator, Sequence
 
-from .audit import FileOutcome, Problem, discover
+import attrs
+
+from .audit import LOG_SUFFIXES, FileOutcome, Problem, discover, scan_session_ids, session_problem, sessions_of
 from .checker import check_session, unreadable_report
 from .cli_words import no_such_session
 from .errors import InputError, Location
 from .model import Report, Waiver
-from .readers import ReadResult, decode_text, read_file, with_digest
+from .readers import ReadResult, decode_text, merge_sessions, read_file, with_digest
 from .readers.jsonl import read_jsonl
 from .readers.record import read_record
 from .rulebook import Rulebook
@@ -48,6 +50,39 @@ def _is_log(text: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return isinstance(value, dict) and "type" in value
+
+
+def _spread_sessions(files: Sequence[str]) -> dict[str, list[str]]:
+    """The sessions found in several of the logs among ``files`` (a log per day, say), with
+    their files in order: ``check`` judges each once, whole (by a cheap scan of the ids). A
+    record is a whole session: two records of one session are two versions, judged apart."""
+    logs = [file for file in files if file.lower().endswith(LOG_SUFFIXES)]
+    if len(logs) < 2:
+        return {}
+    where: dict[str, list[str]] = {}
+    for file in logs:
+        for sid in scan_session_ids(file):
+            where.setdefault(sid, []).append(file)
+    return {sid: spots for sid, spots in where.items() if len(spots) > 1}
+
+
+def _whole_sessions(file: str, result: ReadResult, spread: dict[str, list[str]]) -> tuple[ReadResult, list[Problem]]:
+    """``result`` with each session found in several files merged from all of them, in the first
+    of its files (and left out of the others); a part that cannot be read is a problem."""
+    if not spread:
+        return result, []
+    sessions, problems = [], []
+    for session in result.sessions:
+        spots = spread.get(session.id)
+        if spots is None:
+            sessions.append(session)
+        elif spots[0] == file:
+            try:
+                pieces = [session] + [piece for other in spots[1:] for piece in sessions_of(other, {session.id})]
+                sessions.append(merge_sessions(session.id, pieces))
+            except InputError as error:
+                problems.append(session_problem(file, session.id, error))
+    return attrs.evolve(result, sessions=sessions), problems
 
 
 def outcome_of(file: str, result: ReadResult, rulebook: Rulebook | None, as_of: dt.datetime,
@@ -97,13 +132,17 @@ def check_outcomes(paths: Sequence[str], wanted: set[str], rulebook: Rulebook | 
     files: Iterable[str] = found.files
     if STDIN in paths:
         files = [STDIN, *found.files]
+    spread = _spread_sessions(found.files)
     for file in files:
         if file == STDIN:
             outcome = stdin_outcome(stdin, rulebook, as_of, waivers, wanted,
                                     compliance_evidence=compliance_evidence)
         else:
-            outcome = outcome_of(file, read_file(file), rulebook, as_of, waivers, wanted,
+            result, more = _whole_sessions(file, read_file(file), spread)
+            outcome = outcome_of(file, result, rulebook, as_of, waivers, wanted,
                                  compliance_evidence=compliance_evidence)
+            if more:
+                outcome = attrs.evolve(outcome, problems=outcome.problems + tuple(more))
         seen.update(r.session for r in outcome.reports)
         yield outcome
     missing = sorted(wanted - seen)

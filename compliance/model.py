@@ -26,6 +26,9 @@ class Severity(str, enum.Enum):
     WARNING = "warning"       # a recommendation missed, or a duty without evidence
     PENDING = "pending"       # a deadline not yet due at the audit date
 
+    def __str__(self) -> str:     # what an f-string shows: "violation", as reports write it
+        return self.value
+
 
 # Worst first: the order a clause's status and a summary follow.
 SEVERITY_ORDER: tuple[Severity, ...] = (Severity.VIOLATION, Severity.WARNING, Severity.PENDING)
@@ -43,6 +46,9 @@ class Status(str, enum.Enum):
     PENDING = "pending"
     NOT_APPLICABLE = "not_applicable"
     WAIVED = "waived"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 def _events(events: Iterable[Event]) -> tuple[Event, ...]:

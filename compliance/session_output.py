@@ -119,7 +119,8 @@ def session_output(report: Report, view: View, *, keep: bool = False) -> Session
     shown = only_failing(report, _FAILING[view.fail_on]) if view.only_failing else report
     if shown is None:
         return attrs.evolve(tally, shown=False)
-    text = _streamed(shown, view)
+    # a session's one line counts all its findings, whatever the lines of other formats keep
+    text = _streamed(report if view.format == "text" else shown, view)
     if text is not None:
         return attrs.evolve(tally, text=text)
     if keep:

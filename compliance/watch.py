@@ -21,6 +21,7 @@ from .events import parse_event
 from .guidance import HORIZON, Guidance
 from .model import Report
 from .readers.jsonl import decode_line
+from .reporters._labels import severity_word
 from .rulebook import Rulebook
 
 POLL = 0.2        # seconds between two looks at a log that has not grown
@@ -35,6 +36,8 @@ class Watch:
         self.horizon = horizon
         self.checkers: dict[str, Checker] = {}
         self.problems = 0
+        # the lines of each session left out of its record: its report says so (D2, D4)
+        self.left_out: dict[str, list[tuple[str, ComplianceError]]] = {}
         self.line = 0
 
     def take(self, text: str) -> None:
@@ -50,17 +53,27 @@ class Watch:
             assert sid is not None
             checker = self.checkers.setdefault(sid, Checker(self.rulebook, session=sid))
             event = parse_event(item, Location(self.file, self.line), default_id=f"L{self.line}")
+        except ComplianceError as error:
+            self._left_out(sid, "D2", error)
+            return
+        try:
             guidance = checker.guide(event, self.horizon)
-        except ComplianceError as error:      # this line is unusable: said, and the watch goes on
-            self.problems += 1
-            self.warn(f"compliance: error: {error}")
+        except ComplianceError as error:      # a reused id, as a record's reader names it; else refused
+            self._left_out(sid, "D4" if any(e.id == event.id for e in checker.events) else "D2", error)
             return
         self._show(sid, guidance)             # a closed output is not this line's problem
+
+    def _left_out(self, sid: str | None, clause: str, error: ComplianceError) -> None:
+        """A line that cannot be used: said, the watch goes on, and its session's report shows it."""
+        self.problems += 1
+        self.warn(f"compliance: error: {error}")
+        if sid is not None:
+            self.left_out.setdefault(sid, []).append((clause, error))
 
     def _show(self, sid: str, guidance: Guidance) -> None:
         fr = self.lang == "fr"
         for finding in guidance.findings:
-            word = finding.severity.value.upper()
+            word = severity_word(finding.severity, self.lang)
             self.say(f"[{printable(sid)}] {word} {finding.clause} {printable(finding.message.get(self.lang))}")
         for owed in guidance.at_risk:
             due = moment_words(owed.due, self.lang)
@@ -76,7 +89,8 @@ class Watch:
         for sid, checker in self.checkers.items():
             events = checker.events
             if events:
-                out.append(checker.finish(max(e.at for e in events), source=self.file))
+                out.append(checker.finish(max(e.at for e in events), source=self.file,
+                                          problems=self.left_out.get(sid, ())))
         return out
 
 

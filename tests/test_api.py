@@ -59,3 +59,12 @@ def test_bare_compliance_prints_its_usage_and_exits_2():
     assert err.getvalue().startswith("usage: compliance")
     for command in ("check", "audit", "rules", "schema"):
         assert command in err.getvalue()
+
+
+def test_what_guide_returns_is_importable_from_the_package_and_words_print_as_reports_write_them():
+    import compliance
+    from compliance import Checker, Guidance, Obligation, Severity, Status
+    assert {"Guidance", "Obligation"} <= set(compliance.__all__)
+    guidance = Checker().guide({"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": "S1"})
+    assert isinstance(guidance, Guidance) and all(isinstance(o, Obligation) for o in guidance.at_risk)
+    assert f"{Severity.VIOLATION} / {Status.NOT_APPLICABLE}" == "violation / not_applicable"

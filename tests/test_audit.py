@@ -288,3 +288,19 @@ def test_the_step_slot_gives_the_last_step_whole_even_if_a_write_was_cut_short()
     assert slot.read()[1] == "S-2"
     slot.clear()
     assert slot.read()[1] is None
+
+
+def test_an_event_left_out_of_a_record_is_a_problem_of_the_audit_too():
+    """As ``check`` says it (README): a malformed event is a D2 finding of its session's report
+    and a located problem of the input, and the audit exits 2 whatever else it found."""
+    from cli_process import ROOT
+    bad = ROOT / "tests" / "data" / "bad_records" / "missing-field.yaml"
+    code, out, _ = run("audit", str(bad), "--as-of", "2026-04-30", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 2
+    (problem,) = [r for r in rows if r["kind"] == "problem"]
+    assert problem["line"] == 4 and "missing field 'candidate'" in problem["error"]
+    (session,) = [r for r in rows if r["kind"] == "session"]
+    assert [f["clause"] for f in session["findings"] if f["clause"] == "D2"] == ["D2"]
+    (summary,) = [r for r in rows if r["kind"] == "summary"]
+    assert summary["file_problems"] == 1 and summary["sessions_not_checked"] == 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 from compliance import read_path
 from compliance.cli import main
@@ -241,3 +242,41 @@ def test_the_cli_speaks_the_chosen_language(tmp_path):
     code, _, err = run("check", record, "--as-of", "2026-04-30", "--waivers", str(waivers), "--quiet")
     assert code == 0 and err == (f"compliance: note: {waivers}:2: dérogation pour la session 'AUTRE' (S3.1) : "
                                  "ne correspond à aucune session vérifiée, inutilisée\n")
+
+
+def test_check_judges_a_session_spread_over_several_files_once_and_whole(tmp_path):
+    """A session logged a file per day: ``check`` merges it as ``audit`` does (one report, in
+    the place of its first file, naming every file), not a half-session per file."""
+    from compliance import read_path
+    (session,) = read_path(EXAMPLES / "session-deux-jours.yaml")
+    days = sorted({e.at.date() for e in session.events})
+    files = []
+    for n, part in enumerate((days[:-1], days[-1:])):
+        path = tmp_path / f"jour{n}.jsonl"
+        path.write_text("".join(json.dumps(dict(e.to_record(), session=session.id), ensure_ascii=False) + "\n"
+                                for e in session.events if e.at.date() in part), encoding="utf-8")
+        files.append(str(path))
+    assert all(Path(f).stat().st_size for f in files)
+    whole = run("check", str(EXAMPLES / "session-deux-jours.yaml"), "--as-of", "2026-07-31", "--format", "json")
+    code, out, err = run("check", *files, "--as-of", "2026-07-31", "--format", "json")
+    (report,) = json.loads(out)["reports"]
+    (expected,) = json.loads(whole[1])["reports"]
+    assert (code, err) == (whole[0], "")
+    assert report["source"] == ", ".join(files)
+    assert [f["rule"] for f in report["findings"]] == [f["rule"] for f in expected["findings"]]
+
+
+def test_debug_may_follow_the_command_and_output_has_its_short_form(tmp_path):
+    out = tmp_path / "r.txt"
+    code, _, err = run("check", str(EXAMPLES / "session-conforme.yaml"), "--debug", "--as-of", "2026-04-30",
+                       "-o", str(out))
+    assert (code, err) == (0, "")
+    assert out.read_text(encoding="utf-8").startswith("Session ")
+    assert run("rules", "test", "--debug")[0] == 0
+
+
+def test_a_number_of_workers_below_one_is_refused_in_one_line():
+    for written in ("0", "-3", "deux"):
+        code, out, err = run("audit", str(EXAMPLES / "session-conforme.yaml"), "--jobs", written)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and f"got '{written}'" in err

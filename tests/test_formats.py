@@ -210,7 +210,7 @@ def test_markdown_of_breaches_has_the_checklist_and_each_finding(breaches):
     assert "**Bilan : 1 violation, 1 avertissement, 0 en attente**" in lines
 
     sections = _markdown_sections(out)
-    assert list(sections) == ["Liste de contrôle des clauses", "Constats"]
+    assert list(sections) == ["Liste de contrôle des clauses", "Constats", "Attestation"]
     rows = _table_rows(sections["Liste de contrôle des clauses"])
     ids = [row[1] for row in rows]
     assert Counter(ids) == Counter(c["id"] for c in catalogue())            # every clause, once
@@ -244,7 +244,7 @@ def test_markdown_parses_as_commonmark_with_tables(breaches):
         ("h3", "1. ! AVERTISSEMENT · S2.3 · Rappel au jury absent ou incomplet"),
         ("h3", "2. ✗ VIOLATION · S3.1 · Identité non contrôlée avant la première épreuve")]
     html = markdown_it.MarkdownIt("commonmark").enable("table").render(out)
-    assert html.count("<table>") == 3                     # the checklist, the evidence of each finding
+    assert html.count("<table>") == 4      # the checklist, the evidence of each finding, the block to sign
     assert f"<td>S3.1</td>\n<td>VIOLATION</td>\n<td>{S31_TITLE_FR}</td>" in html
 
 
@@ -260,7 +260,7 @@ def test_markdown_of_the_clean_example_says_no_finding():
 def test_markdown_in_english(breaches):
     """lang=en: English headings, statuses and titles."""
     _, out = run([breaches], "markdown", "en")
-    assert list(_markdown_sections(out)) == ["Clause checklist", "Findings"]
+    assert list(_markdown_sections(out)) == ["Clause checklist", "Findings", "Attestation"]
     assert "- **Audit date**: " + AS_OF_ISO in out.splitlines()
     assert "| ✗ | S3.1 | VIOLATION | " + S31_TITLE_EN + " | 1 |" in out
     assert "### 1. ! WARNING · S2.3 · " in out

@@ -110,6 +110,34 @@ def _guided(scenario, horizon=dt.timedelta(minutes=15)):
     return list(session.events), checker.finish(scenario.as_of), opened, guided
 
 
+def test_an_act_left_undone_is_never_reported_done_when_its_bound_passes():
+    """A test starts at 09:00 with no identity check, no candidate DTE and no instructions: the
+    start ends those obligations as breaches, not as duties done (a start is what they were
+    owed before, not what fills them). The juror's check-in does discharge S2.1's wait, not."""
+    def event(kind, at, **fields):
+        return dict(fields, type=kind, at=f"2026-05-12T{at}:00+02:00", session="W1")
+    planned = [
+        dict(type="session_planned", at="2026-03-01T09:00:00+01:00", session="W1", title="TP-01281",
+             title_name="Agent", centre="CFA", site="Marseille", kind="titre"),
+        dict(type="candidate_registered", at="2026-03-03T09:00:00+01:00", session="W1", candidate="K1",
+             pathway="vae"),
+        dict(type="test_scheduled", at="2026-03-04T09:00:00+01:00", session="W1", test="T1", candidate="K1",
+             kind="msp", duration_minutes=60, starts_at="2026-05-12T09:00:00+02:00"),
+    ]
+    day = [event("session_opened", "08:00"), event("person_arrived", "08:01", person="M1", role="manager"),
+           event("test_started", "09:00", test="T1", candidate="K1"),
+           event("test_ended", "10:00", test="T1", candidate="K1"),
+           event("session_closed", "13:00")]
+    checker = Checker()
+    done, found = set(), set()
+    for raw in planned + day:
+        guidance = checker.guide(raw)
+        done |= {o.clause for o in guidance.discharged}
+        found |= {f.clause for f in guidance.findings}
+    assert {"S3.1", "S4.4", "R8"} <= found
+    assert not done & {"S3.1", "S4.4", "R8"}
+
+
 @FEW
 @given(full_size)
 def test_an_obligation_reported_discharged_never_becomes_a_finding(scenario):

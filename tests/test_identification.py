@@ -88,5 +88,13 @@ def test_html_report_has_the_identity_and_a_block_to_sign():
     assert rows["Jury"] == "Françoise Ollivier (J1), Jérôme Caël (J2)"
     assert rows["Empreinte SHA-256 du dossier"] == hashlib.sha256(CLEAN.read_bytes()).hexdigest()
     assert page.attestation == 1
-    assert [label for label, blank in page.sign] == ["Fait à", "Le", "Nom", "Fonction", "Signature"]
+    assert [label for label, blank in page.sign] == ["Observations", "Fait à", "Le", "Nom", "Fonction", "Signature"]
     assert all(blank == "" for _, blank in page.sign)
+
+
+def test_markdown_report_ends_with_the_same_block_to_sign():
+    text = _render(CLEAN, "markdown")
+    block = text[text.rindex("## Attestation"):]
+    assert f"`{hashlib.sha256(CLEAN.read_bytes()).hexdigest()}`" in block
+    rows = [line.split("|")[1].strip() for line in block.splitlines() if line.startswith("| ") and "<br>" in line]
+    assert rows == ["Observations", "Fait à", "Le", "Nom", "Fonction", "Signature"]

@@ -43,6 +43,7 @@ def test_accents_survive_reading():
 
 @pytest.mark.parametrize("name, line, fragment", [
     ("empty.jsonl", None, "empty file"),
+    ("no-event.yaml", 3, "record without any event: expected session events"),
     ("not-utf8.yaml", 3, "not UTF-8"),
     ("invalid-json-line.jsonl", 2, "invalid JSON"),
     ("yaml-syntax.yaml", 4, "YAML"),

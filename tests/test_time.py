@@ -122,6 +122,36 @@ def test_an_accepted_time_renders_in_any_zone(naive, offset, zone_name):
     assert rendered[:10] == _time.from_epoch(_time.epoch(moment), tz).date().isoformat()
 
 
+@given(st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31, 23, 59, 59)),
+       offsets, st.sampled_from(["T", " "]), st.booleans())
+def test_a_time_reads_as_the_standard_library_reads_it(naive, offset, separator, colon):
+    """parse_time gives fromisoformat's instant and offset, refused only outside the range
+    (the range is checked in full only in the first and last years)."""
+    text = naive.replace(microsecond=0, tzinfo=offset).isoformat(sep=separator)
+    if not colon:
+        text = text[:-3] + text[-2:]            # +01:00 written +0100
+    reference = dt.datetime.fromisoformat(text)
+    inside = dt.datetime(1, 1, 2, tzinfo=UTC) <= reference <= dt.datetime(9999, 12, 30, 23, 59, 59, tzinfo=UTC)
+    if not inside:
+        with pytest.raises(_time.TimeFormatError):
+            _time.parse_time(text)
+        return
+    moment = _time.parse_time(text)
+    assert moment == reference
+    assert moment.utcoffset() == reference.utcoffset()
+    assert moment.isoformat() == reference.isoformat()
+
+
+def test_times_of_one_offset_share_their_time_zone_object():
+    """What keeps sorting a session's events cheap: same offset, same tzinfo, written either way."""
+    a = _time.parse_time("2026-03-10T09:00:00+01:00")
+    b = _time.parse_time("2026-07-01T18:30:00+0100")
+    c = _time.parse_time("2026-03-10T08:00:00Z")
+    assert a.tzinfo is b.tzinfo
+    assert c.tzinfo is _time.parse_time("2026-03-10T08:00:00+00:00").tzinfo
+    assert a == c
+
+
 @given(st.dates(min_value=dt.date(1, 1, 2)), zones)
 def test_an_accepted_day_starts_somewhere_in_any_zone(day, zone_name):
     tz = _time.zone(zone_name)

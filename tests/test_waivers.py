@@ -177,3 +177,28 @@ def test_waived_and_live_findings_give_the_clause_status(tmp_path):
     assert judge_clause([finding(Severity.VIOLATION, waiver), finding(Severity.PENDING)],
                         Status.COMPLIANT) is Status.PENDING
     assert judge_clause([finding(Severity.PENDING), finding(Severity.WARNING)], Status.COMPLIANT) is Status.WARNING
+
+
+def test_a_sessions_one_line_counts_what_the_exit_code_counts(tmp_path):
+    """``check --quiet`` (and each audit line): a waived violation is not counted among the
+    violations nor named among the violated clauses; the line says how many were waived.
+    ``--only-failing`` chooses which sessions are shown, not what their line counts."""
+    record = _breach(tmp_path)
+    code, out, _ = run("check", str(record), "--as-of", "2026-04-30", "--quiet")
+    assert code == 1 and out.endswith(": 1 violation, 1 avertissement, 0 en attente — S3.1\n")
+    code, out, _ = run("check", str(record), "--as-of", "2026-04-30", "--quiet",
+                       "--waivers", str(_waivers(tmp_path)))
+    assert code == 0 and out.endswith(": 0 violation, 1 avertissement, 0 en attente, 1 sous dérogation\n")
+    code, out, _ = run("check", str(record), "--as-of", "2026-04-30", "--quiet", "--only-failing", "--lang", "en")
+    assert code == 1 and out.endswith(": 1 violation, 1 warning, 0 pending — S3.1\n")
+
+
+def test_a_sessions_one_line_names_its_violated_clauses_in_catalogue_order(tmp_path):
+    """The S sections, then the record's own (D), then the further regulation (R), as reports list them."""
+    text = (EXAMPLES / "session-avec-manquements.yaml").read_text(encoding="utf-8")
+    record = tmp_path / "with-a-bad-event.yaml"
+    record.write_text(text.rstrip("\n") + '\n  - {type: session_closed, at: "2026-03-10T18:00:00+01:00", colour: red}\n',
+                      encoding="utf-8")
+    code, out, _ = run("check", str(record), "--as-of", "2026-04-30", "--quiet")
+    clauses = out.rstrip("\n").rsplit(" — ", 1)[1].split(", ")
+    assert code == 2 and clauses == ["S1.1", "S3.1", "S3.2", "S5.2", "S5.3", "S6.2", "S7.1", "S8.5", "S8.6", "D2"]

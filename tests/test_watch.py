@@ -62,3 +62,25 @@ def test_without_follow_the_watch_reads_the_log_once_and_reports(tmp_path):
     assert done.returncode == 2                  # the bad last line, reported; the session still judged
     assert done.stderr.count("\n") == 1 and f"{log}:79" in done.stderr
     assert "0 violation" in done.stdout
+
+
+def test_a_line_left_out_shows_in_its_sessions_report_and_words_follow_the_language():
+    """A line of a known session that cannot be used is said on stderr and also makes its
+    session's report say so: D2 for a malformed event, D4 for a reused id, as ``check`` reads a
+    record. Severities are worded in the report's language."""
+    from compliance.watch import Watch
+    lines = _lines(EXAMPLES / "session-avec-manquements.yaml")
+    session = json.loads(lines[0])["session"]
+    last = json.loads(lines[-1])
+    lines.append(json.dumps({"type": "bogus", "at": last["at"], "session": session}) + "\n")
+    lines.append(json.dumps(dict(last)) + "\n")           # its id again
+    said, warned = [], []
+    watch = Watch("log.jsonl", None, "fr", said.append, warned.append)
+    for line in lines:
+        watch.take(line.removesuffix("\n"))
+    (report,) = watch.reports()
+    assert len(warned) == 2 and watch.problems == 2
+    left_out = sorted((f.clause, f.rule) for f in report.findings if f.clause in ("D2", "D4"))
+    assert left_out == [("D2", "D2-evenement-mal-forme"), ("D4", "D4-identifiant-en-double")]
+    assert any(" AVERTISSEMENT " in line for line in said)
+    assert not any(" WARNING " in line for line in said)

@@ -83,6 +83,9 @@ def read_record(text: str, file: str) -> ReadResult:
                                              location=location, hint="move it to 'events'"))
                 continue
             builder.add(event)
+    if position == 0 and "events" in doc:     # nothing to judge: unreadable, as an empty file is
+        return _unreadable(InputError("record without any event", location=_loc(file, doc, "events"),
+                                      expected="session events"))
     return finish([builder], [])
 
 

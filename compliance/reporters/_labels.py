@@ -59,6 +59,19 @@ LABELS = {
     },
 }
 
+# The block a person signs at the end of a session's report (html, markdown): what was
+# checked, the inspector's observations, then place, date, name, role and signature.
+ATTESTATION: dict[str, dict[str, Any]] = {
+    "fr": {"title": "Attestation", "made": "Rapport établi à partir du dossier {source}, à la date d'audit du {as_of}, "
+                                          "avec compliance {tool} et la base de règles {rules}.",
+           "record": "Empreinte SHA-256 du dossier", "rules": "Base de règles", "observations": "Observations",
+           "fields": ("Fait à", "Le", "Nom", "Fonction", "Signature")},
+    "en": {"title": "Attestation", "made": "Report made from the record {source}, at the audit date {as_of}, with "
+                                          "compliance {tool} and the rule base {rules}.",
+           "record": "SHA-256 fingerprint of the record", "rules": "Rule base", "observations": "Observations",
+           "fields": ("Made at", "On", "Name", "Role", "Signature")},
+}
+
 STATUS = {
     "fr": {"compliant": "conforme", "violation": "VIOLATION", "warning": "avertissement",
            "pending": "en attente", "not_applicable": "sans objet", "waived": "dérogation"},
@@ -206,9 +219,9 @@ def waiver_sentence(waiver: Waiver, lang: str) -> str:
 # (singular, plural) of what a summary counts; "en attente" and "pending" do not vary
 COUNTED = {
     "fr": {"violation": ("violation", "violations"), "warning": ("avertissement", "avertissements"),
-           "pending": ("en attente", "en attente")},
+           "pending": ("en attente", "en attente"), "waived": ("sous dérogation", "sous dérogation")},
     "en": {"violation": ("violation", "violations"), "warning": ("warning", "warnings"),
-           "pending": ("pending", "pending")},
+           "pending": ("pending", "pending"), "waived": ("waived", "waived")},
 }
 
 

@@ -8,19 +8,27 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import printable
-from ._labels import counts
+from ._labels import count, counts
 
 NAMED = 20      # files not read named in the text summary (all of them in JSON)
 
 
 def render_audit_session(report: dict[str, Any], lang: str) -> str:
-    """``✗ session (file) : 1 violation, 2 avertissements, 0 en attente — S2.1``: every finding, waived or not."""
-    found = {s: sum(1 for f in report["findings"] if f["severity"] == s) for s in ("violation", "warning", "pending")}
+    """``✗ session (file) : 1 violation, 2 avertissements, 0 en attente — S2.1``: the findings no
+    waiver accepts, as the exit code counts them (and how many a waiver accepted), the violated
+    clauses in catalogue order."""
+    live = [f for f in report["findings"] if not f.get("waived")]
+    found = {s: sum(1 for f in live if f["severity"] == s) for s in ("violation", "warning", "pending")}
     mark = "✗" if found["violation"] else ("!" if found["warning"] else "✓")
-    clauses = sorted({f["clause"] for f in report["findings"] if f["severity"] == "violation"})
+    violated = {f["clause"] for f in live if f["severity"] == "violation"}
+    order = [c["clause"] for c in report["clauses"]]
+    clauses = sorted(violated, key=lambda c: (order.index(c) if c in order else len(order), c))
     session, source = printable(report["session"]), printable(report["source"])
     sep = " : " if lang == "fr" else ": "
     text = f"{mark} {session} ({source}){sep}" + counts(found["violation"], found["warning"], found["pending"], lang)
+    waived = len(report["findings"]) - len(live)
+    if waived:
+        text += f", {count(waived, 'waived', lang)}"
     return text + (f" — {', '.join(clauses)}" if clauses else "") + "\n"
 
 

@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from .. import _time
 from ..model import Evidence, Finding, Report, Status
-from ._labels import (LABELS, MARK, colon, long_day, norm_lang, outcome_word, section_of,
+from ._labels import (ATTESTATION, LABELS, MARK, colon, long_day, norm_lang, outcome_word, section_of,
                       identification, section_title, severity_word, source_citation, status_word, summary, waiver_sentence,
                       xml_text)
 from ._versions import clause_notes
@@ -81,6 +81,7 @@ table.sign { width: 100%; border-collapse: collapse; }
 table.sign th { width: 25%; text-align: left; font-weight: normal; padding: 8pt 4pt; }
 table.sign td.blank { border-bottom: 0.6pt solid #000; height: 18pt; }
 table.sign tr:last-child td.blank { height: 48pt; }
+table.sign tr.observations td.blank { height: 72pt; }
 .waiver { border-left: 2pt solid #666; padding-left: 5pt; }
 table.timeline { table-layout: fixed; font-size: 8.5pt; }
 /* words break between words only (a word longer than its whole column, as a last resort) */
@@ -193,11 +194,11 @@ _MET = {
     "fr": {"title": "Ce qui établit la conformité", "link": "preuves",
            "intro": "Pour chaque clause conforme, les événements qui ont satisfait ses règles : ce qui "
                     "ouvrait l'obligation, puis ce qui l'a remplie.",
-           "more": "… et {n} autre(s), dans le rapport JSON."},
+           "more": "… et {n} autre(s), dans le rapport JSON.", "rule": "règle satisfaite :"},
     "en": {"title": "What shows compliance", "link": "evidence",
            "intro": "For each compliant clause, the events that met its rules: what opened the "
                     "obligation, then what fulfilled it.",
-           "more": "… and {n} more, in the JSON report."},
+           "more": "… and {n} more, in the JSON report.", "rule": "rule satisfied:"},
 }
 MET_SHOWN = 5          # ways a clause was met shown on the page; the JSON report has them all
 
@@ -214,7 +215,7 @@ def _compliance_evidence(n: int, report: Report, lang: str) -> str:
                    f"{_e(clause.title.get(lang))}</h3><ul>")
         for way in clause.satisfied_by[:MET_SHOWN]:
             lines = "<br />".join(_e(words.evidence_line(e)) for e in way.evidence)
-            out.append(f'<li><span class="rule"><code>{_e(way.rule)}</code></span><br />{lines}</li>')
+            out.append(f'<li><span class="rule">{_e(M["rule"])} <code>{_e(way.rule)}</code></span><br />{lines}</li>')
         out.append("</ul>")
         if len(clause.satisfied_by) > MET_SHOWN:
             out.append(f'<p class="more">{_e(M["more"].format(n=len(clause.satisfied_by) - MET_SHOWN))}</p>')
@@ -223,22 +224,12 @@ def _compliance_evidence(n: int, report: Report, lang: str) -> str:
 
 
 _FINGERPRINTS = {"Empreinte du dossier (SHA-256)", "Record fingerprint (SHA-256)"}   # in the attestation
-_ATTEST: dict[str, dict[str, Any]] = {
-    "fr": {"title": "Attestation", "made": "Rapport établi à partir du dossier {source}, à la date d'audit du {as_of}, "
-                                          "avec compliance {tool} et la base de règles {rules}.",
-           "record": "Empreinte SHA-256 du dossier", "rules": "Base de règles", "fields": ("Fait à", "Le", "Nom",
-                                                                                          "Fonction", "Signature")},
-    "en": {"title": "Attestation", "made": "Report made from the record {source}, at the audit date {as_of}, with "
-                                          "compliance {tool} and the rule base {rules}.",
-           "record": "SHA-256 fingerprint of the record", "rules": "Rule base", "fields": ("Made at", "On", "Name",
-                                                                                           "Role", "Signature")},
-}
 
 
 def _attestation(report: Report, lang: str) -> str:
     """The block a person signs: what was checked (with the fingerprints that pin the record and
     the rules), then place, date, name, role and signature lines to fill in by hand."""
-    A = _ATTEST[lang]
+    A = ATTESTATION[lang]
     made = A["made"].format(source=report.source or "—", as_of=report.as_of, tool=report.tool_version,
                             rules=report.rulebook)
     out = ['<div class="attestation">', f"<h2>{_e(A['title'])}</h2>", f"<p>{_e(made)}</p>",
@@ -246,6 +237,7 @@ def _attestation(report: Report, lang: str) -> str:
            f"<tr><th>{_e(A['record'])}</th><td><code>{_e(report.info.record_sha256 or '—')}</code></td></tr>",
            f"<tr><th>{_e(A['rules'])}</th><td><code>{_e(report.rulebook)}</code></td></tr>",
            "</tbody></table>", '<table class="sign"><tbody>']
+    out.append(f'<tr class="observations"><th>{_e(A["observations"])}</th><td class="blank"></td></tr>')
     out += [f'<tr><th>{_e(field)}</th><td class="blank"></td></tr>' for field in A["fields"]]
     out += ["</tbody></table>", "</div>"]
     return "\n".join(out)

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from ..errors import printable
 from ..model import Evidence, Finding, Report, Status
-from ._labels import (LABELS, MARK, colon, identification, norm_lang, outcome_word, section_of, section_title,
+from ._labels import (ATTESTATION, LABELS, MARK, colon, identification, norm_lang, outcome_word, section_of, section_title,
                       severity_word, source_citation, status_word, summary, waiver_sentence)
 from ._versions import clause_notes
 from ._wording import Wording
@@ -81,7 +81,20 @@ def _one(report: Report, lang: str) -> str:
                        + _inline(waiver_sentence(w, lang))
                        + where)
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out + _attestation(report, lang))
+
+
+def _attestation(report: Report, lang: str) -> list[str]:
+    """The block a person signs, as the HTML report has it: what was checked, then lines to
+    fill in by hand (a table of two columns, the second left blank)."""
+    A, c = ATTESTATION[lang], colon(lang)
+    made = A["made"].format(source=report.source or "—", as_of=report.as_of, tool=report.tool_version,
+                            rules=report.rulebook)
+    return [f"## {A['title']}", "", _para(made), "",
+            f"- **{A['record']}**{c}{_code(report.info.record_sha256 or '—')}",
+            f"- **{A['rules']}**{c}{_code(report.rulebook)}", "",
+            "| | |", "|---|---|",
+            *(f"| {field} | <br><br> |" for field in (A["observations"], *A["fields"])), ""]
 
 
 def _finding(number: int, f: Finding, report: Report, lang: str) -> list[str]:
