@@ -30,7 +30,6 @@ import contextlib
 import ctypes
 import functools
 import os
-import platform
 import threading
 import traceback
 import uuid
@@ -102,10 +101,11 @@ def _no_beat(_label: str) -> None:
 # malloc threshold also stops glibc from raising its mmap threshold as it otherwise does: every
 # block above 128 KiB is then mapped and unmapped each time, and its pages fault in afresh. The
 # engine's state for one session is such a block (5.1 MiB with the shipped rule base): measured,
-# 3.4 s of kernel time in a 9.2 s worker's audit of 1,000 sessions. While one of our tasks runs,
-# the thresholds are the most glibc itself would reach; after it, the worker's own again.
+# 3.9 s of kernel time in a worker's 10.4 s for an audit of 1,000 sessions. While one of our
+# tasks runs, the thresholds are the most glibc itself would reach; after it, the worker's own.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3      # mallopt's parameters (glibc's malloc.h)
 _GLIBC_DEFAULT = 128 * 1024                         # either threshold until something sets it
+_INT_MAX = 2**31 - 1                                # mallopt takes an int
 TASK_MMAP_THRESHOLD = 32 * 1024 * 1024              # the ceiling of glibc's own (64-bit)
 TASK_TRIM_THRESHOLD = 2 * TASK_MMAP_THRESHOLD       # as glibc pairs them when it raises the first
 _FIXING = {"MALLOC_TRIM_THRESHOLD_": "trim_threshold", "MALLOC_MMAP_THRESHOLD_": "mmap_threshold",
@@ -144,14 +144,13 @@ def _size(text: str) -> int:
 @functools.lru_cache(maxsize=1)
 def _worker_thresholds() -> tuple[Callable[[int, int], int], int, int] | None:
     """``mallopt`` and the thresholds to put back after a task, if this process has them fixed."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return None
     fixed = fixed_thresholds(os.environ)
-    if fixed is None:
+    if fixed is None or max(fixed) > _INT_MAX:      # left alone: mallopt could not put it back
         return None
     try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+        libc = ctypes.CDLL(None)
+        mallopt, _glibc = libc.mallopt, libc.gnu_get_libc_version     # the second is glibc's alone
+    except (OSError, AttributeError, TypeError):    # another C library (or Windows): not glibc's malloc
         return None
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
     return mallopt, *fixed
