@@ -116,3 +116,10 @@ def test_where_glibc_adjusts_its_thresholds_itself_nothing_is_changed():
     # thresholds, they would stay fixed after it, and every block would fault in again
     assert first < 3 * _PAGES and within < 3 * _PAGES and after < 3 * _PAGES
     assert after_mapped == 0              # its threshold still the one it raised (above 5 MiB)
+
+
+@needs_glibc
+def test_a_threshold_beyond_what_mallopt_takes_is_left_alone():
+    # 4 GiB cannot be put back through mallopt's int: the scope changes nothing rather than fail
+    (first, _), (within, within_mapped), (after, _) = _faults(MALLOC_TRIM_THRESHOLD_=str(4 * 1024**3))
+    assert min(first, within, after) >= 25 * _PAGES and within_mapped == 1
