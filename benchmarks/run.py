@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -293,12 +294,24 @@ def breakdown_figures(files: list[Path], events: int, repeat: int) -> None:
 
 def dask_figures(archive: Path, tmp: Path, events: int, repeat: int) -> None:
     """The same audit through ``--scheduler`` on a local Dask cluster of 1 and 2 worker processes
-    (each audit sets the workers up: its rule base, compiled once per worker)."""
+    (each audit sets the workers up: its rule base, compiled once per worker). The workers' CPU is
+    split into user and system time, with their page faults: system time well above a local
+    worker's means the engine's state is mapped afresh for each session (``roomy_allocator``).
+    A nanny started here writes its workers' variables (MALLOC_TRIM_THRESHOLD_) into this
+    process's environment: it is put back after, so that later figures' processes do not
+    inherit them."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         print("audit on Dask     not installed: no figure (pip install -e '.[dask]')")
         return
+
+    def usage() -> tuple[float, float, int]:
+        import resource
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_utime, own.ru_stime, own.ru_minflt
+
+    environment = dict(os.environ)
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                           memory_limit=0) as cluster:
@@ -308,14 +321,20 @@ def dask_figures(archive: Path, tmp: Path, events: int, repeat: int) -> None:
                                 "--scheduler", cluster.scheduler_address],
                                check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
             with Client(cluster) as client:
-                before = sum(client.run(time.process_time).values())
+                before = [sum(column) for column in zip(*client.run(usage).values())]
                 seconds = median_time(audit, repeat)
-                cpu = (sum(client.run(time.process_time).values()) - before) / repeat
+                after = [sum(column) for column in zip(*client.run(usage).values())]
+        user, system, faults = ((a - b) / repeat for a, b in zip(after, before))
+        cpu = user + system
+        sessions = json.loads((tmp / "out-dask.jsonl").read_bytes().splitlines()[-1])["sessions"]
         print(f"audit on Dask, {workers} worker(s): {events / seconds:9.0f} events/s, "
               f"{events / seconds / workers:9.0f} events/s per worker ({seconds:.1f} s); "
-              f"{events / cpu:.0f} events per worker CPU-second")
+              f"{events / cpu:.0f} events per worker CPU-second (user {user:.2f} s, system {system:.2f} s; "
+              f"{faults / sessions:.0f} page faults a session)")
         same = (tmp / "out-dask.jsonl").read_bytes() == (tmp / "out.jsonl").read_bytes()
         print(f"audit on Dask gives the local audit's bytes: {same}")
+    os.environ.clear()
+    os.environ.update(environment)
 
 
 def peer_figures(files: list[Path], events: int, repeat: int, ours: float) -> None:

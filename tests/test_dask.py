@@ -188,3 +188,50 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, address, said
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith(f"compliance: error: {said}") and done.stderr.count("\n") == 1
     assert not out.exists()            # nothing written: the scheduler is reached before any work
+
+
+_WORKER_FAULTS = textwrap.dedent("""
+    import datetime as dt, io, sys
+    from distributed import Client
+    from compliance.audit_output import AuditOptions, write_audit
+
+    archive, scheduler = sys.argv[1:3]
+
+    def faults():
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+    def set_up():                         # what a worker's first task would add: modules, the compiled rule base
+        import compliance.audit, compliance.dask_backend
+        from compliance.checker import _prepare, default_rulebook
+        _prepare(default_rulebook())
+
+    def audit(client):
+        options = AuditOptions(paths=[archive], as_of=dt.datetime(2026, 4, 30, tzinfo=dt.timezone.utc),
+                               format="jsonl", scheduler=client)
+        return write_audit(options, io.StringIO(), io.StringIO())
+
+    with Client(scheduler, set_as_default=False) as client:
+        audit(client)
+        client.run(set_up)                # on every worker, whichever runs the next task
+        before = sum(client.run(faults).values())
+        code = audit(client)
+        print(code, sum(client.run(faults).values()) - before)
+""")
+
+
+@needs_dask
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="page faults as Linux counts them")
+def test_a_dask_worker_does_not_fault_each_sessions_engine_state_in_afresh(tmp_path, clean_session, scheduler):
+    # Dask's nanny fixes glibc's malloc thresholds; each session's engine state (5 MiB, some 1,300
+    # pages) was then mapped and faulted in afresh: about 1,500 page faults a session, against a
+    # few now (counted, not timed)
+    records = [e.to_record() for e in clean_session.events]
+    log = tmp_path / "eighty.jsonl"           # ids of their own: other tests plant faults on S004 in these workers
+    log.write_text("".join(json.dumps(dict(r, session=f"F{s:03d}"), ensure_ascii=False) + "\n"
+                           for s in range(80) for r in records), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _WORKER_FAULTS, str(log), scheduler], env=env(),
+                          capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr
+    code, faults = (int(n) for n in done.stdout.split())
+    assert code == 0 and faults < 80 * 250, f"{faults:,} page faults for 80 sessions"
