@@ -62,10 +62,7 @@ CASES = {
     "saint-pierre-changement-heure-export-paris": ("2026-04-30", [], []),
     "session-2016-juillet-plis-jures": ("2016-08-31", [], []),
     "session-2016-juin-formateur-securite": ("2016-07-31", [], []),
-    "session-2019-convocation-un-mois": ("2019-04-30", [], [_false(
-        "R5", "R5-convocation-tardive",
-        "the 2008 text says 'au moins un mois' for a titre: 12 Feb is one month before 12 March "
-        "(28 days); the setting reads a month as 30 days")]),
+    "session-2019-convocation-un-mois": ("2019-04-30", [], []),
     "soir-de-cloture-archivage-pas-encore-du": (
         "2026-11-20T17:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L90"])], []),
     "titre-2017-jure-remplacant-le-matin": ("2017-03-31", [], []),
@@ -147,8 +144,8 @@ ONE_BREACH = [
                  ("S8.5", "S8.5-pv-transmis-hors-delai", "violation"), id="pv-day-16-local"),
     pytest.param("saint-pierre-changement-heure-export-paris",
                  'candidate_convened, at: "2026-02-05T02:00:00+01:00", candidate: C1',
-                 'candidate_convened, at: "2026-02-06T02:00:00+01:00", candidate: C1',  # 5 Feb local: 29 days
-                 ("R5", "R5-convocation-tardive", "warning"), id="convened-29-days-local"),
+                 'candidate_convened, at: "2026-02-07T04:00:00+01:00", candidate: C1',  # 7 Feb 00:00 local: 27 days,
+                 ("R5", "R5-convocation-tardive", "warning"), id="convened-day-after-one-month-local"),  # after 6 Feb
     pytest.param("saint-pierre-changement-heure-export-paris",
                  'grids_archived, at: "2026-03-10T00:30:00+01:00"',
                  'grids_archived, at: "2026-03-10T04:30:00+01:00"',    # 00:30 on the 10th in Saint-Pierre
