@@ -251,6 +251,10 @@ ONE_BREACH += [
                  'test_resumed, at: "2026-11-24T13:00:00+01:00", test: C2-MSP',
                  'test_resumed, at: "2026-11-24T12:59:00+01:00", test: C2-MSP',   # 241 min worked
                  ("S5.2", "S5.2-duree-depassee", "violation"), id="lunch-pause-one-minute-short"),
+    pytest.param("pli-decachete-incident-pli-de-secours",
+                 'test_ended, at: "2026-09-29T11:20:00+02:00", test: C3-MSP',
+                 'test_ended, at: "2026-09-29T11:21:00+02:00", test: C3-MSP',   # a minute past the delayed end
+                 ("S5.5", "S5.5-retard-fin-decalee", "violation"), id="latecomer-past-the-delayed-sitting"),
 ]
 
 
