@@ -50,6 +50,20 @@ def test_the_oracle_reads_events_as_docs_rules_md_says():
     assert "trainers" not in facts[3]
 
 
+@pytest.mark.parametrize("month_reading, lead_days, expected_days", [(True, 0, 0), (False, 0, 30), (True, 30, 30)])
+def test_r5_month_lead_follows_the_setting_and_the_record(month_reading, lead_days, expected_days):
+    """A titre under the setting has no lead beyond the calendar month; the setting turned off,
+    or a lead the record sets, leaves the days lead alone (hand-written, both readings)."""
+    from compliance import vocabulary
+    settings = dict(default_rulebook().settings, convocation_month_titre=month_reading)
+    planned = _event({"type": "session_planned", "at": "2026-01-05T10:00:00+01:00", "title": "TP-1",
+                      "title_name": "T", "centre": "C", "site": "S", "kind": "titre",
+                      "convocation_lead_days": lead_days})
+    compute = vocabulary.COMPUTED_FIELDS["session_planned"]["convocation_month_lead"][1]
+    assert compute(planned, settings, _time.zone("Europe/Paris")) == expected_days * 86_400
+    assert oracle.facts([planned], settings)[0]["convocation_month_lead"] == expected_days * 86_400
+
+
 def _examples(zone):
     """Every embedded example of the shipped checks, its declared time zone set to ``zone``."""
     out = []
