@@ -45,6 +45,7 @@ _A_DAY = "a day YYYY-MM-DD in quotes"
 SETTINGS: dict[str, tuple[Any, str]] = {
     "convocation_lead_days_titre": (_days, "a whole number of days (0 to 3650)"),
     "convocation_lead_days_ccp": (_days, "a whole number of days (0 to 3650)"),
+    "convocation_month_titre": (lambda v: isinstance(v, bool), "true or false"),
     "pv_deadline_days": (_days, "a whole number of days (0 to 3650)"),
     "post_session_grace_days": (_days, "a whole number of days (0 to 3650)"),
     "deadline_counting": (lambda v: v in ("calendar_days", "hours"), "calendar_days or hours"),

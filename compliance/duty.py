@@ -12,7 +12,10 @@ hand-over, or the closing):
 * ``by``: who took the duty at ``until`` (empty when the closing ended the stretch).
 
 On duty: whoever is on site having arrived as manager or substitute, and whoever is on site and
-received the duty by a hand-over while on site (until they hand it on or leave). A hand-over to
+received the duty by a hand-over while on site (until they hand it on or leave). A juror's
+check-in (``juror_checked_in``) puts them on site, as ``person_arrived`` with role juror does: a
+juror designated substitute may receive the duty (the check-in, an act of the centre, still ends
+a night's quiet below). A hand-over to
 someone not on site moves nothing; a relay who already left covers nothing. A day with no
 closing on record has no end, so a stretch still open at the end of the record is not a fact.
 
@@ -31,8 +34,8 @@ from typing import Any
 import attrs
 
 from . import _time
-from .events import (DutyHandover, Event, PersonArrived, PersonLeft, Role, SessionClosed, SessionOpened, TestEnded,
-                     TestPaused, TestResumed, TestStarted)
+from .events import (DutyHandover, Event, JurorCheckedIn, PersonArrived, PersonLeft, Role, SessionClosed, SessionOpened,
+                     TestEnded, TestPaused, TestResumed, TestStarted)
 
 GAP_TYPE = "duty_gap"
 GAP_FIELDS = {"at": "time", "session": "text", "id": "text", "from": "time", "until": "time",
@@ -71,6 +74,9 @@ class DutyCover:
         self._follow_tests(event)
         if self._gap is not None and not isinstance(event, (PersonArrived, PersonLeft, DutyHandover)):
             self._gap.quiet = False
+        if isinstance(event, JurorCheckedIn):       # on site from then; the check-in is an act of the day too
+            self._on_site.add(event.juror)
+            return []
         if isinstance(event, PersonArrived):
             self._on_site.add(event.person)
             if event.role in _ON_DUTY_ROLES:

@@ -35,6 +35,19 @@ def _convocation_lead(event: events.SessionPlanned, settings: Settings, _tz: dt.
     return int(days) * _time.DAY
 
 
+def _convocation_month_lead(event: events.SessionPlanned, settings: Settings, tz: dt.tzinfo) -> int:
+    """How long before one calendar month back a convocation must come (R5's second reading).
+
+    None for a titre session whose lead is the setting's, when ``convocation_month_titre``
+    reads the former text's « un mois » as a calendar month too; otherwise the days lead itself,
+    so that the month bound (a month and that lead back) is never the later one: a lead counted
+    in days is judged in days alone.
+    """
+    by_month = (event.kind is events.SessionKind.TITRE and not event.convocation_lead_days
+                and settings.get("convocation_month_titre", False))
+    return 0 if by_month else _convocation_lead(event, settings, tz)
+
+
 def _pv_due(event: events.SessionClosed, settings: Settings, tz: dt.tzinfo) -> int:
     return deadlines.due(event.at, int(settings.get("pv_deadline_days", 15)), tz, settings)
 
@@ -50,6 +63,20 @@ def _end_of_day(event: events.IncidentReported, _settings: Settings, tz: dt.tzin
 
 def _day_start(event: events.Event, _settings: Settings, tz: dt.tzinfo) -> int:
     return _time.day_start(event.at.astimezone(tz).date(), tz)
+
+
+def month_before(day: dt.date) -> dt.date:
+    """The same day of the month before, or that month's last day when it has none.
+
+    >>> month_before(dt.date(2019, 3, 12)), month_before(dt.date(2026, 3, 31)), month_before(dt.date(2024, 3, 30))
+    (datetime.date(2019, 2, 12), datetime.date(2026, 2, 28), datetime.date(2024, 2, 29))
+    """
+    last_of_previous = day.replace(day=1) - dt.timedelta(days=1)
+    return last_of_previous.replace(day=min(day.day, last_of_previous.day))
+
+
+def _month_before_day_start(event: events.SessionOpened, _settings: Settings, tz: dt.tzinfo) -> int:
+    return _time.day_start(month_before(event.at.astimezone(tz).date()), tz)
 
 
 def _every_candidate(event: events.GridsArchived | events.GridsLost, settings: Settings,
@@ -82,8 +109,10 @@ def _key_of(field: str) -> Compute:
 # Fields the engine sees beyond the recorded ones: type -> {field: (kind, compute)}; a compute
 # function returns the fact's value in engine units (seconds for a duration).
 COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
-    # R5: the record's own lead time, else the rule base's setting for the session kind
+    # R5: the record's own lead time, else the rule base's setting for the session kind; and
+    # what the month reading asks beyond one calendar month (none for a titre under the setting)
     "session_planned": {"convocation_lead": ("duration", _convocation_lead),
+                        "convocation_month_lead": ("duration", _convocation_month_lead),
                         **{f"{name}_key": ("text", _key_of(name)) for name in ("title", "centre", "site")}},
     # R1, R12: an approval's codes and names as they compare (``identifier_key``); R4, S2.1: a
     # juror's habilitation title; R12: a test's site
@@ -99,9 +128,11 @@ COMPUTED_FIELDS: dict[str, dict[str, tuple[str, Compute]]] = {
     # S8.6: an empty list of candidates means every candidate (a list's items are facts of
     # their own, so a rule could not tell an empty list from a missing item)
     # R5: convocation lead times count whole days (the day of the convocation against the day
-    # of the opening), so both carry the midnight that starts their local day
+    # of the opening), so both carry the midnight that starts their local day; the opening also
+    # the midnight that starts the same day of the month before (clamped), for « un mois »
     "candidate_convened": {"day_start": ("time", _day_start)},
-    "session_opened": {"day_start": ("time", _day_start)},
+    "session_opened": {"day_start": ("time", _day_start),
+                       "month_before_day_start": ("time", _month_before_day_start)},
     "grids_archived": {"every_candidate": ("bool", _every_candidate)},
     "grids_lost": {"every_candidate": ("bool", _every_candidate)},
     # R12: the test's CCP is one the remote experiment of 2024 admits (remote_experiment_ccps)

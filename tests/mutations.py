@@ -21,8 +21,9 @@ from typing import Any, Callable
 import attrs
 from hypothesis import strategies as st
 
-from strategies import (CONVOCATION_LEAD_DAYS, CURRENT_LAW, PARIS, REMOTE_EXPERIMENT, SUPPORTED, Scenario,
-                        duties_deadline, instant, local_day, place, pv_deadline, scenarios)
+from strategies import (CURRENT_LAW, PARIS, REMOTE_EXPERIMENT, SUPPORTED, Scenario,
+                        duties_deadline, instant, last_convocation_day, local_day, place, pv_deadline,
+                        scenarios)
 
 MINUTE = dt.timedelta(minutes=1)
 DAY = dt.timedelta(days=1)
@@ -891,13 +892,15 @@ def juror_without_habilitation(s: Scenario, draw) -> None:
 @mutation("R5")
 def convened_late(s: Scenario, draw) -> None:
     """A candidate is convened less than the lead time before the session, counted in whole
-    days: from the first second of day D - N + 1 (for an opening on day D) onwards."""
+    days: from the first second of the day after the last day in time (D - N, or for a titre
+    one calendar month before when later, for an opening on day D) onwards."""
     candidate = draw(st.sampled_from(list(s.candidates)))
     convocation = first(s, "candidate_convened", candidate=candidate)
-    days = CONVOCATION_LEAD_DAYS[s.kind]
-    short = local_day(instant(first(s, "session_opened"))) - dt.timedelta(days=days - 1)
+    opening_day = local_day(instant(first(s, "session_opened")))
+    short = last_convocation_day(opening_day, s.kind) + dt.timedelta(days=1)
     day_short = dt.datetime.combine(short, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc)
-    place(convocation, day_short + beyond(draw, dt.timedelta(days=days - 2)) - dt.timedelta(seconds=1))
+    room = (opening_day - short).days - 1
+    place(convocation, day_short + beyond(draw, dt.timedelta(days=room)) - dt.timedelta(seconds=1))
     s.proof = [first(s, "candidate_registered", candidate=candidate)]
 
 

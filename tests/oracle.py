@@ -12,6 +12,7 @@ engine's quirks and however the compiler encodes events.
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 import operator
@@ -117,7 +118,10 @@ def _computed(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]
 def _settled(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]:
     if event.type == "session_planned":
         days = event.convocation_lead_days or settings[f"convocation_lead_days_{event.kind.value}"]
-        return {"convocation_lead": days * 86_400}
+        # R5's month reading: only a titre whose lead is the setting's, when the setting says so
+        by_month = (event.kind.value == "titre" and event.convocation_lead_days == 0
+                    and settings["convocation_month_titre"])
+        return {"convocation_lead": days * 86_400, "convocation_month_lead": 0 if by_month else days * 86_400}
     if event.type == "session_closed":
         local = event.at.astimezone(zoneinfo.ZoneInfo(zone)).date()
 
@@ -141,8 +145,14 @@ def _settled(event: Any, settings: dict[str, Any], zone: str) -> dict[str, Any]:
         day = event.at.astimezone(zoneinfo.ZoneInfo(zone)).date()
         return {"notice_due": midnight(day + dt.timedelta(days=1), zone) - 1, "notice_due (day)": midnight(day, zone)}
     if event.type in ("candidate_convened", "session_opened"):     # R5: lead times in whole days
-        start = midnight(event.at.astimezone(zoneinfo.ZoneInfo(zone)).date(), zone)
-        return {"day_start": start, "day_start (day)": start}
+        day = event.at.astimezone(zoneinfo.ZoneInfo(zone)).date()
+        start = midnight(day, zone)
+        out = {"day_start": start, "day_start (day)": start}
+        if event.type == "session_opened":     # the same day a month before, or that month's last
+            year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+            before = midnight(dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1])), zone)
+            out.update({"month_before_day_start": before, "month_before_day_start (day)": before})
+        return out
     if event.type in ("grids_archived", "grids_lost"):     # no candidate named: every candidate
         return {"every_candidate": len(event.candidates) == 0}
     if event.type == "test_scheduled":         # R12: a CCP the remote experiment admits
@@ -233,6 +243,10 @@ def _stays(events: list[Any], keys: list[tuple], person: str, role_ok: Any) -> l
     stays, since = [], None
     for key in keys:
         event = events[key[1]]
+        if event.type == "juror_checked_in":        # docs/rules.md: a juror's arrival on site
+            if event.juror == person and since is None and role_ok("juror"):
+                since = key
+            continue
         if getattr(event, "person", None) != person:
             continue
         if event.type == "person_arrived" and since is None and role_ok(event.role.value):
@@ -276,7 +290,8 @@ def duty_gaps(events: list[Any], zone: str) -> list[dict[str, Any]]:
     begun as manager or substitute, or a stretch from a hand-over received on site to their
     departure or their own hand-over to someone on site. Time is the order (instant, index)."""
     keys = sorted((seconds_since_epoch(e.at), i) for i, e in enumerate(events))
-    people = {e.person for e in events if e.type in ("person_arrived", "person_left")}
+    people = {e.person for e in events if e.type in ("person_arrived", "person_left")} | \
+        {e.juror for e in events if e.type == "juror_checked_in"}
     stays = {p: _stays(events, keys, p, lambda role: True) for p in people}
     duty = [(a, d, p) for p in people for a, d in _stays(events, keys, p, lambda role: role in DUTY_ROLES)]
 

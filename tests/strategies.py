@@ -33,6 +33,7 @@ LAST_NAMES = ["Marchand", "Bénard", "Dupré", "Roussel", "Caël", "Ollivier", "
 TITLES = [("TP-00417", "Cuisinier"), ("TP-01281", "Agent de restauration"),
           ("TP-00302", "Secrétaire assistant"), ("TP-01345", "Conseiller en insertion professionnelle")]
 CONVOCATION_LEAD_DAYS = {"titre": 30, "ccp": 15}   # rules/clauses.yaml settings, read by hand
+CONVOCATION_BY_MONTH = {"titre": True, "ccp": False}  # setting convocation_month_titre: a titre only
 PV_DAYS = 15              # S8.5: "au plus tard dans les 15 jours", in calendar days (rules/clauses.yaml)
 # The law as of the session date (docs/rules.md, "Versions"), read by hand. Supported: sessions
 # whose first day is from 1 June 2016 (art. 8 of the 2015 arrêté, the earliest text the rule
@@ -53,6 +54,24 @@ def pv_deadline(closed: dt.datetime) -> dt.datetime:
     last_day = closed.astimezone(PARIS).date() + dt.timedelta(days=PV_DAYS)
     next_midnight = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=PARIS)
     return (next_midnight - dt.timedelta(seconds=1)).astimezone(dt.timezone.utc)
+
+
+def last_convocation_day(opening_day: dt.date, kind: str) -> dt.date:
+    """R5: the last local day a convocation is in time for a session opening on ``opening_day``
+    (docs/rules.md, computed fields), written from the reading: day D - N, or for a titre, when
+    later, the same day of the month before (that month's last day when it has none)."""
+    by_days = opening_day - dt.timedelta(days=CONVOCATION_LEAD_DAYS[kind])
+    if not CONVOCATION_BY_MONTH[kind]:
+        return by_days
+    year, month = divmod(opening_day.year * 12 + opening_day.month - 2, 12)
+    day = opening_day.day
+    while True:                        # 31 March -> 31, 30, 29 February: the first that exists
+        try:
+            by_month = dt.date(year, month + 1, day)
+            break
+        except ValueError:
+            day -= 1
+    return max(by_days, by_month)
 
 
 GRACE_DAYS = 0            # S8.3, S8.4, S8.6, S8.7: post_session_grace_days (rules/clauses.yaml)
@@ -821,9 +840,10 @@ def _onto_the_bounds(draw, b: _Builder, *, kind: str, jurors: list[str], present
     # before the session: declared (R2), manager designated (R3), candidates convened (R5)
     _toward(draw, b.of("session_declared")[0], opening)
     _toward(draw, b.of("manager_designated", person="RS1")[0], arrival)
-    # lead times count whole days: day D - N counts to its last second, for an opening on day D
-    last_day = local_day(opening) - dt.timedelta(days=CONVOCATION_LEAD_DAYS[kind] - 1)
-    in_time = dt.datetime.combine(last_day, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc) - \
+    # lead times count whole days: the last day in time (D - N, or for a titre one calendar
+    # month before when later) counts to its last second, for an opening on day D
+    day_after = last_convocation_day(local_day(opening), kind) + dt.timedelta(days=1)
+    in_time = dt.datetime.combine(day_after, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc) - \
         dt.timedelta(seconds=1)
     _all_toward(draw, [(convocation, in_time) for convocation in b.of("candidate_convened")])
     # approval covering every day the session opens (R1), valid from/through those days

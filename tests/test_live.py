@@ -395,10 +395,13 @@ START, CLOSING = Ref("start", "at"), Ref("closing", "at")
     # at <= closing.pv_due (the last second of day 15): a later closing, the transmission, the
     # representative's validation or notification
     ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED, (Ref("closing", "pv_due"),) * 4),
-    # whole days: certain by 13:00 on day D - N + 1 (37 h after midnight starting day D - N)
+    # whole days: certain by 13:00 on day D - N + 1 (37 h after midnight starting day D - N),
+    # and on the day after one calendar month before (the month reading of a titre)
     ("R5-convocation-tardive", Certainty.BOUNDED,
      (Ref("opening", "at"), Arith(Arith(Ref("opening", "day_start"), "-", Ref("plan", "convocation_lead")),
-                                  "+", Span(37 * 3600)))),
+                                  "+", Span(37 * 3600)),
+      Arith(Arith(Ref("opening", "month_before_day_start"), "-", Ref("plan", "convocation_month_lead")),
+            "+", Span(37 * 3600)))),
     ("S8.5-pv-en-attente", Certainty.FINISH, ()),                          # pending: a deadline
     ("S1.3-affichage-non-verifie", Certainty.FINISH, ()),                  # an absence with no bound
     ("R1-agrement-absent", Certainty.FINISH, ()),

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 
 from compliance import Severity, check_session
 from mutations import DAY, MINUTE, MUTATIONS, end_of_local_day
-from strategies import CONVOCATION_LEAD_DAYS, PARIS, duties_deadline, instant, local_day, pv_deadline, scenarios
+from strategies import (CONVOCATION_LEAD_DAYS, PARIS, duties_deadline, instant, last_convocation_day, local_day,
+                        pv_deadline, scenarios)
 
 
 def _clauses(report, *severities):
@@ -22,6 +23,16 @@ def _clauses(report, *severities):
 def test_compliant_session_has_no_violation_and_no_warning(scenario):
     """A session built compliant by construction — often standing exactly on the bounds the
     regulation draws — gives no violation and no warning."""
+    report = check_session(scenario.session(), as_of=scenario.as_of)
+    assert [(f.rule, f.message.en) for f in report.findings if f.severity is not Severity.PENDING] == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(kind="titre", era=(dt.date(2024, 3, 1), dt.date(2024, 3, 29))))
+def test_a_titre_convened_one_calendar_month_before_is_silent(scenario):
+    """March 2024, after a 29-day February: the generator puts the convocations on R5's month
+    bound (fewer than 30 days) or before it, and the session still gives no finding."""
+    assert _month_reading_decides(scenario)
     report = check_session(scenario.session(), as_of=scenario.as_of)
     assert [(f.rule, f.message.en) for f in report.findings if f.severity is not Severity.PENDING] == []
 
@@ -149,10 +160,17 @@ def _planned_end(s, test: str) -> dt.datetime:
 
 
 def _lead_time_before(s) -> dt.datetime:
-    """The latest moment a convocation is in time (R5): the last second of day D - N, for a
-    first opening on day D and a lead time of N days (whole days, in the session's zone)."""
-    day = local_day(_times(s, "session_opened")[0]) - DAY * (CONVOCATION_LEAD_DAYS[s.kind] - 1)
+    """The latest moment a convocation is in time (R5): the last second of the last day in
+    time, for a first opening on day D: D - N for a lead of N days, or for a titre one calendar
+    month before when later (whole days, in the session's zone)."""
+    day = last_convocation_day(local_day(_times(s, "session_opened")[0]), s.kind) + DAY
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=PARIS).astimezone(dt.timezone.utc) - SECOND
+
+
+def _month_reading_decides(s) -> bool:
+    """A titre whose last day in time is one calendar month before the opening, not 30 days."""
+    opening_day = local_day(_times(s, "session_opened")[0])
+    return last_convocation_day(opening_day, s.kind) > opening_day - DAY * CONVOCATION_LEAD_DAYS[s.kind]
 
 
 def _lengths(s) -> dict[str, dt.timedelta]:
@@ -329,6 +347,8 @@ FEATURES = {
         lambda s: _times(s, "manager_designated", person="RS1")[0] == _times(s, "person_arrived", person="RS1")[0],
     "R5 convened exactly the lead time before":
         lambda s: _lead_time_before(s) in _times(s, "candidate_convened"),
+    "R5 convened exactly one calendar month before, fewer than 30 days (February)":
+        lambda s: _month_reading_decides(s) and _lead_time_before(s) in _times(s, "candidate_convened"),
     "R1 approval from the first day the session opens":
         lambda s: _day(s.find("agrement_recorded")[0]["valid_from"]) == _opening_days(s)[0],
     "R1 approval through the last day the session opens":
@@ -507,3 +527,13 @@ def test_mutations_reach_one_second_beyond_the_bound(clause):
     one second (one day for calendar-day bounds)."""
     found = find(MUTATIONS[clause].strategy(), EDGES[clause], settings=REACH)
     assert EDGES[clause](found)
+
+
+@quiet
+def test_the_r5_mutation_reaches_the_day_after_one_calendar_month():
+    """R5's month reading moves the bound for a titre opening in March (February is short): the
+    mutation still crosses it by one second, onto the first second of the day after."""
+    def past_the_month(s):
+        return _month_reading_decides(s) and _lead_time_before(s) + SECOND in _times(s, "candidate_convened")
+    march = (dt.date(2025, 3, 1), dt.date(2025, 3, 28))      # February 2025 has 28 days
+    assert past_the_month(find(MUTATIONS["R5"].strategy(kind="titre", era=march), past_the_month, settings=REACH))

@@ -30,8 +30,12 @@ def test_the_oracle_reads_events_as_docs_rules_md_says():
                    "kind": "msp", "duration_minutes": 95, "starts_at": "2026-03-10T09:00:00+01:00"})
     registered = _event({"type": "candidate_registered", "at": "2026-01-08T09:00:00Z", "candidate": "C1",
                          "pathway": "training", "trainers": ["F1", "F2"]})
-    facts = oracle.facts([planned, juror, test, registered], settings)
+    opened = _event({"type": "session_opened", "at": "2026-03-31T08:00:00+14:00"})
+    facts = oracle.facts([planned, juror, test, registered, opened], settings)
     assert facts[0]["convocation_lead"] == 15 * 86_400           # the ccp setting: 15 days
+    assert facts[0]["convocation_month_lead"] == 15 * 86_400     # a CCP: days alone, no month reading
+    # 31 March: no 31 February, so 28 February 2026 00:00 at +14:00 (27 February 10:00 UTC)
+    assert facts[-1]["month_before_day_start"] == 1_772_186_400
     assert facts[0]["kind"] == "ccp"
     # 2026-01-06 00:00 at +14:00 is 2026-01-05 10:00 UTC
     assert facts[1]["habilitation_from"] == 1_767_607_200
@@ -39,11 +43,25 @@ def test_the_oracle_reads_events_as_docs_rules_md_says():
     assert facts[1]["at (day)"] == facts[1]["habilitation_from"]   # its local day, for day(...)
     assert facts[2]["duration_minutes"] == 5_700
     assert facts[2]["starts_at"] == 1_773_129_600                  # 2026-03-10 08:00 UTC
-    assert [(f["type"], f.get("item"), f["candidate"], f["pathway"], f["src"]) for f in facts[3:]] == [
+    assert [(f["type"], f.get("item"), f["candidate"], f["pathway"], f["src"]) for f in facts[3:6]] == [
         ("candidate_registered", None, "C1", "training", [3]),
         ("candidate_registered.trainers", "F1", "C1", "training", [3]),
         ("candidate_registered.trainers", "F2", "C1", "training", [3])]
     assert "trainers" not in facts[3]
+
+
+@pytest.mark.parametrize("month_reading, lead_days, expected_days", [(True, 0, 0), (False, 0, 30), (True, 30, 30)])
+def test_r5_month_lead_follows_the_setting_and_the_record(month_reading, lead_days, expected_days):
+    """A titre under the setting has no lead beyond the calendar month; the setting turned off,
+    or a lead the record sets, leaves the days lead alone (hand-written, both readings)."""
+    from compliance import vocabulary
+    settings = dict(default_rulebook().settings, convocation_month_titre=month_reading)
+    planned = _event({"type": "session_planned", "at": "2026-01-05T10:00:00+01:00", "title": "TP-1",
+                      "title_name": "T", "centre": "C", "site": "S", "kind": "titre",
+                      "convocation_lead_days": lead_days})
+    compute = vocabulary.COMPUTED_FIELDS["session_planned"]["convocation_month_lead"][1]
+    assert compute(planned, settings, _time.zone("Europe/Paris")) == expected_days * 86_400
+    assert oracle.facts([planned], settings)[0]["convocation_month_lead"] == expected_days * 86_400
 
 
 def _examples(zone):
@@ -107,6 +125,19 @@ def _lead_in_days(event, index, tz, settings, *folds):
             for f in compiler.event_facts(event, index, tz, settings, *folds)]
 
 
+def _month_before_as_the_day(event, index, tz, settings, *folds):
+    """R5's calendar month read as no month at all (the opening's own day): a titre convened a
+    day before its session would be in time."""
+    return [dict(f, month_before_day_start=f["day_start"]) if "month_before_day_start" in f else f
+            for f in compiler.event_facts(event, index, tz, settings, *folds)]
+
+
+def _month_reading_for_every_lead(event, index, tz, settings, *folds):
+    """R5's month reading applied to every plan (a CCP's 15 days, a record's own lead)."""
+    return [dict(f, convocation_month_lead=0) if "convocation_month_lead" in f else f
+            for f in compiler.event_facts(event, index, tz, settings, *folds)]
+
+
 def _wrong_field(event, index, tz, settings, *folds):
     return [dict(f, habilitation_until=f["habilitation_from"]) if "habilitation_until" in f else f
             for f in compiler.event_facts(event, index, tz, settings, *folds)]
@@ -135,6 +166,7 @@ def _spans_to_the_end(event, index, tz, settings, *folds):
 
 
 @pytest.mark.parametrize("bug", [_days_in_utc, _lists_not_expanded, _durations_in_minutes, _lead_in_days,
+                                 _month_before_as_the_day, _month_reading_for_every_lead,
                                  _wrong_field, _no_duty_gaps, _relay_who_left_still_covers,
                                  _pauses_worked, _spans_to_the_end],
                          ids=lambda f: f.__name__.strip("_"))

@@ -42,16 +42,24 @@ CASES = {
     "ccp-grilles-parmi-les-documents-conserves": ("2026-11-15", [], []),
     "ccp-oraux-seuls-sans-brouillons": ("2026-10-15", [], []),
     "convocation-j15-apres-midi": ("2026-07-15", [], []),
+    "covid-2021-convocation-dix-jours": ("2021-06-30", [], []),
+    "ccp-32-candidats-deux-jurys": ("2026-07-31", [], []),
+    "ccp-heures-ecrites-de-cinq-facons": ("2026-05-31", [], []),
     "deux-jours-sans-fermeture-le-soir": ("2026-11-15", [], []),
     "deux-jours-suppleant-jour2": ("2026-04-30", [], []),
     "dossier-etudie-en-deux-temps": ("2026-07-31", [], []),
     "distance-ccp-2025": ("2025-04-30", [], []),
     "distance-ccp-deux-jours-changement-heure": ("2026-11-30", [], []),
+    "distance-ccp-premier-jour-experimentation": ("2024-12-31", [], []),
     "emargement-numerique-arrivees-de-tous": ("2026-10-31", [], []),
     "fraude-exclusion-sans-entretien-final": ("2026-12-01", [], []),
+    "identite-piece-apportee-apres-un-premier-controle": ("2026-10-31", [], []),
     "longue-journee-trois-responsables-desordre": ("2026-07-31", [], []),
     "martinique-ccp-pv-j15-soir": ("2026-11-15T12:00:00-04:00", [], []),
     "martinique-export-utc": ("2026-11-15T12:00:00-04:00", [], []),
+    "mayotte-ccp-pv-j15-2359-ecrit-en-utc": ("2026-10-31T12:00:00+03:00", [], []),
+    "msp-pause-dejeuner-pli-recachete": ("2026-12-01", [], []),
+    "pli-decachete-incident-pli-de-secours": ("2026-10-31", [], []),
     "pv-deposes-dans-ceres-validation-reprise": ("2026-10-31", [], []),
     "pv-jour15-changement-heure": ("2026-11-30", [], []),
     "questionnaire-surveille-la-veille-sans-jury": (
@@ -62,14 +70,14 @@ CASES = {
     "saint-pierre-changement-heure-export-paris": ("2026-04-30", [], []),
     "session-2016-juillet-plis-jures": ("2016-08-31", [], []),
     "session-2016-juin-formateur-securite": ("2016-07-31", [], []),
-    "session-2019-convocation-un-mois": ("2019-04-30", [], [_false(
-        "R5", "R5-convocation-tardive",
-        "the 2008 text says 'au moins un mois' for a titre: 12 Feb is one month before 12 March "
-        "(28 days); the setting reads a month as 30 days")]),
+    "session-2019-convocation-un-mois": ("2019-04-30", [], []),
     "soir-de-cloture-archivage-pas-encore-du": (
         "2026-11-20T17:00:00+01:00", [("S8.5", "S8.5-pv-en-attente", ["L90"])], []),
     "titre-2017-jure-remplacant-le-matin": ("2017-03-31", [], []),
     "titre-jure-deporte-absent-session": ("2026-06-15", [], []),
+    "titre-tous-les-champs-facultatifs": ("2026-11-30", [], []),
+    "vae-formation-absent-entretien-technique-jure-suppleant": ("2026-07-31", [], []),
+    "vae-soiree-deliberation-apres-minuit": ("2026-11-30", [], []),
     "vae-seule-pv-en-attente": ("2026-11-30", [("S8.5", "S8.5-pv-en-attente", ["L91"])], []),
 }
 
@@ -147,8 +155,8 @@ ONE_BREACH = [
                  ("S8.5", "S8.5-pv-transmis-hors-delai", "violation"), id="pv-day-16-local"),
     pytest.param("saint-pierre-changement-heure-export-paris",
                  'candidate_convened, at: "2026-02-05T02:00:00+01:00", candidate: C1',
-                 'candidate_convened, at: "2026-02-06T02:00:00+01:00", candidate: C1',  # 5 Feb local: 29 days
-                 ("R5", "R5-convocation-tardive", "warning"), id="convened-29-days-local"),
+                 'candidate_convened, at: "2026-02-07T04:00:00+01:00", candidate: C1',  # 7 Feb 00:00 local: 27 days,
+                 ("R5", "R5-convocation-tardive", "warning"), id="convened-day-after-one-month-local"),  # after 6 Feb
     pytest.param("saint-pierre-changement-heure-export-paris",
                  'grids_archived, at: "2026-03-10T00:30:00+01:00"',
                  'grids_archived, at: "2026-03-10T04:30:00+01:00"',    # 00:30 on the 10th in Saint-Pierre
@@ -216,6 +224,37 @@ ONE_BREACH = [
                  'test_ended, at: "2026-11-17T15:00:00+01:00", test: C2-EF',
                  'test_ended, at: "2026-11-17T15:05:00+01:00", test: C2-EF',     # equipment only: 20 min
                  ("R7", "R7-temps-majore-depasse", "violation"), id="equipment-grant-gives-no-time"),
+]
+
+
+# Third round: one real breach in each of some of the new records.
+ONE_BREACH += [
+    pytest.param("session-2019-convocation-un-mois",
+                 'candidate_convened, at: "2019-02-12T10:00:00+01:00", candidate: C1',
+                 'candidate_convened, at: "2019-02-13T00:00:00+01:00", candidate: C1',   # 27 days, past 12 Feb
+                 ("R5", "R5-convocation-tardive", "warning"), id="day-after-one-calendar-month"),
+    pytest.param("vae-soiree-deliberation-apres-minuit",
+                 'grids_archived, at: "2026-10-10T00:45:00+02:00"',
+                 'grids_archived, at: "2026-10-11T00:45:00+02:00"',    # after the closing day (the 10th)
+                 ("S8.6", "S8.6-grilles-archivees-en-retard", "violation"), id="grids-after-the-closing-day-past-midnight"),
+    pytest.param("mayotte-ccp-pv-j15-2359-ecrit-en-utc",
+                 'pv_transmitted, at: "2026-09-30T20:59:00Z"',
+                 'pv_transmitted, at: "2026-09-30T21:00:00Z"',         # 1 October 00:00 in Mayotte: day 16
+                 ("S8.5", "S8.5-pv-transmis-hors-delai", "violation"), id="pv-day-16-local-written-utc"),
+    pytest.param("vae-formation-absent-entretien-technique-jure-suppleant",
+                 '  - {type: duty_handover, at: "2026-05-21T12:10:00+02:00", from: RS5, to: J2}\n', '',
+                 ("S1.1", "S1.1-depart-avant-cloture", "violation"), id="lunch-without-handing-over-to-the-juror-substitute"),
+    pytest.param("identite-piece-apportee-apres-un-premier-controle",
+                 '  - {type: identity_checked, at: "2026-06-30T08:22:00+02:00", candidate: C2, valid: true}\n', '',
+                 ("S3.1", "S3.1-identite-non-controlee", "violation"), id="only-the-failed-identity-check"),
+    pytest.param("msp-pause-dejeuner-pli-recachete",
+                 'test_resumed, at: "2026-11-24T13:00:00+01:00", test: C2-MSP',
+                 'test_resumed, at: "2026-11-24T12:59:00+01:00", test: C2-MSP',   # 241 min worked
+                 ("S5.2", "S5.2-duree-depassee", "violation"), id="lunch-pause-one-minute-short"),
+    pytest.param("pli-decachete-incident-pli-de-secours",
+                 'test_ended, at: "2026-09-29T11:20:00+02:00", test: C3-MSP',
+                 'test_ended, at: "2026-09-29T11:21:00+02:00", test: C3-MSP',   # a minute past the delayed end
+                 ("S5.5", "S5.5-retard-fin-decalee", "violation"), id="latecomer-past-the-delayed-sitting"),
 ]
 
 

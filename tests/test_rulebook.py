@@ -294,7 +294,8 @@ def test_checks_and_derivations_are_two_types():
         "autre-evaluateur-habilite-apres-retrait", "formateur-declare-du-candidat",
         "formateur-de-l-organisme-du-candidat", "evaluation-par-un-jure-habilite",
         "deux-jures-habilites-par-epreuve", "jure-en-retrait-pour-un-candidat", "jure-lie-a-un-candidat",
-        "epreuve-a-distance-experimentale", "dossier-complet", "entretien-final-manque-par-exclusion"}
+        "epreuve-a-distance-experimentale", "dossier-complet", "entretien-final-manque-par-exclusion",
+        "depart-effectif-d-une-epreuve"}
     assert set(rulebook.rules) == set(rulebook.checks) | set(rulebook.derivations)
     quorum = rulebook.rule("jury-quorum-atteint")
     assert isinstance(quorum, Derivation)
