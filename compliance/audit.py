@@ -40,6 +40,7 @@ import re
 import stat
 import time
 import traceback
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator
@@ -382,6 +383,8 @@ def _check_sessions(sessions: Iterable[Session], skip: frozenset[str],
             if _fault_hook is not None:
                 _fault_hook(session)
             reports.append(session_output(_judge(session), _setup.view))
+            # an event left out (a D2/D4 finding of the report) is also a problem: exit 2, as check says
+            problems.extend(_file_problem(session.source, error) for _clause, error in session.problems)
         except Exception as error:   # noqa: BLE001 - one session never stops the audit
             problem = session_problem(session.source, session.id, error)
             damaged |= problem.internal
@@ -430,7 +433,7 @@ def scan_session_ids(file: str) -> tuple[str, ...]:
                 for raw in stream:
                     sid = _log_line_session(raw.decode("utf-8", "replace"))
                     if isinstance(sid, str) and sid.strip():
-                        ids[sid] = None
+                        ids[_nfc(sid)] = None
         except (InputError, OSError):
             return ()
         return tuple(ids)
@@ -444,7 +447,7 @@ def scan_session_ids(file: str) -> tuple[str, ...]:
         except (ValueError, RecursionError):
             return ()
         sid = doc.get("session") if isinstance(doc, dict) else None
-        return (sid,) if isinstance(sid, str) and sid.strip() else ()
+        return (_nfc(sid),) if isinstance(sid, str) and sid.strip() else ()
     match = _RECORD_SESSION.search(text)
     if match is not None:
         from ._yaml import YamlError, load_yaml
@@ -453,8 +456,13 @@ def scan_session_ids(file: str) -> tuple[str, ...]:
         except (YamlError, AttributeError):
             sid = None
         if isinstance(sid, str) and sid.strip():
-            return (sid,)
+            return (_nfc(sid),)
     return tuple(s.id for s in read_file(file).sessions)
+
+
+def _nfc(session_id: str) -> str:
+    """An id as the readers key it: 'Café' is one session however its accent is written."""
+    return session_id if session_id.isascii() else unicodedata.normalize("NFC", session_id)
 
 
 def _log_line_session(line: str) -> Any:

@@ -163,7 +163,9 @@ def decode_text(data: bytes, file: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", location=Location(file, line),
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        written = " ".join(f"0x{byte:02x}" for byte in data[error.start:error.end])
+        raise InputError(f"not UTF-8 text (byte {written})", location=Location(file, line, column),
                          expected="a UTF-8 encoded file") from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1

@@ -20,6 +20,15 @@ KEYS = {"session", "declarations", "events", "description"}
 MAX_RECORD = MAX_CHARS     # characters: a session is a few hundred events, some 100,000 characters
 
 
+def _what_it_is(doc: object) -> str:
+    """A document that is not a mapping, in words (its class would name our YAML loader's)."""
+    if doc is None:
+        return "no data (only comments, or nothing)"
+    if isinstance(doc, list):
+        return f"a list of {len(doc):,} item(s)"
+    return shown(doc)
+
+
 def read_record(text: str, file: str) -> ReadResult:
     if len(text) > MAX_RECORD:
         return _unreadable(InputError(f"record of {len(text):,} characters", location=Location(file),
@@ -40,9 +49,8 @@ def read_record(text: str, file: str) -> ReadResult:
             return _unreadable(InputError(f"YAML: {error.message}", location=Location(file, error.line, error.column),
                                           expected="a YAML session record"))
     if not isinstance(doc, dict):
-        return _unreadable(InputError("session record", location=Location(file, 1),
-                                      expected="a mapping with 'session', 'declarations' and 'events'",
-                                      got=type(doc).__name__))
+        return _unreadable(InputError("session record: expected a mapping with 'session', 'declarations' and "
+                                      f"'events', got {_what_it_is(doc)}", location=Location(file, 1)))
     session = doc.get("session")
     if not isinstance(session, str) or not session.strip():
         return _unreadable(InputError("'session'", location=_loc(file, doc, "session"),
