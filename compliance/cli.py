@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or directories (searched recursively), or - (stdin)")
     audit.add_argument("--as-of", dest="as_of", metavar="DATE", help="audit date (as for check); default: now")
     _shared_options(audit)
-    audit.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    audit.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                       help="worker processes, up to 4 per core (default: one per core)")
     audit.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on this Dask cluster (tcp://host:8786) instead of local processes; "
                             "needs the dask extra (see docs/scaling.md)")
@@ -160,6 +161,9 @@ def _shared_options(parser: argparse.ArgumentParser) -> None:
                         help="read no configuration file")
 
 
+MAX_TIME_LIMIT = 1_000_000     # seconds (11 days): the pool's waits take milliseconds in a C int (24 days)
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -167,6 +171,22 @@ def _seconds(text: str) -> float:
         value = math.nan
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got '{text}'")
+    if value > MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_TIME_LIMIT:,} seconds, got '{text}'")
+    return value
+
+
+def _jobs(text: str) -> int:
+    """A number of worker processes: each is started at once and compiles the rule base, so
+    thousands of them would take the machine for minutes before any work."""
+    most = 4 * max(1, os.cpu_count() or 1)
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= most:
+        raise argparse.ArgumentTypeError(f"expected a number of worker processes from 1 to {most} "
+                                         f"(4 per core), got '{text}'")
     return value
 
 
@@ -377,7 +397,7 @@ def _check(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> i
     colour = args.format == "text" and args.output is None and _is_terminal(stdout)
     view = View(command="check", format=args.format, lang=args.lang, fail_on=args.fail_on, quiet=args.quiet,
                 only_failing=args.only_failing, colour=colour)
-    with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
+    with atomic_output(args.output, stdout, args.files) as out:     # a refused --output stops before any work
         writer = OutcomeWriter(out, view, as_of, rulebook or default_rulebook())
         writer.begin()
         evidence = args.compliance_evidence if args.compliance_evidence is not None else \
@@ -445,7 +465,7 @@ def _open_obligations(args: argparse.Namespace, stdout: GuardedStream, stderr: T
             checker = Checker(rulebook, session=session.id)
             checker.extend(e for e in session.events if e.at <= as_of)    # the session so far
             listed.append((session.id, checker.open_obligations(as_of)))
-    with atomic_output(args.output, stdout) as out:
+    with atomic_output(args.output, stdout, args.files) as out:
         out.write(render_obligations(listed, as_of, args.format, args.lang))
     for problem in problems:
         _say(stderr, f"compliance: error: {problem}")

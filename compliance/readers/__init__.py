@@ -62,7 +62,7 @@ def with_digest(result: ReadResult, digest: str) -> ReadResult:
     return result
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path, what: str = "the file") -> bytes:
     """The bytes of a regular file. A FIFO, a socket or a device is refused, never opened for long:
     ``stat`` first, then a non-blocking open checked again with ``fstat`` (the path may change).
 
@@ -79,8 +79,8 @@ def read_bytes(path: str | Path) -> bytes:
                 if kind is None:
                     return stream.read()
     except OSError as error:
-        raise InputError(f"cannot read the file ({why_unreadable(path, error)})", location=Location(file)) from None
-    raise InputError(f"cannot read the file ({kind}, not a regular file)", location=Location(file))
+        raise InputError(f"cannot read {what} ({why_unreadable(path, error)})", location=Location(file)) from None
+    raise InputError(f"cannot read {what} ({kind}, not a regular file)", location=Location(file))
 
 
 def special_file_kind(mode: int) -> str | None:
