@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import datetime as dt
 import errno
+import io
 import json
 import math
 import os
@@ -29,7 +30,7 @@ import attrs
 from . import __version__, _time, cli_words
 from .audit import TIME_LIMIT
 from .audit_output import FORMATS, GuardedStream, OutputError, atomic_output
-from .errors import ComplianceError, EngineError, UsageError
+from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .reporters.text import render_text
 from .rulebook import Check, Rule, Rulebook, load_rule_files, load_rulebook
 from .waivers import load_waivers, unused_waivers
@@ -303,13 +304,16 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         stdout.write(render(args.kind))
         return EXIT_OK
     if args.command == "rules" and args.rules_command == "lint":
-        linted = load_rule_files(args.rule_files)
-        stdout.write(f"{len(args.rule_files)} file(s) valid: {len(linted.rules)} rule(s)\n")
+        files = list(dict.fromkeys(args.rule_files))     # a file named twice is linted once
+        linted = load_rule_files(files)
+        stdout.write(f"{len(files)} file(s) valid: {len(linted.rules)} rule(s)\n")
         return EXIT_OK
     if args.command == "watch":
         return _watch(args, stdout, stderr)
     if args.command == "docs":
         from .docsite import write_site
+        if not args.output:
+            raise UsageError("--output", expected="a directory name", got="")
         if os.path.exists(args.output) and not os.path.isdir(args.output):
             raise OutputError(f"{args.output}: not a directory (docs --output names the directory to write)")
         try:
@@ -327,6 +331,10 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         of_clause = [r for r in shown.checks if r.clause == args.rule_id]
         if of_clause:
             stdout.write("\n".join(describe_rule(shown, r) for r in of_clause))
+            return EXIT_OK
+        if any(c.id == args.rule_id for c in shown.clauses):     # D1, D2...: checked by the readers
+            stdout.write(f"clause {args.rule_id}: no rule in the rule files checks it "
+                         f"(compliance explain {args.rule_id} describes it)\n")
             return EXIT_OK
         try:
             rule = shown.rule(args.rule_id)
@@ -427,19 +435,46 @@ def _watch(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> i
     def say(line: str) -> None:
         stdout.write(line + "\n")
         stdout.flush()
-    watch = Watch(args.log, rulebook, args.lang, say, lambda line: _say(stderr, line))
+    name = "<stdin>" if args.log == "-" else args.log
+    watch = Watch(name, rulebook, args.lang, say, lambda line: _say(stderr, line))
     try:
-        with open(args.log, encoding="utf-8", errors="replace", newline="\n") as stream:
-            follow(stream, watch, forever=args.follow)
+        with _log_stream(args.log, args.follow) as stream:
+            # standard input ends when its writer does: there is nothing more to wait for
+            follow(stream, watch, forever=args.follow and args.log != "-")
     except KeyboardInterrupt:      # the way to end --follow: the report of what was seen
         pass
     except OSError as error:
-        raise UsageError(f"{args.log}: cannot read the log ({error.strerror})") from None
+        raise UsageError(f"{name}: cannot read the log ({error.strerror})") from None
+    if not watch.lines_read and not args.follow:
+        raise InputError("empty file", location=Location(name), expected="session events")
     reports = watch.reports()
     stdout.write(render_text(reports, args.lang))
     if watch.problems:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
+
+
+@contextlib.contextmanager
+def _log_stream(log: str, follow: bool) -> Iterator[TextIO]:
+    """The log ``watch`` reads, as text whose bytes that are not UTF-8 stay visible (surrogate
+    escapes). ``-`` is standard input. A record, or a FIFO or device when not following (it
+    would wait for a writer), is refused."""
+    from .readers import SUFFIXES, special_file_kind
+    from .readers.record import read_record
+    if SUFFIXES.get(os.path.splitext(log)[1].lower()) is read_record:
+        raise UsageError(f"{log}: a session record", expected="a JSON Lines log (.jsonl)",
+                         hint="check reads records")
+    if log == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise UsageError("<stdin>: cannot read the log (standard input is closed)")
+        yield io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n")
+        return
+    kind = special_file_kind(os.stat(log).st_mode)
+    if kind is not None and not (follow and kind == "a FIFO"):
+        raise UsageError(f"{log}: cannot read the log ({kind}, not a regular file)")
+    with open(log, encoding="utf-8", errors="surrogateescape", newline="\n") as stream:
+        yield stream
 
 
 def _open_obligations(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:

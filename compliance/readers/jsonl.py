@@ -105,7 +105,7 @@ def _unusual_line(line: str, number: int, file: str) -> tuple[str | None, "dict[
     try:
         raw = _json.decode(line)
     except json.JSONDecodeError as error:
-        return _problem_of(line, InputError(f"invalid JSON ({error.msg})", location=Location(file, number, error.colno),
+        return _problem_of(line, InputError(f"invalid JSON ({json_words(error)})", location=Location(file, number, error.colno),
                                             expected="one JSON object per line"))
     except RecursionError:
         return _problem_of(line, InputError("JSON nested too deeply", location=location))
@@ -119,6 +119,12 @@ def _unusual_line(line: str, number: int, file: str) -> tuple[str | None, "dict[
     except InputError as error:
         return None, error
     return sid, raw
+
+
+def json_words(error: json.JSONDecodeError) -> str:
+    """The decoder's message without its dangling end ('Invalid control character at'): the
+    column says where."""
+    return error.msg.removesuffix(" at").removesuffix(" starting")
 
 
 def _problem_of(line: str, error: InputError) -> tuple[str | None, InputError]:

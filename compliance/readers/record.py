@@ -15,6 +15,7 @@ from ..errors import InputError, Location, did_you_mean, shown
 from ..events import checked_text, parse_event
 from . import _json
 from ._result import ReadResult, SessionBuilder, finish
+from .jsonl import json_words
 
 KEYS = {"session", "declarations", "events", "description"}
 MAX_RECORD = MAX_CHARS     # characters: a session is a few hundred events, some 100,000 characters
@@ -37,7 +38,7 @@ def read_record(text: str, file: str) -> ReadResult:
         try:
             doc = _json.decode_record(text)
         except _json.JSONDecodeError as error:
-            return _unreadable(InputError(f"invalid JSON ({error.msg})",
+            return _unreadable(InputError(f"invalid JSON ({json_words(error)})",
                                           location=Location(file, error.lineno, error.colno),
                                           expected="a JSON session record"))
         except RecursionError:
