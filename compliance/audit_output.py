@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import io
 import json
 import os
 import secrets
@@ -100,6 +101,9 @@ class GuardedStream:
         except UnicodeEncodeError:   # a lone surrogate (a file name not in UTF-8): written as \udce9
             text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         try:
+            raw = getattr(self._stream, "buffer", None)
+            if isinstance(raw, io.RawIOBase):      # PYTHONUNBUFFERED: see _write_all
+                return self._write_all(raw, text)
             try:
                 return self._stream.write(text)
             except UnicodeEncodeError:      # a terminal that is not UTF-8
@@ -107,6 +111,21 @@ class GuardedStream:
                 return self._stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
         except (OSError, ValueError) as error:
             raise self._failed(error) from None
+
+    def _write_all(self, raw: io.RawIOBase, text: str) -> int:
+        """Write ``text`` whole to an unbuffered stream. Its text layer takes a short write (a
+        disk that fills up: 8,192 bytes of 300,000 written) for the whole and says nothing; the
+        next write then fails with ENOSPC or EFBIG, which becomes the error."""
+        assert self._stream is not None
+        self._stream.flush()
+        encoding = getattr(self._stream, "encoding", None) or "utf-8"
+        view = memoryview(text.encode(encoding, "backslashreplace"))
+        while view:
+            written = raw.write(view)
+            if not written:         # nothing taken: a non-blocking stream that is full
+                raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+            view = view[written:]
+        return len(text)
 
     def flush(self) -> None:
         if self._stream is None:
