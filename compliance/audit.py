@@ -49,7 +49,7 @@ import attrs
 
 from .checker import check_session, default_rulebook, unreadable_report
 from .cli_words import progress as progress_line
-from .errors import ComplianceError, InputError
+from .errors import ComplianceError, InputError, UsageError
 from .model import Report, Session, Waiver
 from .pool import Done, Failure, Pool, Ready
 from .readers import (SUFFIXES, ReadResult, merge_sessions, read_bytes, read_file, special_file_kind,
@@ -537,7 +537,20 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     after each outcome (bytes: of the files read so far, and of all of them).
     ``scheduler``: a Dask scheduler address or ``distributed.Client``; the tasks then run on
     that cluster (``dask_backend``) instead of ``jobs`` local processes, with the same outcomes.
+
+    Raises:
+        TypeError: ``paths`` is one path, not a list of them (its characters would be searched:
+            '/' is the whole file system). UsageError: ``as_of`` is not a datetime with a zone.
     """
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError(f"run_audit takes a list of paths, got one: pass [{paths!r}]")
+    if not isinstance(as_of, dt.datetime) or as_of.tzinfo is None:
+        raise UsageError("audit date", expected="a datetime with a time zone", got=as_of)
+    if jobs is not None and (type(jobs) is not int or jobs < 0):
+        raise UsageError("jobs", expected="a number of worker processes (0 or None: one per core)", got=jobs)
+    if time_limit is not None and not (type(time_limit) in (int, float) and 0 < time_limit <= 1_000_000):
+        raise UsageError("time_limit", expected="seconds, more than 0 and at most 1,000,000 (None: no limit)",
+                         got=time_limit)
     found = discover(paths)
     yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read,
                       not_read_files=tuple(found.not_read_files))

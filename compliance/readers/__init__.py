@@ -69,7 +69,7 @@ def read_bytes(path: str | Path, what: str = "the file") -> bytes:
     Raises:
         InputError: the file cannot be read, saying why.
     """
-    file = str(path)
+    file = os.fspath(path)      # a TypeError for an int: os.stat would take it for a file descriptor
     try:
         kind = special_file_kind(os.stat(path).st_mode)
         if kind is None:
