@@ -418,7 +418,8 @@ def _clip(text: str, limit: int = 300) -> str:
 
 
 def _file_problem(file: str, error: InputError) -> Problem:
-    return Problem(file, str(error), line=error.location.line if error.location is not None else None)
+    return Problem(file, str(error), line=error.location.line if error.location is not None else None,
+                   session=getattr(error, "session", None))     # a session too large: that one not checked
 
 
 _RECORD_SESSION = re.compile(r"^session[ \t]*:(.*)$", re.MULTILINE)

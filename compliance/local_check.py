@@ -80,7 +80,8 @@ def outcome_of(file: str, result: ReadResult, rulebook: Rulebook | None, as_of: 
 
 
 def _problem(file: str, error: InputError) -> Problem:
-    return Problem(file, str(error), line=error.location.line if error.location is not None else None)
+    return Problem(file, str(error), line=error.location.line if error.location is not None else None,
+                   session=getattr(error, "session", None))     # a session too large: that one not checked
 
 
 def stdin_outcome(stream: BinaryIO | None, rulebook: Rulebook | None, as_of: dt.datetime,

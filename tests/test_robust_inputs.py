@@ -109,3 +109,22 @@ def test_a_byte_that_is_not_utf8_is_shown_with_its_line_and_column(tmp_path):
     assert result.returncode == 2
     assert result.stderr == f"compliance: error: {bad}:4:16: not UTF-8 text (byte 0xe9): expected a UTF-8 encoded file\n"
 
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_a_session_too_large_to_check_is_counted_as_a_session_not_checked(tmp_path, command):
+    """It was a problem of the file only: the summary said 'sessions: 1, not checked: 0' for a log
+    of two sessions, one of them never checked."""
+    records = clean_records("TP-1")
+    big = [{"session": "BIG", "type": "display_checked", "at": f"2026-03-10T{8 + i // 3600:02d}:{i // 60 % 60:02d}:"
+            f"{i % 60:02d}+01:00", "timetable": True, "general_rules": True} for i in range(50_001)]
+    log = write_log(tmp_path / "a.jsonl", big + records)
+    result = cli(command, str(log), *AS_OF, "--format", "jsonl", timeout=300)
+    assert result.returncode == 2
+    lines = jsonl(result.stdout)
+    (problem,) = [line for line in lines if line["kind"] == "problem"]
+    assert problem == {"kind": "problem", "file": str(log), "line": 50_001, "session": "BIG",
+                       "error": f"{log}:50001: session 'BIG' has more than 50,000 events: expected a session of "
+                                "plausible size; it is not checked"}
+    summary = lines[-1]
+    assert (summary["sessions"], summary["sessions_not_checked"], summary["file_problems"]) == (1, 1, 0)
