@@ -500,6 +500,9 @@ def _open_obligations(args: argparse.Namespace, stdout: GuardedStream, stderr: T
             checker = Checker(rulebook, session=session.id)
             checker.extend(e for e in session.events if e.at <= as_of)    # the session so far
             listed.append((session.id, checker.open_obligations(as_of)))
+    seen = {sid for sid, _ in listed}
+    problems += [cli_words.no_such_session(args.lang, sid, ", ".join(args.files))
+                 for sid in sorted(set(args.sessions) - seen)]       # as check says it
     with atomic_output(args.output, stdout, args.files) as out:
         out.write(render_obligations(listed, as_of, args.format, args.lang))
     for problem in problems:

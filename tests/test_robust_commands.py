@@ -122,3 +122,13 @@ def test_docs_to_an_empty_directory_name_is_refused(tmp_path):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "compliance: error: --output: expected a directory name, got ''\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_open_names_a_session_it_cannot_find(tmp_path):
+    """check --open --session X of a log without X printed an empty line and exit 0."""
+    log = _log(tmp_path / "a.jsonl", _in_time_order("TP-1"))
+    result = cli("check", log, "--open", "--session", "TP-2", "--as-of", "2026-04-30", "--lang", "en")
+    assert result.returncode == 2
+    assert result.stderr == f"compliance: error: --session TP-2: no such session in {log}\n"
+    found = cli("check", log, "--open", "--session", "TP-1", "--as-of", "2026-04-30", "--lang", "en")
+    assert (found.returncode, found.stderr) == (0, "") and found.stdout.startswith("Session TP-1: ")
