@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     watch = sub.add_parser("watch", help="follow a JSON Lines log live: findings and what is due, as they come",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    watch.add_argument("log", metavar="LOG", help="a .jsonl event log (one or more sessions)")
+    watch.add_argument("log", metavar="LOG", help="a .jsonl event log (one or more sessions), or - (stdin)")
     watch.add_argument("--follow", action="store_true",
                        help="wait for more lines, as tail -f does; Ctrl-C ends with the final report")
     watch.add_argument("--lang", choices=["fr", "en"], default="fr")
