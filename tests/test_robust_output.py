@@ -49,3 +49,15 @@ def test_an_output_file_on_a_full_disk_keeps_the_previous_one(tmp_path, logs, cm
                                               "the previous file is left as it was")
     assert out.read_text(encoding="utf-8") == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_a_reader_that_leaves_early_gives_141_under_pythonunbuffered():
+    """`check --format json | head -1`: the text layer took the pipe's short write for the whole,
+    so the rest of the report was dropped and the exit code said all was written (1)."""
+    process = subprocess.Popen(command("check", "examples", "--as-of", "2026-06-30", "--format", "json"),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env(PYTHONUNBUFFERED="1"))
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline() == b"{\n"
+    process.stdout.close()                  # as head does after its line
+    assert process.wait(timeout=120) == 141
+    assert process.stderr.read() == b""
