@@ -40,6 +40,7 @@ import re
 import stat
 import time
 import traceback
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterable, Iterator
@@ -48,7 +49,7 @@ import attrs
 
 from .checker import check_session, default_rulebook, unreadable_report
 from .cli_words import progress as progress_line
-from .errors import ComplianceError, InputError
+from .errors import ComplianceError, InputError, UsageError
 from .model import Report, Session, Waiver
 from .pool import Done, Failure, Pool, Ready
 from .readers import (SUFFIXES, ReadResult, merge_sessions, read_bytes, read_file, special_file_kind,
@@ -423,7 +424,8 @@ def _clip(text: str, limit: int = 300) -> str:
 
 
 def _file_problem(file: str, error: InputError) -> Problem:
-    return Problem(file, str(error), line=error.location.line if error.location is not None else None)
+    return Problem(file, str(error), line=error.location.line if error.location is not None else None,
+                   session=getattr(error, "session", None))     # a session too large: that one not checked
 
 
 _RECORD_SESSION = re.compile(r"^session[ \t]*:(.*)$", re.MULTILINE)
@@ -438,7 +440,7 @@ def scan_session_ids(file: str) -> tuple[str, ...]:
                 for raw in stream:
                     sid = _log_line_session(raw.decode("utf-8", "replace"))
                     if isinstance(sid, str) and sid.strip():
-                        ids[sid] = None
+                        ids[_nfc(sid)] = None
         except (InputError, OSError):
             return ()
         return tuple(ids)
@@ -452,7 +454,7 @@ def scan_session_ids(file: str) -> tuple[str, ...]:
         except (ValueError, RecursionError):
             return ()
         sid = doc.get("session") if isinstance(doc, dict) else None
-        return (sid,) if isinstance(sid, str) and sid.strip() else ()
+        return (_nfc(sid),) if isinstance(sid, str) and sid.strip() else ()
     match = _RECORD_SESSION.search(text)
     if match is not None:
         from ._yaml import YamlError, load_yaml
@@ -461,8 +463,13 @@ def scan_session_ids(file: str) -> tuple[str, ...]:
         except (YamlError, AttributeError):
             sid = None
         if isinstance(sid, str) and sid.strip():
-            return (sid,)
+            return (_nfc(sid),)
     return tuple(s.id for s in read_file(file).sessions)
+
+
+def _nfc(session_id: str) -> str:
+    """An id as the readers key it: 'Café' is one session however its accent is written."""
+    return session_id if session_id.isascii() else unicodedata.normalize("NFC", session_id)
 
 
 def _log_line_session(line: str) -> Any:
@@ -537,7 +544,20 @@ def run_audit(paths: Iterable[str | Path], *, as_of: dt.datetime, rule_dirs: tup
     after each outcome (bytes: of the files read so far, and of all of them).
     ``scheduler``: a Dask scheduler address or ``distributed.Client``; the tasks then run on
     that cluster (``dask_backend``) instead of ``jobs`` local processes, with the same outcomes.
+
+    Raises:
+        TypeError: ``paths`` is one path, not a list of them (its characters would be searched:
+            '/' is the whole file system). UsageError: ``as_of`` is not a datetime with a zone.
     """
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError(f"run_audit takes a list of paths, got one: pass [{paths!r}]")
+    if not isinstance(as_of, dt.datetime) or as_of.tzinfo is None:
+        raise UsageError("audit date", expected="a datetime with a time zone", got=as_of)
+    if jobs is not None and (type(jobs) is not int or jobs < 0):
+        raise UsageError("jobs", expected="a number of worker processes (0 or None: one per core)", got=jobs)
+    if time_limit is not None and not (type(time_limit) in (int, float) and 0 < time_limit <= 1_000_000):
+        raise UsageError("time_limit", expected="seconds, more than 0 and at most 1,000,000 (None: no limit)",
+                         got=time_limit)
     found = discover(paths)
     yield FileOutcome("", (), (), last=False, notes=tuple(found.notes), not_read=found.not_read,
                       not_read_files=tuple(found.not_read_files))

@@ -11,17 +11,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import io
 import json
 import os
 import secrets
 from contextlib import contextmanager
-from typing import Any, BinaryIO, Iterator, Literal, TextIO
+from pathlib import Path
+from typing import Any, BinaryIO, Iterator, Literal, Sequence, TextIO
 
 import attrs
 
 from .audit import TIME_LIMIT, FileOutcome, Problem, Progress, Reported, Summary, run_audit
 from .errors import ComplianceError, printable
-from .readers import special_file_kind
+from .readers import SUFFIXES, special_file_kind
 from .reporters import REPORTERS
 from .reporters._labels import utf8_json
 from .reporters.audit_text import render_audit_summary
@@ -99,6 +101,9 @@ class GuardedStream:
         except UnicodeEncodeError:   # a lone surrogate (a file name not in UTF-8): written as \udce9
             text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         try:
+            raw = getattr(self._stream, "buffer", None)
+            if isinstance(raw, io.RawIOBase):      # PYTHONUNBUFFERED: see _write_all
+                return self._write_all(raw, text)
             try:
                 return self._stream.write(text)
             except UnicodeEncodeError:      # a terminal that is not UTF-8
@@ -106,6 +111,21 @@ class GuardedStream:
                 return self._stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
         except (OSError, ValueError) as error:
             raise self._failed(error) from None
+
+    def _write_all(self, raw: io.RawIOBase, text: str) -> int:
+        """Write ``text`` whole to an unbuffered stream. Its text layer takes a short write (a
+        disk that fills up: 8,192 bytes of 300,000 written) for the whole and says nothing; the
+        next write then fails with ENOSPC or EFBIG, which becomes the error."""
+        assert self._stream is not None
+        self._stream.flush()
+        encoding = getattr(self._stream, "encoding", None) or "utf-8"
+        view = memoryview(text.encode(encoding, "backslashreplace"))
+        while view:
+            written = raw.write(view)
+            if not written:         # nothing taken: a non-blocking stream that is full
+                raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+            view = view[written:]
+        return len(text)
 
     def flush(self) -> None:
         if self._stream is None:
@@ -126,6 +146,8 @@ def output_target(name: str) -> str:
     except UnicodeEncodeError:
         shown = os.fsencode(name).decode("utf-8", "backslashreplace")
         raise OutputError(f"--output {shown}: the file name is not valid UTF-8; refused") from None
+    if not name:
+        raise OutputError("--output: expected a file name, got ''")
     try:
         status = os.stat(name)
     except FileNotFoundError:
@@ -145,6 +167,26 @@ def output_target(name: str) -> str:
     return os.path.realpath(name) if os.path.islink(name) else name
 
 
+def _refuse_an_input(path: str, target: str, inputs: Sequence[str]) -> None:
+    """The report would replace what the run reads: the input would be lost (and ``audit`` reads
+    the files it finds only as it goes)."""
+    if not os.path.exists(target):
+        return
+    real = os.path.realpath(target)
+    for name in inputs:
+        if name == "-":
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            if os.path.isdir(name):
+                inside = os.path.commonpath([real, os.path.realpath(name)]) == os.path.realpath(name)
+                if not (inside and Path(target).suffix.lower() in SUFFIXES):
+                    continue
+            elif not os.path.samefile(name, target):
+                continue
+            raise OutputError(f"--output {path}: also an input of this run ({name}); refused "
+                              "(the report would replace it)")
+
+
 def _temporary(target: str) -> tuple[str, int]:
     directory, base = os.path.split(target)
     while True:
@@ -159,12 +201,15 @@ def _temporary(target: str) -> tuple[str, int]:
 
 
 @contextmanager
-def atomic_output(path: str | None, stdout: TextIO | GuardedStream | None) -> Iterator[GuardedStream]:
-    """stdout, or a temporary file renamed over ``path`` only once complete (removed otherwise)."""
+def atomic_output(path: str | None, stdout: TextIO | GuardedStream | None,
+                  inputs: Sequence[str] = ()) -> Iterator[GuardedStream]:
+    """stdout, or a temporary file renamed over ``path`` only once complete (removed otherwise).
+    A ``path`` that is one of ``inputs`` (or a file read under one of them) is refused."""
     if path is None:
         yield GuardedStream(stdout)
         return
     target = output_target(path)
+    _refuse_an_input(path, target, inputs)
     before = "the previous file is left as it was" if os.path.exists(target) else "no file written"
     tmp, fd = _temporary(target)
     stream = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
@@ -340,7 +385,7 @@ def write_audit(options: AuditOptions, stdout: TextIO | GuardedStream | None, st
     view = View(command="audit", format=options.format, lang=options.lang, fail_on=options.fail_on,
                 quiet=options.quiet, only_failing=options.only_failing)
     paths = [p for p in options.paths if p != STDIN]
-    with atomic_output(options.output, stdout) as out, \
+    with atomic_output(options.output, stdout, options.paths) as out, \
             contextlib.closing(run_audit(paths, as_of=as_of, rule_dirs=options.rule_dirs, rulebook=rulebook,
                                          jobs=options.jobs or None, waivers=waivers, time_limit=options.time_limit,
                                          progress=progress, scheduler=options.scheduler, view=view)) as outcomes:

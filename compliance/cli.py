@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import datetime as dt
 import errno
+import io
 import json
 import math
 import os
@@ -29,7 +30,7 @@ import attrs
 from . import __version__, _time, cli_words
 from .audit import TIME_LIMIT
 from .audit_output import FORMATS, GuardedStream, OutputError, atomic_output
-from .errors import ComplianceError, EngineError, UsageError
+from .errors import ComplianceError, EngineError, InputError, Location, UsageError
 from .reporters.text import render_text
 from .rulebook import Check, Rule, Rulebook, load_rule_files, load_rulebook
 from .waivers import load_waivers, unused_waivers
@@ -87,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files or directories (searched recursively), or - (stdin)")
     audit.add_argument("--as-of", dest="as_of", metavar="DATE", help="audit date (as for check); default: now")
     _shared_options(audit)
-    audit.add_argument("--jobs", type=_workers, default=0, metavar="N", help="worker processes, 1 or more (default: all cores)")
+    audit.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                       help="worker processes, up to 4 per core (default: one per core)")
     audit.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on this Dask cluster (tcp://host:8786) instead of local processes; "
                             "needs the dask extra (see docs/scaling.md)")
@@ -109,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     watch = sub.add_parser("watch", help="follow a JSON Lines log live: findings and what is due, as they come",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    watch.add_argument("log", metavar="LOG", help="a .jsonl event log (one or more sessions)")
+    watch.add_argument("log", metavar="LOG", help="a .jsonl event log (one or more sessions), or - (stdin)")
     watch.add_argument("--follow", action="store_true",
                        help="wait for more lines, as tail -f does; Ctrl-C ends with the final report")
     watch.add_argument("--lang", choices=["fr", "en"], default="fr")
@@ -171,14 +173,7 @@ def _shared_options(parser: argparse.ArgumentParser) -> None:
                         help="read no configuration file")
 
 
-def _workers(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 1024:
-        raise argparse.ArgumentTypeError(f"expected a number of worker processes from 1 to 1024, got '{text}'")
-    return value
+MAX_TIME_LIMIT = 1_000_000     # seconds (11 days): the pool's waits take milliseconds in a C int (24 days)
 
 
 def _seconds(text: str) -> float:
@@ -188,6 +183,22 @@ def _seconds(text: str) -> float:
         value = math.nan
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got '{text}'")
+    if value > MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_TIME_LIMIT:,} seconds, got '{text}'")
+    return value
+
+
+def _jobs(text: str) -> int:
+    """A number of worker processes: each is started at once and compiles the rule base, so
+    thousands of them would take the machine for minutes before any work."""
+    most = 4 * max(1, os.cpu_count() or 1)
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= most:
+        raise argparse.ArgumentTypeError(f"expected a number of worker processes from 1 to {most} "
+                                         f"(4 per core), got '{text}'")
     return value
 
 
@@ -304,13 +315,16 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         stdout.write(render(args.kind))
         return EXIT_OK
     if args.command == "rules" and args.rules_command == "lint":
-        linted = load_rule_files(args.rule_files)
-        stdout.write(f"{len(args.rule_files)} file(s) valid: {len(linted.rules)} rule(s)\n")
+        files = list(dict.fromkeys(args.rule_files))     # a file named twice is linted once
+        linted = load_rule_files(files)
+        stdout.write(f"{len(files)} file(s) valid: {len(linted.rules)} rule(s)\n")
         return EXIT_OK
     if args.command == "watch":
         return _watch(args, stdout, stderr)
     if args.command == "docs":
         from .docsite import write_site
+        if not args.output:
+            raise UsageError("--output", expected="a directory name", got="")
         if os.path.exists(args.output) and not os.path.isdir(args.output):
             raise OutputError(f"{args.output}: not a directory (docs --output names the directory to write)")
         try:
@@ -328,6 +342,10 @@ def _run(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int
         of_clause = [r for r in shown.checks if r.clause == args.rule_id]
         if of_clause:
             stdout.write("\n".join(describe_rule(shown, r) for r in of_clause))
+            return EXIT_OK
+        if any(c.id == args.rule_id for c in shown.clauses):     # D1, D2...: checked by the readers
+            stdout.write(f"clause {args.rule_id}: no rule in the rule files checks it "
+                         f"(compliance explain {args.rule_id} describes it)\n")
             return EXIT_OK
         try:
             rule = shown.rule(args.rule_id)
@@ -398,7 +416,7 @@ def _check(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> i
     colour = args.format == "text" and args.output is None and _is_terminal(stdout)
     view = View(command="check", format=args.format, lang=args.lang, fail_on=args.fail_on, quiet=args.quiet,
                 only_failing=args.only_failing, colour=colour)
-    with atomic_output(args.output, stdout) as out:     # a refused --output stops before any work
+    with atomic_output(args.output, stdout, args.files) as out:     # a refused --output stops before any work
         writer = OutcomeWriter(out, view, as_of, rulebook or default_rulebook())
         writer.begin()
         evidence = args.compliance_evidence if args.compliance_evidence is not None else \
@@ -428,19 +446,46 @@ def _watch(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> i
     def say(line: str) -> None:
         stdout.write(line + "\n")
         stdout.flush()
-    watch = Watch(args.log, rulebook, args.lang, say, lambda line: _say(stderr, line))
+    name = "<stdin>" if args.log == "-" else args.log
+    watch = Watch(name, rulebook, args.lang, say, lambda line: _say(stderr, line))
     try:
-        with open(args.log, encoding="utf-8", errors="replace", newline="\n") as stream:
-            follow(stream, watch, forever=args.follow)
+        with _log_stream(args.log, args.follow) as stream:
+            # standard input ends when its writer does: there is nothing more to wait for
+            follow(stream, watch, forever=args.follow and args.log != "-")
     except KeyboardInterrupt:      # the way to end --follow: the report of what was seen
         pass
     except OSError as error:
-        raise UsageError(f"{args.log}: cannot read the log ({error.strerror})") from None
+        raise UsageError(f"{name}: cannot read the log ({error.strerror})") from None
+    if not watch.lines_read and not args.follow:
+        raise InputError("empty file", location=Location(name), expected="session events")
     reports = watch.reports()
     stdout.write(render_text(reports, args.lang))
     if watch.problems:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if any(r.violations for r in reports) else EXIT_OK
+
+
+@contextlib.contextmanager
+def _log_stream(log: str, follow: bool) -> Iterator[TextIO]:
+    """The log ``watch`` reads, as text whose bytes that are not UTF-8 stay visible (surrogate
+    escapes). ``-`` is standard input. A record, or a FIFO or device when not following (it
+    would wait for a writer), is refused."""
+    from .readers import SUFFIXES, special_file_kind
+    from .readers.record import read_record
+    if SUFFIXES.get(os.path.splitext(log)[1].lower()) is read_record:
+        raise UsageError(f"{log}: a session record", expected="a JSON Lines log (.jsonl)",
+                         hint="check reads records")
+    if log == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise UsageError("<stdin>: cannot read the log (standard input is closed)")
+        yield io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n")
+        return
+    kind = special_file_kind(os.stat(log).st_mode)
+    if kind is not None and not (follow and kind == "a FIFO"):
+        raise UsageError(f"{log}: cannot read the log ({kind}, not a regular file)")
+    with open(log, encoding="utf-8", errors="surrogateescape", newline="\n") as stream:
+        yield stream
 
 
 def _open_obligations(args: argparse.Namespace, stdout: GuardedStream, stderr: TextIO) -> int:
@@ -466,7 +511,10 @@ def _open_obligations(args: argparse.Namespace, stdout: GuardedStream, stderr: T
             checker = Checker(rulebook, session=session.id)
             checker.extend(e for e in session.events if e.at <= as_of)    # the session so far
             listed.append((session.id, checker.open_obligations(as_of)))
-    with atomic_output(args.output, stdout) as out:
+    seen = {sid for sid, _ in listed}
+    problems += [cli_words.no_such_session(args.lang, sid, ", ".join(args.files))
+                 for sid in sorted(set(args.sessions) - seen)]       # as check says it
+    with atomic_output(args.output, stdout, args.files) as out:
         out.write(render_obligations(listed, as_of, args.format, args.lang))
     for problem in problems:
         _say(stderr, f"compliance: error: {problem}")

@@ -24,7 +24,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import UsageError, did_you_mean, shown
+from .errors import InputError, UsageError, did_you_mean, shown
 
 CONFIG_NAME = "compliance.toml"
 PYPROJECT = "pyproject.toml"
@@ -88,12 +88,13 @@ def load_config(path: Path) -> dict[str, Any]:
     """The options the file sets, as argument attributes (paths made relative to the caller's
     directory). Raises ConfigError."""
     shown_path = str(path)
+    from .readers import read_bytes     # never blocks on a FIFO; says why a file cannot be read
+    if not path.exists() and not path.is_symlink():
+        raise ConfigError(f"{shown_path}: no such configuration file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{shown_path}: no such configuration file") from None
-    except OSError as error:
-        raise ConfigError(f"{shown_path}: cannot read the configuration file ({error.strerror})") from None
+        text = read_bytes(path).decode("utf-8")
+    except InputError as error:
+        raise ConfigError(f"{shown_path}: {error.message.replace('the file', 'the configuration file')}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{shown_path}: not UTF-8 text", expected="a UTF-8 TOML file") from None
     try:

@@ -17,7 +17,7 @@ import attrs
 from .audit import LOG_SUFFIXES, FileOutcome, Problem, discover, scan_session_ids, session_problem, sessions_of
 from .checker import check_session, unreadable_report
 from .cli_words import no_such_session
-from .errors import InputError, Location
+from .errors import ComplianceError, EngineError, InputError, Location
 from .model import Report, Waiver
 from .readers import ReadResult, decode_text, merge_sessions, read_file, with_digest
 from .readers.jsonl import read_jsonl
@@ -102,13 +102,21 @@ def outcome_of(file: str, result: ReadResult, rulebook: Rulebook | None, as_of: 
             continue
         # a malformed event of a session still checked: a problem of the file, not of the session
         problems += [_problem(session.source, error) for _clause, error in session.problems]
-        report = check_session(session, rulebook, as_of, timeline=timeline, compliance_evidence=compliance_evidence)
+        try:
+            report = check_session(session, rulebook, as_of, timeline=timeline,
+                                   compliance_evidence=compliance_evidence)
+        except ComplianceError as error:
+            if error.exit_code == EngineError.exit_code:
+                raise                # a bug of ours: exit 70, as the CLI says
+            problems.append(session_problem(session.source, session.id, error))   # e.g. as_of before its events
+            continue
         reports.append(apply_waivers(report, waivers, as_of))
     return FileOutcome(file, tuple(reports), tuple(problems), sessions_in_file=len(result.sessions))
 
 
 def _problem(file: str, error: InputError) -> Problem:
-    return Problem(file, str(error), line=error.location.line if error.location is not None else None)
+    return Problem(file, str(error), line=error.location.line if error.location is not None else None,
+                   session=getattr(error, "session", None))     # a session too large: that one not checked
 
 
 def stdin_outcome(stream: BinaryIO | None, rulebook: Rulebook | None, as_of: dt.datetime,

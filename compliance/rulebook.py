@@ -19,7 +19,7 @@ from ._problems import Problems, printable
 from ._rule_reader import MAX_EXAMPLE_COUNT, MAX_UNCONSTRAINED_JOINS, matched_types, read_rule
 from ._yaml import YamlError, YamlList, YamlMap, load_yaml
 from .catalogue import CitedText, Clause, read_catalogue, read_texts
-from .errors import Location, did_you_mean
+from .errors import InputError, Location, did_you_mean
 from .model import Text
 from .rule_model import (END, Certainty, Check, Derivation, Example, Expect, Pattern, Reference, Rule,
                          Rulebook, Value, unconstrained)
@@ -89,10 +89,11 @@ class _Loader:
         self.digest = hashlib.sha256()
 
     def read(self, path: Path) -> Any:
+        from .readers import read_bytes     # never blocks on a FIFO named like a rule file
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            self.problems.add(Location(str(path)), f"cannot read the file ({error.strerror})")
+            data = read_bytes(path)
+        except InputError as error:
+            self.problems.add(Location(str(path)), error.message)
             return _UNREADABLE
         self.digest.update(path.name.encode() + b"\0" + data + b"\0")
         try:

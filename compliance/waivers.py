@@ -43,10 +43,14 @@ def load_waivers(path: str | Path, rulebook: Rulebook | None = None) -> tuple[Wa
         ProblemList: of InputError, one per bad waiver.
     """
     file = str(path)
+    from .readers import read_bytes     # never blocks on a FIFO; says why a file cannot be read
+    data = read_bytes(path, "the waiver file")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read the waiver file ({error})", location=Location(file)) from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError(f"not UTF-8 text (byte 0x{data[error.start]:02x})", location=Location(file, line),
+                         expected="a UTF-8 encoded waiver file") from None
     try:
         doc = load_yaml(text)
     except YamlError as error:

@@ -11,20 +11,23 @@ the watch goes on (exit code 2 at the end).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from typing import Callable, TextIO
 
 from ._time import moment_words
 from .checker import Checker
-from .errors import ComplianceError, Location, printable
+from .errors import ComplianceError, InputError, Location, printable
 from .events import parse_event
 from .guidance import HORIZON, Guidance
 from .model import Report
-from .readers.jsonl import decode_line
+from .readers.jsonl import MAX_LINE, decode_line
 from .reporters._labels import severity_word
 from .rulebook import Rulebook
 
 POLL = 0.2        # seconds between two looks at a log that has not grown
+_CHUNK = 1 << 20  # characters read at a time: a line without end never fills the memory
+_UNDECODED = re.compile("[\udc80-\udcff]")     # what surrogateescape makes of a byte that is not UTF-8
 
 
 class Watch:
@@ -39,11 +42,16 @@ class Watch:
         # the lines of each session left out of its record: its report says so (D2, D4)
         self.left_out: dict[str, list[tuple[str, ComplianceError]]] = {}
         self.line = 0
+        self.lines_read = 0
 
     def take(self, text: str) -> None:
-        """One complete line of the log."""
+        """One complete line of the log (read with ``surrogateescape``: a byte that is not UTF-8
+        is this line's problem, never silently replaced)."""
         self.line += 1
-        decoded = decode_line(text, self.line, self.file)
+        self.lines_read += 1
+        if self.line == 1:
+            text = text.removeprefix("\ufeff")      # a byte-order mark, as the other readers take it
+        decoded = decode_line(text, self.line, self.file) if text.isascii() else self._decoded(text)
         if decoded is None:
             return
         sid, item = decoded
@@ -69,6 +77,23 @@ class Watch:
         self.warn(f"compliance: error: {error}")
         if sid is not None:
             self.left_out.setdefault(sid, []).append((clause, error))
+
+    def too_long(self, length: int) -> None:
+        """A line longer than a log line may be, seen only by its length."""
+        self.line += 1
+        self.lines_read += 1
+        self.problems += 1
+        self.warn(f"compliance: error: " + str(InputError(
+            f"line of {length:,} characters", location=Location(self.file, self.line),
+            expected=f"an event of at most {MAX_LINE:,} characters")))
+
+    def _decoded(self, text: str) -> "tuple[str | None, object] | None":
+        bad = _UNDECODED.search(text)
+        if bad is not None:
+            return None, InputError(f"not UTF-8 text (byte 0x{ord(bad.group()) - 0xDC00:02x})",
+                                    location=Location(self.file, self.line, bad.start() + 1),
+                                    expected="a UTF-8 encoded log")
+        return decode_line(text, self.line, self.file)
 
     def _show(self, sid: str, guidance: Guidance) -> None:
         fr = self.lang == "fr"
@@ -98,17 +123,19 @@ def follow(stream: TextIO, watch: Watch, *, forever: bool, sleep: Callable[[floa
     """Feed the watch every complete line of ``stream``; with ``forever``, wait for more (until
     KeyboardInterrupt). A last line without its newline is read once the file stops growing
     only when not following (a writer may still be writing it)."""
-    pending = ""
+    pending, length = "", 0
     while True:
-        chunk = stream.readline()
+        chunk = stream.readline(_CHUNK)
         if chunk:
-            pending += chunk
-            if pending.endswith("\n"):
-                watch.take(pending.removesuffix("\n"))
-                pending = ""
+            length += len(chunk)
+            if length <= MAX_LINE + 1:      # past that, the line is refused: its length is all it needs
+                pending += chunk
+            if chunk.endswith("\n"):
+                watch.take(pending.removesuffix("\n")) if length <= MAX_LINE + 1 else watch.too_long(length - 1)
+                pending, length = "", 0
             continue
         if not forever:
-            if pending:
-                watch.take(pending)
+            if length:
+                watch.take(pending) if length <= MAX_LINE else watch.too_long(length)
             return
         sleep(POLL)

@@ -217,7 +217,7 @@ def test_audits_start_workers_without_a_fork_warning_threaded_or_not():
     assert alone[1] == threaded[1]
 
 
-_D1_MESSAGE = "Unreadable record ({file}:2: not UTF-8 text: expected a UTF-8 encoded file)."
+_D1_MESSAGE = "Unreadable record ({file}:2:10: not UTF-8 text (byte 0xff): expected a UTF-8 encoded file)."
 
 
 def _unreadable_archive(tmp_path):
@@ -258,7 +258,7 @@ def test_an_unreadable_record_is_a_d1_finding_in_json_and_text(tmp_path):
     code, out, _ = run("audit", str(archive), "--as-of", "2026-04-30", "--format", "text", "--lang", "en")
     assert code == 2
     assert out.splitlines()[:2] == [f"✗  ({bad}): 1 violation, 0 warnings, 0 pending — D1",
-                                    f"!! {bad}:2: not UTF-8 text: expected a UTF-8 encoded file"]
+                                    f"!! {bad}:2:10: not UTF-8 text (byte 0xff): expected a UTF-8 encoded file"]
 
 
 def test_the_step_slot_gives_the_last_step_whole_even_if_a_write_was_cut_short():

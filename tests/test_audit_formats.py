@@ -209,7 +209,7 @@ def test_sarif_and_junit_of_an_audit_carry_the_inputs_it_could_not_use(tmp_path)
     (invocation,) = run["invocations"]
     assert invocation["executionSuccessful"] is False
     (note,) = invocation["toolExecutionNotifications"]
-    assert note["level"] == "error" and note["message"]["text"] == f"{bad}:2: not UTF-8 text: expected a UTF-8 encoded file"
+    assert note["level"] == "error" and note["message"]["text"] == f"{bad}:2:10: not UTF-8 text (byte 0xff): expected a UTF-8 encoded file"
     assert note["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": PurePosixPath(bad).as_uri()},
                                                         "region": {"startLine": 2}}
     assert [r["ruleId"] for r in run["results"]] == ["D1"]          # the unreadable record's finding
@@ -217,6 +217,6 @@ def test_sarif_and_junit_of_an_audit_carry_the_inputs_it_could_not_use(tmp_path)
     root = ET.fromstring(result.stdout)
     problems = root.find("testsuite[@name='problems']")
     (case,) = problems.iter("testcase")
-    assert case.get("name") == f"{bad}:2" and case.find("error").get("message").startswith(f"{bad}:2: not UTF-8")
+    assert case.get("name") == f"{bad}:2" and case.find("error").get("message").startswith(f"{bad}:2:10: not UTF-8")
     assert (root.get("errors"), problems.get("errors")) == ("1", "1")
     assert "!!" not in result.stderr and "Résumé" in result.stderr      # in the file, not twice

@@ -195,8 +195,11 @@ def test_check_output_is_written_atomically(tmp_path):
                           "--format", "json", "--output", str(out))
     assert (code, stdout) == (0, "")
     assert json.loads(out.read_text(encoding="utf-8"))["reports"][0]["session"] == "TP-00417-2026-03-10"
-    code, _, _ = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-03-01", "--output", str(out))
+    (tmp_path / "bad-waivers.yaml").write_text("waivers: [1]\n", encoding="utf-8")
+    code, _, _ = run("check", str(EXAMPLES / "session-conforme.yaml"), "--as-of", "2026-04-30", "--output", str(out),
+                     "--waivers", str(tmp_path / "bad-waivers.yaml"))
     assert code == 2 and json.loads(out.read_text(encoding="utf-8"))["reports"]     # the previous report kept
+    (tmp_path / "bad-waivers.yaml").unlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
 
 

@@ -62,14 +62,14 @@ def with_digest(result: ReadResult, digest: str) -> ReadResult:
     return result
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path, what: str = "the file") -> bytes:
     """The bytes of a regular file. A FIFO, a socket or a device is refused, never opened for long:
     ``stat`` first, then a non-blocking open checked again with ``fstat`` (the path may change).
 
     Raises:
         InputError: the file cannot be read, saying why.
     """
-    file = str(path)
+    file = os.fspath(path)      # a TypeError for an int: os.stat would take it for a file descriptor
     try:
         kind = special_file_kind(os.stat(path).st_mode)
         if kind is None:
@@ -79,8 +79,8 @@ def read_bytes(path: str | Path) -> bytes:
                 if kind is None:
                     return stream.read()
     except OSError as error:
-        raise InputError(f"cannot read the file ({why_unreadable(path, error)})", location=Location(file)) from None
-    raise InputError(f"cannot read the file ({kind}, not a regular file)", location=Location(file))
+        raise InputError(f"cannot read {what} ({why_unreadable(path, error)})", location=Location(file)) from None
+    raise InputError(f"cannot read {what} ({kind}, not a regular file)", location=Location(file))
 
 
 def special_file_kind(mode: int) -> str | None:
@@ -163,7 +163,9 @@ def decode_text(data: bytes, file: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", location=Location(file, line),
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        written = " ".join(f"0x{byte:02x}" for byte in data[error.start:error.end])
+        raise InputError(f"not UTF-8 text (byte {written})", location=Location(file, line, column),
                          expected="a UTF-8 encoded file") from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1

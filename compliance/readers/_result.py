@@ -17,6 +17,14 @@ class ReadResult:
 MAX_EVENTS = 50_000   # a real session has a few hundred; the engine holds every one in memory
 
 
+class SessionTooLarge(InputError):
+    """A session of more than ``MAX_EVENTS`` events: a problem of that session (not checked)."""
+
+    def __init__(self, session: str, *args: object, **kwargs: object):
+        super().__init__(*args, **kwargs)       # type: ignore[arg-type]
+        self.session = session
+
+
 class SessionBuilder:
     """Collects one session's events; a reused id is a D4 problem, a malformed event a D2 one."""
 
@@ -31,7 +39,7 @@ class SessionBuilder:
         if self.overflow is not None:
             return
         if len(self.events) >= MAX_EVENTS:
-            self.overflow = InputError(f"session '{self.id}' has more than {MAX_EVENTS:,} events",
+            self.overflow = SessionTooLarge(self.id, f"session '{self.id}' has more than {MAX_EVENTS:,} events",
                                        location=event.location, expected="a session of plausible size; "
                                        "it is not checked")
             self.events.clear()

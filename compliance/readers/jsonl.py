@@ -105,7 +105,7 @@ def _unusual_line(line: str, number: int, file: str) -> tuple[str | None, "dict[
     try:
         raw = _json.decode(line)
     except json.JSONDecodeError as error:
-        return _problem_of(line, InputError(f"invalid JSON ({error.msg})", location=Location(file, number, error.colno),
+        return _problem_of(line, InputError(f"invalid JSON ({json_words(error)})", location=Location(file, number, error.colno),
                                             expected="one JSON object per line"))
     except RecursionError:
         return _problem_of(line, InputError("JSON nested too deeply", location=location))
@@ -115,10 +115,16 @@ def _unusual_line(line: str, number: int, file: str) -> tuple[str | None, "dict[
         return None, InputError("event", location=location, expected="a JSON object with a 'session' text field",
                                 got=raw if not isinstance(raw, dict) else raw.get("session"))
     try:
-        checked_text(raw["session"], "session", location)
+        sid = checked_text(raw["session"], "session", location)     # NFC: one id however it is written
     except InputError as error:
         return None, error
-    return raw["session"], raw
+    return sid, raw
+
+
+def json_words(error: json.JSONDecodeError) -> str:
+    """The decoder's message without its dangling end ('Invalid control character at'): the
+    column says where."""
+    return error.msg.removesuffix(" at").removesuffix(" starting")
 
 
 def _problem_of(line: str, error: InputError) -> tuple[str | None, InputError]:
@@ -130,15 +136,16 @@ def _problem_of(line: str, error: InputError) -> tuple[str | None, InputError]:
             sid = json.loads(f'"{match.group(1)}"')
         except json.JSONDecodeError:
             sid = None
-    return (sid if sid and _usable_id(sid) else None), error
+    return (usable_id(sid) if sid else None), error
 
 
-def _usable_id(session_id: str) -> bool:
+def usable_id(session_id: str) -> str | None:
+    """The session id as every reader keys it (NFC: 'Café' however its accent is written), or
+    None if it cannot be one."""
     try:
-        checked_text(session_id, "session", Location(""))
+        return checked_text(session_id, "session", Location(""))
     except InputError:
-        return False
-    return True
+        return None
 
 
 def build_session(session_id: str, file: str, items: Sequence[LogLine]) -> SessionBuilder:

@@ -28,7 +28,7 @@ import attrs
 
 from ..errors import InputError, Location
 from ._result import ReadResult, finish
-from .jsonl import LogLine, _usable_id, build_session, decode_line
+from .jsonl import LogLine, build_session, decode_line, usable_id
 
 _SESSION = re.compile(r'"session"\s*:\s*("(?:[^"\\]|\\.)*")')
 _BOM = "\ufeff".encode("utf-8")
@@ -90,7 +90,7 @@ def cheap_session(line: str) -> str | None:
         sid = json.loads(match.group(1))
     except ValueError:
         return None
-    return sid if isinstance(sid, str) and sid.strip() and _usable_id(sid) else None
+    return usable_id(sid) if isinstance(sid, str) and sid.strip() else None
 
 
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, int, bytes]]:

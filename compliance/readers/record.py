@@ -15,9 +15,19 @@ from ..errors import InputError, Location, did_you_mean, shown
 from ..events import checked_text, parse_event
 from . import _json
 from ._result import ReadResult, SessionBuilder, finish
+from .jsonl import json_words
 
 KEYS = {"session", "declarations", "events", "description"}
 MAX_RECORD = MAX_CHARS     # characters: a session is a few hundred events, some 100,000 characters
+
+
+def _what_it_is(doc: object) -> str:
+    """A document that is not a mapping, in words (its class would name our YAML loader's)."""
+    if doc is None:
+        return "no data (only comments, or nothing)"
+    if isinstance(doc, list):
+        return f"a list of {len(doc):,} item(s)"
+    return shown(doc)
 
 
 def read_record(text: str, file: str) -> ReadResult:
@@ -28,7 +38,7 @@ def read_record(text: str, file: str) -> ReadResult:
         try:
             doc = _json.decode_record(text)
         except _json.JSONDecodeError as error:
-            return _unreadable(InputError(f"invalid JSON ({error.msg})",
+            return _unreadable(InputError(f"invalid JSON ({json_words(error)})",
                                           location=Location(file, error.lineno, error.colno),
                                           expected="a JSON session record"))
         except RecursionError:
@@ -40,9 +50,8 @@ def read_record(text: str, file: str) -> ReadResult:
             return _unreadable(InputError(f"YAML: {error.message}", location=Location(file, error.line, error.column),
                                           expected="a YAML session record"))
     if not isinstance(doc, dict):
-        return _unreadable(InputError("session record", location=Location(file, 1),
-                                      expected="a mapping with 'session', 'declarations' and 'events'",
-                                      got=type(doc).__name__))
+        return _unreadable(InputError("session record: expected a mapping with 'session', 'declarations' and "
+                                      f"'events', got {_what_it_is(doc)}", location=Location(file, 1)))
     session = doc.get("session")
     if not isinstance(session, str) or not session.strip():
         return _unreadable(InputError("'session'", location=_loc(file, doc, "session"),
