@@ -121,6 +121,8 @@ def default_rulebook() -> Rulebook:
 
 
 def _prepare(rulebook: Rulebook | None) -> _Prepared:
+    if rulebook is not None and not isinstance(rulebook, Rulebook):
+        raise TypeError(f"rulebook: expected a Rulebook (load_rulebook) or None, got {type(rulebook).__name__}")
     with _cache_lock:
         rulebook = rulebook or default_rulebook()
         prepared = _prepared.get(rulebook.fingerprint)
@@ -156,6 +158,8 @@ def check_session(session: Session, rulebook: Rulebook | None = None,
         InputError: more than ``MAX_EVENTS`` events, a reused event id, or (``EffortLimitError``)
             an effort limit of the engine reached (docs/rules.md, "Limits").
     """
+    if not isinstance(session, Session):
+        raise TypeError(f"check_session takes a Session (read_path gives them), got {type(session).__name__}")
     checker = Checker(rulebook, session=session.id)
     checker.extend(session.events)
     return checker.finish(as_of, source=session.source, problems=session.problems, timeline=timeline,
@@ -312,7 +316,7 @@ class Checker:
         """
         if not self._events:
             return []
-        at = now if now is not None else self._latest
+        at = _moment(now, "now") if now is not None else self._latest
         assert at is not None
         clock = _time.epoch(at)
         tz = self._tz()
@@ -352,6 +356,8 @@ class Checker:
         """``feed`` one event and say what it changed for the session manager: the findings it
         made certain, the open obligations it discharged, and those that came within ``horizon``
         of their due time (each reported once)."""
+        if not isinstance(horizon, dt.timedelta) or horizon < dt.timedelta(0):
+            raise TypeError(f"horizon: expected a datetime.timedelta of zero or more, got {horizon!r}")
         started = time.perf_counter()
         findings = self.feed(event)
         fed = self._events[-1].TYPE
@@ -440,8 +446,7 @@ class Checker:
         """
         if as_of is None:
             as_of = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        if as_of.tzinfo is None:
-            raise UsageError("audit date", expected="a date with a time zone", got=str(as_of))
+        as_of = _moment(as_of, "audit date")
         if self._latest is not None and as_of < self._latest:
             raise UsageError("audit date", expected=f"no earlier than the last event "
                              f"({self._latest.isoformat()})", got=as_of.isoformat())
@@ -865,6 +870,21 @@ class Checker:
 
 
 _SKELETONS = 4096
+
+
+def _moment(value: Any, name: str) -> dt.datetime:
+    """``value`` as an instant the engine can count: an aware datetime within the range of times."""
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"{name}: expected an aware datetime.datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise UsageError(name, expected="a date with a time zone", got=str(value))
+    try:
+        inside = _time.FIRST_INSTANT <= value <= _time.LAST_INSTANT
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise UsageError(name, expected="a time from 0001-01-02 to 9999-12-30 (UTC)", got=value.isoformat())
+    return value
 
 
 @attrs.frozen(eq=False)

@@ -1,12 +1,14 @@
 """The library as an integrator uses it: events from mappings, live feeding, located errors."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 
-from compliance import Checker, InputError, parse_event
+from compliance import Checker, InputError, UsageError, check_session, parse_event, read_path
 from compliance.cli import main
+from conftest import EXAMPLES
 
 OPENED = {"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": "S-1"}
 
@@ -68,3 +70,28 @@ def test_what_guide_returns_is_importable_from_the_package_and_words_print_as_re
     guidance = Checker().guide({"type": "session_opened", "at": "2026-03-10T08:00:00+01:00", "session": "S1"})
     assert isinstance(guidance, Guidance) and all(isinstance(o, Obligation) for o in guidance.at_risk)
     assert f"{Severity.VIOLATION} / {Status.NOT_APPLICABLE}" == "violation / not_applicable"
+
+
+@pytest.mark.parametrize("call", [
+    lambda c, s: check_session(None),
+    lambda c, s: check_session(s, rulebook="rules/"),
+    lambda c, s: check_session(s, as_of="2026-04-30"),
+    lambda c, s: check_session(s, as_of=dt.date(2026, 4, 30)),
+    lambda c, s: c.finish(1_780_000_000),
+    lambda c, s: c.open_obligations("09:00"),
+    lambda c, s: c.guide({"type": "session_closed", "at": "2026-03-10T18:00:00+01:00"}, horizon=-1),
+])
+def test_a_wrong_type_given_to_the_api_is_a_type_error_that_names_it(call):
+    (session,) = read_path(EXAMPLES / "session-conforme.yaml")
+    checker = Checker()
+    checker.extend(session.events)
+    with pytest.raises(TypeError) as caught:
+        call(checker, session)
+    assert "expected" in str(caught.value) or "takes" in str(caught.value)
+
+
+@pytest.mark.parametrize("as_of", [dt.datetime.max.replace(tzinfo=dt.timezone.utc), dt.datetime(2026, 4, 30, 12)])
+def test_an_audit_date_out_of_range_or_without_zone_is_a_usage_error(as_of):
+    (session,) = read_path(EXAMPLES / "session-conforme.yaml")
+    with pytest.raises(UsageError):
+        check_session(session, as_of=as_of)
