@@ -72,6 +72,23 @@ def _references(cls: type[Event]) -> tuple[tuple[str, str, str], ...]:
     return known
 
 
+# French words of a name's kind: (with its article, feminine?), so that "l'épreuve 'T9', jamais
+# déclarée" agrees and elides.
+_FRENCH_KIND = {"candidat": ("le candidat", False), "juré": ("le juré", False), "épreuve": ("l'épreuve", True)}
+
+
+def _undeclared_words(event: Event, fr: str, en: str, value: str, decl_type: str, more: int) -> Text:
+    """D3's message: the first event naming an undeclared name, and how many others name it."""
+    noun, feminine = _FRENCH_KIND[fr]
+    declared, pronoun = ("déclarée", "la") if feminine else ("déclaré", "le")
+    others_fr = ("." if not more else f" ; un autre événement {pronoun} cite aussi." if more == 1
+                 else f" ; {more} autres événements {pronoun} citent aussi.")
+    others_en = ("." if not more else "; one other event names it too." if more == 1
+                 else f"; {more} other events name it too.")
+    return Text(f"L'événement {event.id} ({event.TYPE}) cite {noun} '{value}', jamais {declared} ({decl_type}){others_fr}",
+                f"Event {event.id} ({event.TYPE}) names {en} '{value}', never declared ({decl_type}){others_en}")
+
+
 def problem_finding(clause: str, error: ComplianceError, session: str, titles: Mapping[str, Text]) -> Finding:
     """A reader's problem (D1, D2, or a D4 duplicate) as a finding of the session.
 
@@ -115,14 +132,10 @@ def check_integrity(session: Session, tz: dt.tzinfo, titles: Mapping[str, Text])
     for (field, value), indices in undeclared.items():
         decl_type, _decl_field, fr, en = REFERENCES[field]
         event = events[indices[0]]
-        more = len(indices) - 1
         findings.append(Finding(source=INTEGRITY_SOURCE,
             rule="D3-reference-non-declaree", clause="D3", severity=Severity.VIOLATION,
             session=session.id, title=titles["D3"], evidence=cite(*indices),
-            message=Text(f"L'événement {event.id} ({event.TYPE}) cite le {fr} '{value}', "
-                         f"jamais déclaré ({decl_type})" + (f" ; {more} autre(s) événement(s) le citent aussi." if more else "."),
-                         f"Event {event.id} ({event.TYPE}) names {en} '{value}', never "
-                         f"declared ({decl_type})" + (f"; {more} other event(s) name them too." if more else "."))))
+            message=_undeclared_words(event, fr, en, value, decl_type, len(indices) - 1)))
     starts: dict[str, int] = {}
     for index, event in enumerate(events):
         if isinstance(event, TestStarted):

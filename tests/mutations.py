@@ -85,6 +85,12 @@ def last(scenario: Scenario, type_name: str, **fields: Any) -> dict[str, Any]:
     return max(scenario.find(type_name, **fields), key=instant)
 
 
+def first_evaluation(scenario: Scenario, juror: str) -> dict[str, Any]:
+    """A juror's first evaluation, as S4.5 and S8.1 cite it: of several in the same second, the
+    lowest candidate, then test, id."""
+    return min(scenario.find("evaluation_recorded", juror=juror), key=lambda e: (instant(e), e["candidate"], e["test"]))
+
+
 def first_test_start(scenario: Scenario) -> dt.datetime:
     return instant(first(scenario, "test_started"))
 
@@ -195,6 +201,16 @@ def _jurors_late(s: Scenario, draw) -> None:
             place(checkin, late)
 
 
+def first_jury_test(s: Scenario, since: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The first test the jury evaluates (from an opening on): its start and its schedule, as the
+    S2 findings cite it. Of starts in the same second, the lowest test, then candidate, id."""
+    jury = {e["test"] for e in s.find("test_scheduled") if e.get("jury_required", True)}
+    start = min((e for e in s.find("test_started")
+                 if e["test"] in jury and (since is None or instant(e) >= instant(since))),
+                key=lambda e: (instant(e), e["test"], e["candidate"]))
+    return [start, first(s, "test_scheduled", test=start["test"])]
+
+
 def opening_of_the_first_test(s: Scenario) -> dict[str, Any]:
     """The opening of the day the first test starts on (S2.1's quorum is each day's)."""
     return max((e for e in s.find("session_opened") if instant(e) <= first_test_start(s)), key=instant)
@@ -206,14 +222,15 @@ def jury_incomplete_with_contact(s: Scenario, draw) -> None:
     _jurors_late(s, draw)
     opening = opening_of_the_first_test(s)
     add(s, "representative_contacted", instant(opening), reason="jury_shortfall")
-    s.proof = [opening]
+    s.proof = [opening, *first_jury_test(s, opening)]
 
 
 @mutation("S2.2", also=("S2.1",), incident=False, supervised=False)
 def jury_incomplete_without_contact(s: Scenario, draw) -> None:
     """All jurors but one check in late and nobody calls the territorial representative."""
     _jurors_late(s, draw)
-    s.proof = [opening_of_the_first_test(s)]
+    opening = opening_of_the_first_test(s)
+    s.proof = [opening, *first_jury_test(s, opening)]
 
 
 @mutation("S2.1", variant="day-2", kind="titre", days=2, supervised=False)
@@ -228,7 +245,7 @@ def no_quorum_on_the_second_day(s: Scenario, draw) -> None:
         if instant(second) < instant(checkin) <= start and checkin["juror"] != keep:
             place(checkin, late)
     add(s, "representative_contacted", instant(second), reason="jury_shortfall")
-    s.proof = [second]
+    s.proof = [second, *first_jury_test(s, second)]
 
 
 @mutation("S2.3", supervised=False)
@@ -243,7 +260,9 @@ def briefing_incomplete(s: Scenario, draw) -> None:
         place(briefing, first_test_start(s) + beyond(draw, 30 * MINUTE))
     else:
         briefing[change] = False
-    s.proof = [first(s, "session_opened")]
+    # the briefing that left a topic out is cited beside the test it had to precede
+    s.proof = [first(s, "session_opened"), *([briefing] if change not in ("none", "late") else []),
+               *first_jury_test(s)]
 
 
 # ----------------------------------------------------------------------------- S3
@@ -444,7 +463,7 @@ def jury_dte_missing(s: Scenario, draw) -> None:
         s.remove(handed)
     else:
         place(handed, instant(first(s, "evaluation_recorded", juror=juror)) + beyond(draw, 30 * MINUTE))
-    s.proof = [first(s, "juror_appointed", juror=juror)]
+    s.proof = [first_evaluation(s, juror)]
 
 
 # ----------------------------------------------------------------------------- S5
@@ -510,7 +529,9 @@ def trainer_supervises(s: Scenario, draw) -> None:
     trainer = draw(st.sampled_from(s.trainers["C1"]))
     assignment = draw(st.sampled_from(s.find("supervision_assigned")))
     assignment["person"] = trainer
-    s.proof = [assignment]
+    # and the registration that makes them a trainer (C1's, the first to name them)
+    s.proof = [assignment, min((e for e in s.find("candidate_registered") if trainer in e.get("trainers", [])),
+                               key=instant)]
 
 
 @mutation("S5.4", training=True, paused=False)
@@ -612,7 +633,7 @@ def ecf_booklet_missing(s: Scenario, draw) -> None:
     """A training candidate's decision is taken without the ECF booklet (or the DP)."""
     review = first(s, "dossier_reviewed", candidate="C1")
     review[draw(st.sampled_from(["ecf", "dp", "results"]))] = False
-    s.proof = [first(s, "decision_recorded", candidate="C1")]
+    s.proof = [review, first(s, "decision_recorded", candidate="C1")]
 
 
 @mutation("S7.2")
@@ -638,7 +659,7 @@ def juror_tells_results(s: Scenario, draw) -> None:
 def juror_does_not_sign(s: Scenario, draw) -> None:
     juror = draw(st.sampled_from(s.jurors))
     s.remove(first(s, "pv_signed", juror=juror))
-    s.proof = [first(s, "juror_appointed", juror=juror)]
+    s.proof = [first_evaluation(s, juror)]
 
 
 @mutation("S8.2")

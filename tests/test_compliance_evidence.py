@@ -32,13 +32,18 @@ def test_witnesses_turn_the_obligation_not_the_scoping():
     """S3.1's rule reads "a first test start, and no identity check before it": its witness
     turns the identity check into a match and leaves the "first" (an earlier start) alone."""
     witnesses = [w for w in witness_checks(default_rulebook()) if source_rule(w.id) == "S3.1-identite-non-controlee"]
-    assert len(witnesses) == 1
-    (w,) = witnesses
+    # the valid check turned; the failed check before the test (which only hands the case to
+    # S3.1-piece-d-identite-non-conforme) turned too, but beside the valid check's absence it
+    # matches no compliant session (the next test counts one way per candidate)
+    assert len(witnesses) == 2
+    w, failed = witnesses
     matched = [p.event for p in w.patterns if not p.absent]
     absent = [p.event for p in w.patterns if p.absent]
     assert matched == ["test_started", "identity_checked"]
-    assert absent == ["test_started"]
+    assert absent == ["test_started", "identity_checked"]
     assert set(w.evidence) == {p.alias for p in w.patterns if not p.absent}
+    kept = [c.text for p in failed.patterns if p.absent and p.event == "identity_checked" for c in p.conditions]
+    assert "valid == true" in kept
 
 
 def test_each_candidate_s_first_test_is_met_by_their_identity_check():

@@ -37,7 +37,9 @@ NEW_FORMATS = ("markdown", "html", "sarif", "junit")
 # The breach record, by hand: what it breaks, and the lines of the events cited.
 EXPECTED = {"S2.3": "warning", "S3.1": "violation"}
 RULES = {"S2.3": "S2.3-rappel-jury-incomplet", "S3.1": "S3.1-identite-non-controlee"}
-S23_LINE = 26        # session_opened (the briefing comes too late to count: before the first test)
+S23_LINE = 26        # session_opened
+S23_SCHEDULED = 15   # test_scheduled C1-MSP: the first test the jury evaluates (S2.3 cites it first)
+S23_BRIEFING = 31    # jury_briefed at 08:25 without the posture
 S31_LINE = 50        # test_started C1-MSP: line 51 of the example, one up once identity_checked C1 is gone
 NOT_APPLICABLE = {"S5.5", "R7", "R9"}            # no late candidate, no accommodation, no incident
 BREACH_EVENTS = 77                               # the example's 78, less the identity check
@@ -222,14 +224,19 @@ def test_markdown_of_breaches_has_the_checklist_and_each_finding(breaches):
     assert next(row for row in rows if row[1] == "S3.1")[3] == S31_TITLE_FR
 
     findings = [line for line in sections["Constats"] if line.startswith("### ")]
-    assert findings == ["### 1. ! AVERTISSEMENT · S2.3 · Rappel au jury absent ou incomplet",
+    assert findings == ["### 1. ! AVERTISSEMENT · S2.3 · Rappel au jury sans la posture attendue",
                         "### 2. ✗ VIOLATION · S3.1 · Identité non contrôlée avant la première épreuve"]
     assert f"- **Règle** : `{RULES['S3.1']}`" in lines
     evidence = [row for row in _table_rows(sections["Constats"]) if row and row[0].startswith("mardi ")]
+    start = ["mardi 10 mars 2026 à 9 h 00", "Début d'épreuve", r"candidat : Élodie \<i\>Marchand\</i\> \& Cie (C1)",
+             "épreuve : C1-MSP ; à distance : non", f"`{breaches}:{S31_LINE}`"]
     assert evidence == [      # labels, the name (escaped) with its id, times and yes/no in words
         ["mardi 10 mars 2026 à 8 h 00", "Ouverture de la session", "", "", f"`{breaches}:{S23_LINE}`"],
-        ["mardi 10 mars 2026 à 9 h 00", "Début d'épreuve", r"candidat : Élodie \<i\>Marchand\</i\> \& Cie (C1)",
-         "épreuve : C1-MSP ; à distance : non", f"`{breaches}:{S31_LINE}`"]]
+        ["mardi 10 mars 2026 à 8 h 25", "Rappel au jury", "",
+         "principes de la certification : oui ; modalités d'évaluation : oui ; organisation de la journée : oui ; "
+         "posture attendue : non", f"`{breaches}:{S23_BRIEFING}`"],
+        start,                # S2.3: the first test the jury evaluates, which the briefing had to precede
+        start]                # S3.1: C1's first test
 
 
 def test_markdown_parses_as_commonmark_with_tables(breaches):
@@ -241,7 +248,7 @@ def test_markdown_parses_as_commonmark_with_tables(breaches):
     assert headings[:3] == [("h1", f"Session {SESSION}"), ("h2", "Liste de contrôle des clauses"),
                             ("h2", "Constats")]
     assert [h for h in headings if h[0] == "h3"] == [
-        ("h3", "1. ! AVERTISSEMENT · S2.3 · Rappel au jury absent ou incomplet"),
+        ("h3", "1. ! AVERTISSEMENT · S2.3 · Rappel au jury sans la posture attendue"),
         ("h3", "2. ✗ VIOLATION · S3.1 · Identité non contrôlée avant la première épreuve")]
     html = markdown_it.MarkdownIt("commonmark").enable("table").render(out)
     assert html.count("<table>") == 4      # the checklist, the evidence of each finding, the block to sign
@@ -367,8 +374,12 @@ def test_html_timeline_lists_every_event_in_time_order_with_the_findings_on_it(b
             zip((d for d in (days.index(r[0]) for r in rows)), rows)]
     assert keys == sorted(keys)
     cited = [(cells[0], cells[1], cells[2], cells[5], tags) for _, cells, tags in rows if tags]
-    assert cited == [("8 h 00", "Ouverture de la session", "", str(S23_LINE), ["! S2.3 AVERTISSEMENT"]),
-                     ("9 h 00", "Début d'épreuve", f"candidat : {HOSTILE} (C1)", str(S31_LINE), ["✗ S3.1 VIOLATION"])]
+    assert cited == [("10 h 00", "Épreuve programmée", f"candidat : {HOSTILE} (C1)", str(S23_SCHEDULED),
+                      ["! S2.3 AVERTISSEMENT"]),
+                     ("8 h 00", "Ouverture de la session", "", str(S23_LINE), ["! S2.3 AVERTISSEMENT"]),
+                     ("8 h 25", "Rappel au jury", "", str(S23_BRIEFING), ["! S2.3 AVERTISSEMENT"]),
+                     ("9 h 00", "Début d'épreuve", f"candidat : {HOSTILE} (C1)", str(S31_LINE),
+                      ["! S2.3 AVERTISSEMENT", "✗ S3.1 VIOLATION"])]
     ids = {e.get("id") for e in root.iter() if e.get("id")}
     for a in root.iter("a"):                            # every tag links to its finding
         assert a.get("href", "#")[1:] in ids
@@ -477,7 +488,7 @@ def test_sarif_of_breaches_has_every_clause_as_a_rule_and_every_finding_as_a_res
     (location,) = results[1]["locations"]
     assert location["physicalLocation"]["artifactLocation"]["uri"] == breaches.as_uri()
     assert location["physicalLocation"]["region"] == {"startLine": S31_LINE}
-    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": S23_LINE}
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": S23_SCHEDULED}
     assert "C1-MSP" in results[1]["message"]["text"] and "identité" in results[1]["message"]["text"]
 
 

@@ -35,12 +35,13 @@ def _fed_until(path, until: dt.datetime) -> Checker:
 def test_at_0850_the_breaches_session_owes_what_its_0900_tests_need():
     """examples/session-avec-manquements.yaml at 08:50: the MSPs are timetabled at 09:00; C2's
     identity is not checked (L20 is C2's MSP), no candidate DTE handed yet (C1, C2: L18, L20),
-    durations not yet recalled and the jury briefing incomplete (both from the opening, L29).
+    durations not yet recalled (from the opening, L29) and the jury briefing incomplete (from the
+    opening and the 08:25 briefing without the posture, L34, before C1's MSP timetabled at L18).
     C3 is noted absent at 08:45: nothing is expected of C3."""
     at = dt.datetime(2026, 3, 10, 8, 50, tzinfo=PARIS_WINTER)
     open_ = _fed_until(BREACHES, at).open_obligations(at)
     assert [(o.clause, o.rule, [e.event_id for e in o.opened_by]) for o in open_] == [
-        ("S2.3", "S2.3-rappel-jury-incomplet", ["L29"]),
+        ("S2.3", "S2.3-rappel-jury-incomplet", ["L18", "L29", "L34"]),
         ("S3.1", "S3.1-identite-non-controlee", ["L20"]),
         ("S4.4", "S4.4-dte-candidat-non-remis", ["L18"]),
         ("S4.4", "S4.4-dte-candidat-non-remis", ["L20"]),

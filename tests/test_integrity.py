@@ -76,6 +76,25 @@ def test_undeclared_candidate_is_a_d3(tmp_path):
     assert "C9" in d3.message.fr and d3.evidence[0].line == 3
 
 
+def test_an_undeclared_test_is_worded_with_its_article_and_gender(tmp_path):
+    """French elides and agrees: « cite l'épreuve 'T9', jamais déclarée » (not « le épreuve »),
+    and one other event is said in the singular."""
+    report = _record(tmp_path, [
+        '{type: test_started, at: "2026-03-10T09:00:00+01:00", test: T9, candidate: ""}',
+        '{type: test_ended, at: "2026-03-10T10:00:00+01:00", test: T9, candidate: ""}'])
+    (d3,) = [f for f in report.findings if f.clause == "D3"]
+    assert d3.message.fr == ("L'événement L3 (test_started) cite l'épreuve 'T9', jamais déclarée "
+                             "(test_scheduled) ; un autre événement la cite aussi.")
+    assert d3.message.en == ("Event L3 (test_started) names test 'T9', never declared "
+                             "(test_scheduled); one other event names it too.")
+
+
+def test_an_undeclared_candidate_named_once_says_nothing_of_others(tmp_path):
+    report = _record(tmp_path, ['{type: identity_checked, at: "2026-03-10T08:30:00+01:00", candidate: C9}'])
+    (d3,) = [f for f in report.findings if f.clause == "D3"]
+    assert d3.message.fr == "L'événement L3 (identity_checked) cite le candidat 'C9', jamais déclaré (candidate_registered)."
+
+
 def test_test_that_ends_before_it_starts_is_a_d4(tmp_path):
     report = _record(tmp_path, [
         '{type: test_started, at: "2026-03-10T10:00:00+01:00", test: T1, candidate: C1}',
@@ -196,5 +215,7 @@ def test_an_undeclared_juror_is_one_finding_citing_every_event_that_names_them(t
     jurors = [f for f in report.findings if f.clause == "D3" and "J9" in f.message.en]
     assert [[e.line for e in f.evidence] for f in jurors] == [[4, 5, 6, 7]]
     assert jurors[0].message.en == ("Event L4 (juror_checked_in) names juror 'J9', never declared "
-                                    "(juror_appointed); 3 other event(s) name them too.")
+                                    "(juror_appointed); 3 other events name it too.")
+    assert jurors[0].message.fr == ("L'événement L4 (juror_checked_in) cite le juré 'J9', jamais déclaré "
+                                    "(juror_appointed) ; 3 autres événements le citent aussi.")
     assert [f for f in report.findings if f.clause == "R4"] == []

@@ -388,13 +388,16 @@ START, CLOSING = Ref("start", "at"), Ref("closing", "at")
 
 @pytest.mark.parametrize("rule_id, certainty, bounds", [
     ("R12-epreuve-a-distance", Certainty.IMMEDIATE, ()),                   # no absence
-    ("S5.3-formateur-surveille", Certainty.IMMEDIATE, ()),                  # a list-item match
+    # a list-item match, the first registration naming the trainer (no earlier one, none in
+    # the same second of a lower candidate id)
+    ("S5.3-formateur-surveille", Certainty.BOUNDED, (Ref("trainer", "at"),) * 2),
     # each candidate's first test (an earlier start, at < start.at) without an identity check
-    # at <= start.at
-    ("S3.1-identite-non-controlee", Certainty.BOUNDED, (START, START)),
+    # at <= start.at, valid or not (a failed one is S3.1-piece-d-identite-non-conforme's)
+    ("S3.1-identite-non-controlee", Certainty.BOUNDED, (START, START, START)),
     # at <= closing.pv_due (the last second of day 15): a later closing, the transmission, the
-    # representative's validation or notification
-    ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED, (Ref("closing", "pv_due"),) * 4),
+    # representative's validation or notification, a sending to another recipient (that
+    # finding is S8.5-pv-transmis-a-un-autre-destinataire's)
+    ("S8.5-pv-transmis-hors-delai", Certainty.BOUNDED, (Ref("closing", "pv_due"),) * 5),
     # whole days: certain by 13:00 on day D - N + 1 (37 h after midnight starting day D - N),
     # and on the day after one calendar month before (the month reading of a titre)
     ("R5-convocation-tardive", Certainty.BOUNDED,

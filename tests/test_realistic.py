@@ -246,7 +246,7 @@ ONE_BREACH += [
                  ("S1.1", "S1.1-depart-avant-cloture", "violation"), id="lunch-without-handing-over-to-the-juror-substitute"),
     pytest.param("identite-piece-apportee-apres-un-premier-controle",
                  '  - {type: identity_checked, at: "2026-06-30T08:22:00+02:00", candidate: C2, valid: true}\n', '',
-                 ("S3.1", "S3.1-identite-non-controlee", "violation"), id="only-the-failed-identity-check"),
+                 ("S3.1", "S3.1-piece-d-identite-non-conforme", "violation"), id="only-the-failed-identity-check"),
     pytest.param("msp-pause-dejeuner-pli-recachete",
                  'test_resumed, at: "2026-11-24T13:00:00+01:00", test: C2-MSP',
                  'test_resumed, at: "2026-11-24T12:59:00+01:00", test: C2-MSP',   # 241 min worked

@@ -47,7 +47,7 @@ def test_english_messages_in_the_table_under_lang_en():
     _, french, _ = _run("check", str(BREACHES), "--as-of", "2026-04-30", "--format", "csv")
     _, english, _ = _run("check", str(BREACHES), "--as-of", "2026-04-30", "--format", "csv", "--lang", "en")
     s53 = [r["message"] for r in _table(english) if r["clause"] == "S5.3"]
-    assert s53 == ["F1, who trained a candidate registered in the session, was assigned to supervise test C2-MSP."]
+    assert s53 == ["F1, trainer of candidate C1 registered in the session, was assigned to supervise test C2-MSP."]
     assert french != english
 
 
