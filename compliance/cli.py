@@ -534,8 +534,12 @@ def render_obligations(listed: Sequence[tuple[str, Sequence[Any]]], as_of: dt.da
         return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     lines = []
     for sid, obligations in listed:
-        head = "Session {s} : {n} obligation(s) ouverte(s)" if lang == "fr" else "Session {s}: {n} open obligation(s)"
-        lines.append(head.format(s=printable(sid), n=len(obligations)))
+        n = len(obligations)
+        if lang == "fr":       # French keeps 0 and 1 singular
+            head = f"Session {printable(sid)} : {n} obligation{'s ouvertes' if n > 1 else ' ouverte'}"
+        else:
+            head = f"Session {printable(sid)}: {n} open obligation{'' if n == 1 else 's'}"
+        lines.append(head)
         for o in obligations:
             by = ", ".join(e.event_id for e in o.opened_by)
             lines.append(f"  {_time.moment_words(o.due, lang)}  {o.clause}  {printable(o.discharge.get(lang))}"

@@ -274,3 +274,15 @@ def test_nothing_is_kept_on_a_timetabled_test_after_it_started(scenario):
                 assert candidate.assumed.isdisjoint(gone), (event, sorted(candidate.assumed & gone))
         exercised = exercised or bool(gone and kept)
     assert exercised or not started     # a test started while guidance held candidates
+
+
+@pytest.mark.parametrize("lang, at, head", [
+    ("fr", "08:50", "Session TP-00417-2026-03-10-B : 5 obligations ouvertes\n"),
+    ("en", "08:50", "Session TP-00417-2026-03-10-B: 5 open obligations\n"),
+    ("fr", "18:00", "Session TP-00417-2026-03-10-B : 1 obligation ouverte\n"),
+    ("en", "18:00", "Session TP-00417-2026-03-10-B: 1 open obligation\n"),
+])
+def test_check_open_counts_its_obligations_in_words(lang, at, head):
+    out, err = io.StringIO(), io.StringIO()
+    main(["check", str(BREACHES), "--as-of", f"2026-03-10T{at}:00+01:00", "--open", "--lang", lang], out, err)
+    assert out.getvalue().startswith(head), out.getvalue()

@@ -194,11 +194,12 @@ _MET = {
     "fr": {"title": "Ce qui établit la conformité", "link": "preuves",
            "intro": "Pour chaque clause conforme, les événements qui ont satisfait ses règles : ce qui "
                     "ouvrait l'obligation, puis ce qui l'a remplie.",
-           "more": "… et {n} autre(s), dans le rapport JSON.", "rule": "règle satisfaite :"},
+           "more": ("… et {n} autre, dans le rapport JSON.", "… et {n} autres, dans le rapport JSON."),
+           "rule": "règle satisfaite :"},
     "en": {"title": "What shows compliance", "link": "evidence",
            "intro": "For each compliant clause, the events that met its rules: what opened the "
                     "obligation, then what fulfilled it.",
-           "more": "… and {n} more, in the JSON report.", "rule": "rule satisfied:"},
+           "more": ("… and {n} more, in the JSON report.",) * 2, "rule": "rule satisfied:"},
 }
 MET_SHOWN = 5          # ways a clause was met shown on the page; the JSON report has them all
 
@@ -217,8 +218,9 @@ def _compliance_evidence(n: int, report: Report, lang: str) -> str:
             lines = "<br />".join(_e(words.evidence_line(e)) for e in way.evidence)
             out.append(f'<li><span class="rule">{_e(M["rule"])} <code>{_e(way.rule)}</code></span><br />{lines}</li>')
         out.append("</ul>")
-        if len(clause.satisfied_by) > MET_SHOWN:
-            out.append(f'<p class="more">{_e(M["more"].format(n=len(clause.satisfied_by) - MET_SHOWN))}</p>')
+        more = len(clause.satisfied_by) - MET_SHOWN
+        if more > 0:
+            out.append(f'<p class="more">{_e(M["more"][more > 1].format(n=more))}</p>')
         out.append("</div>")
     return "\n".join(out)
 
