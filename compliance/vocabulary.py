@@ -38,7 +38,7 @@ def _convocation_lead(event: events.SessionPlanned, settings: Settings, _tz: dt.
 def _convocation_month_lead(event: events.SessionPlanned, settings: Settings, tz: dt.tzinfo) -> int:
     """How long before one calendar month back a convocation must come (R5's second reading).
 
-    None for a titre session whose lead is the setting's, when ``convocation_month_titre``
+    Nothing (0) for a titre session whose lead is the setting's, when ``convocation_month_titre``
     reads the former text's « un mois » as a calendar month too; otherwise the days lead itself,
     so that the month bound (a month and that lead back) is never the later one: a lead counted
     in days is judged in days alone.
